@@ -1,0 +1,58 @@
+package io.sparkbp.math;
+
+/**
+ * Column-wise helpers around the GEMM calls: broadcasting a bias into every column and summing
+ * the columns of a matrix into a vector. Layout: column-major, {@code a[off + col * rows + row]}.
+ */
+public final class Kernels {
+    private Kernels() {
+    }
+
+    /** Sets every column of the {@code rows x cols} matrix {@code z} to the vector {@code b[bOff..bOff+rows)}. */
+    public static void broadcastColumns(double[] b, int bOff, double[] z, int zOff, int rows, int cols) {
+        for (int c = 0; c < cols; c++) {
+            System.arraycopy(b, bOff, z, zOff + c * rows, rows);
+        }
+    }
+
+    /** Adds the column sums of the {@code rows x cols} matrix {@code d} into {@code g[gOff..gOff+rows)}. */
+    public static void addRowSums(double[] d, int dOff, int rows, int cols, double[] g, int gOff) {
+        for (int c = 0; c < cols; c++) {
+            int base = dOff + c * rows;
+            for (int r = 0; r < rows; r++) {
+                g[gOff + r] += d[base + r];
+            }
+        }
+    }
+
+    /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < n}. */
+    public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    /** Sum of squares of {@code x[off..off+n)}. */
+    public static double sumOfSquares(double[] x, int off, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double v = x[off + i];
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** Numerically stable logistic function {@code 1 / (1 + e^-s)}. */
+    public static double sigmoid(double s) {
+        if (s >= 0) {
+            return 1.0 / (1.0 + Math.exp(-s));
+        }
+        double e = Math.exp(s);
+        return e / (1.0 + e);
+    }
+
+    /** {@code log(1 + e^s)} without overflow: {@code max(s, 0) + log1p(e^-|s|)}. */
+    public static double softplus(double s) {
+        return Math.max(s, 0.0) + Math.log1p(Math.exp(-Math.abs(s)));
+    }
+}

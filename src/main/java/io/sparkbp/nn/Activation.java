@@ -1,0 +1,88 @@
+package io.sparkbp.nn;
+
+import io.sparkbp.math.Kernels;
+
+import java.util.Locale;
+
+/**
+ * Hidden-layer activation functions. Each derivative is written in terms of the activation value
+ * {@code z = f(a)}, so the backward pass needs only the stored activations; for the logistic unit
+ * of the backprop note this is {@code f'(a) = z (1 - z)}.
+ */
+public enum Activation {
+    /** Logistic unit {@code z = 1 / (1 + e^-a)}, derivative {@code z (1 - z)}. */
+    SIGMOID {
+        @Override
+        void applyInPlace(double[] z, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                z[i] = Kernels.sigmoid(z[i]);
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] z, double[] delta, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                double v = z[i];
+                delta[i] *= v * (1.0 - v);
+            }
+        }
+    },
+    /** Hyperbolic tangent, derivative {@code 1 - z^2}. */
+    TANH {
+        @Override
+        void applyInPlace(double[] z, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                z[i] = Math.tanh(z[i]);
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] z, double[] delta, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                double v = z[i];
+                delta[i] *= 1.0 - v * v;
+            }
+        }
+    },
+    /** Rectified linear unit {@code max(a, 0)}, derivative 1 where {@code z > 0}, else 0. */
+    RELU {
+        @Override
+        void applyInPlace(double[] z, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                if (!(z[i] > 0.0)) {
+                    z[i] = 0.0;
+                }
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] z, double[] delta, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                if (!(z[i] > 0.0)) {
+                    delta[i] = 0.0;
+                }
+            }
+        }
+    };
+
+    /** Replaces pre-activations {@code a} by activations {@code f(a)} in {@code z[off..off+len)}. */
+    abstract void applyInPlace(double[] z, int off, int len);
+
+    /** {@code delta[i] *= f'(a_i)}, with the derivative computed from the activation {@code z[i]}. */
+    abstract void multiplyByDerivative(double[] z, double[] delta, int off, int len);
+
+    /** Lower-case name as used in configuration and model files. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code sigmoid}, {@code tanh} or {@code relu} (case-insensitive). */
+    public static Activation parse(String s) {
+        for (Activation a : values()) {
+            if (a.id().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown hidden activation '" + s + "': expected sigmoid, tanh or relu");
+    }
+}

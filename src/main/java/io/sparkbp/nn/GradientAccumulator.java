@@ -1,0 +1,69 @@
+package io.sparkbp.nn;
+
+import java.io.Serializable;
+
+/**
+ * Sums that partial results from many blocks and partitions add into: the example-weighted
+ * gradient sum {@code sum_n w_n dE_n/dtheta}, the loss sum {@code sum_n w_n E_n}, the weight sum
+ * {@code sum_n w_n} and the example count. Division by the weight sum happens once, at the end,
+ * in {@link Objective}; so the result is a mean over examples, never a mean of per-block means.
+ */
+public final class GradientAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final double[] gradSum;
+    private double lossSum;
+    private double weightSum;
+    private long count;
+
+    public GradientAccumulator(int numParams) {
+        this.gradSum = new double[numParams];
+    }
+
+    /** The gradient sum, added into in place by {@link BlockGradient}. */
+    public double[] gradSum() {
+        return gradSum;
+    }
+
+    public double lossSum() {
+        return lossSum;
+    }
+
+    public double weightSum() {
+        return weightSum;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    void addExample(double weight, double weightedLoss) {
+        lossSum += weightedLoss;
+        weightSum += weight;
+        count++;
+    }
+
+    /** Adds {@code other} into this accumulator, in place, and returns this. */
+    public GradientAccumulator merge(GradientAccumulator other) {
+        if (other.gradSum.length != gradSum.length) {
+            throw new IllegalArgumentException("cannot merge accumulators of " + other.gradSum.length
+                    + " and " + gradSum.length + " parameters");
+        }
+        double[] o = other.gradSum;
+        for (int i = 0; i < gradSum.length; i++) {
+            gradSum[i] += o[i];
+        }
+        lossSum += other.lossSum;
+        weightSum += other.weightSum;
+        count += other.count;
+        return this;
+    }
+
+    /** Clears all sums for reuse. */
+    public void reset() {
+        java.util.Arrays.fill(gradSum, 0.0);
+        lossSum = 0;
+        weightSum = 0;
+        count = 0;
+    }
+}

@@ -1,0 +1,137 @@
+package io.sparkbp.nn;
+
+import io.sparkbp.math.Kernels;
+
+import java.util.Locale;
+
+/**
+ * The three output-layer / loss pairs of the backprop note. Each owns its activation {@code y(s)}
+ * of the output pre-activations {@code s} and its per-example error {@code E(s, t)}, computed
+ * stably from {@code s}. For all three the derivative of {@code E} with respect to {@code s} is
+ * {@code y - t}; that delta is formed in one place, {@link BlockGradient}, not here.
+ *
+ * <p>Methods work on one example: {@code k} consecutive values starting at {@code off}.
+ */
+public enum OutputKind {
+    /**
+     * Independent logistic units with cross-entropy summed over outputs (binary and multi-label):
+     * {@code E = sum_k log(1 + e^s_k) - t_k s_k}, evaluated as {@code max(s,0) + log1p(e^-|s|) - t s}.
+     */
+    LOGISTIC(1) {
+        @Override
+        public void activate(double[] s, double[] y, int off, int k) {
+            for (int i = off; i < off + k; i++) {
+                y[i] = Kernels.sigmoid(s[i]);
+            }
+        }
+
+        @Override
+        public double error(double[] s, int sOff, double[] t, int tOff, int k) {
+            double e = 0;
+            for (int i = 0; i < k; i++) {
+                double v = s[sOff + i];
+                e += Kernels.softplus(v) - t[tOff + i] * v;
+            }
+            return e;
+        }
+    },
+    /**
+     * Softmax with cross-entropy (multi-class): {@code E = logsumexp(s) - sum_k t_k s_k}. The row
+     * maximum {@code m} is subtracted first, so with {@code sum t = 1} the value is
+     * {@code log sum_k e^(s_k - m) - sum_k t_k (s_k - m)}, unchanged by adding a constant to the row.
+     */
+    SOFTMAX(2) {
+        @Override
+        public void activate(double[] s, double[] y, int off, int k) {
+            double m = max(s, off, k);
+            double sum = 0;
+            for (int i = off; i < off + k; i++) {
+                double e = Math.exp(s[i] - m);
+                y[i] = e;
+                sum += e;
+            }
+            double inv = 1.0 / sum;
+            for (int i = off; i < off + k; i++) {
+                y[i] *= inv;
+            }
+        }
+
+        @Override
+        public double error(double[] s, int sOff, double[] t, int tOff, int k) {
+            double m = max(s, sOff, k);
+            double sumExp = 0;
+            double dot = 0;
+            double tSum = 0;
+            for (int i = 0; i < k; i++) {
+                double shifted = s[sOff + i] - m;
+                sumExp += Math.exp(shifted);
+                dot += t[tOff + i] * shifted;
+                tSum += t[tOff + i];
+            }
+            double e = Math.log(sumExp) - dot;
+            // For targets that do not sum to 1 the shift does not cancel; add it back exactly.
+            return tSum == 1.0 ? e : e + m * (1.0 - tSum);
+        }
+    },
+    /** Linear outputs with squared error (regression): {@code E = 1/2 sum_k (s_k - t_k)^2}. */
+    LINEAR(1) {
+        @Override
+        public void activate(double[] s, double[] y, int off, int k) {
+            if (s != y) {
+                System.arraycopy(s, off, y, off, k);
+            }
+        }
+
+        @Override
+        public double error(double[] s, int sOff, double[] t, int tOff, int k) {
+            double e = 0;
+            for (int i = 0; i < k; i++) {
+                double d = s[sOff + i] - t[tOff + i];
+                e += d * d;
+            }
+            return 0.5 * e;
+        }
+    };
+
+    private final int minOutputs;
+
+    OutputKind(int minOutputs) {
+        this.minOutputs = minOutputs;
+    }
+
+    /** Writes {@code y(s)} for one example into {@code y[off..off+k)}; {@code y} may be {@code s}. */
+    public abstract void activate(double[] s, double[] y, int off, int k);
+
+    /** Per-example error {@code E(s, t)} for one example, from the pre-activations {@code s}. */
+    public abstract double error(double[] s, int sOff, double[] t, int tOff, int k);
+
+    /** Smallest number of output units this kind accepts. */
+    public int minOutputs() {
+        return minOutputs;
+    }
+
+    /** Lower-case name as used in configuration and model files. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code logistic}, {@code softmax} or {@code linear} (case-insensitive). */
+    public static OutputKind parse(String s) {
+        for (OutputKind k : values()) {
+            if (k.id().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown output kind '" + s + "': expected logistic, softmax or linear");
+    }
+
+    private static double max(double[] s, int off, int k) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int i = off; i < off + k; i++) {
+            if (s[i] > m) {
+                m = s[i];
+            }
+        }
+        return m;
+    }
+}
