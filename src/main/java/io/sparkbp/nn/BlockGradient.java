@@ -57,8 +57,16 @@ public final class BlockGradient {
      * {@code y} and {@link #preActivations()} holds {@code s}, each {@code nOut x block.rows()}.
      */
     public void forward(double[] theta, Block block) {
-        checkShapes(theta, block);
-        int m = block.rows();
+        forward(theta, block, 0, block.rows());
+    }
+
+    /**
+     * Forward pass over examples {@code [from, to)} of {@code block}; {@link #outputs()} then holds
+     * their {@code y} as columns {@code 0 .. to - from - 1}.
+     */
+    public void forward(double[] theta, Block block, int from, int to) {
+        checkShapes(theta, block, from, to);
+        int m = to - from;
         ensureCapacity(m);
         for (int l = 0; l < numLayers; l++) {
             int in = width[l];
@@ -68,9 +76,9 @@ public final class BlockGradient {
             int wOff = spec.weightOffset(l);
             if (l == 0) {
                 if (block.isSparse()) {
-                    sparseTimes(theta, wOff, out, block, a);
+                    sparseTimes(theta, wOff, out, block, from, to, a);
                 } else {
-                    Blas.dgemm(false, false, out, m, in, 1.0, theta, wOff, out, block.x(), 0, in, 1.0, a, 0, out);
+                    Blas.dgemm(false, false, out, m, in, 1.0, theta, wOff, out, block.x(), from * in, in, 1.0, a, 0, out);
                 }
             } else {
                 Blas.dgemm(false, false, out, m, in, 1.0, theta, wOff, out, z[l - 1], 0, in, 1.0, a, 0, out);
@@ -99,7 +107,7 @@ public final class BlockGradient {
     /** Adds the weighted errors of {@code block} at {@code theta} into {@code acc}, without gradients. */
     public void accumulateLoss(double[] theta, Block block, GradientAccumulator acc) {
         forward(theta, block);
-        addLosses(block, acc);
+        addLosses(block, 0, block.rows(), acc);
     }
 
     /**
@@ -107,10 +115,15 @@ public final class BlockGradient {
      * theta} into {@code acc}.
      */
     public void accumulate(double[] theta, Block block, GradientAccumulator acc) {
-        forward(theta, block);
-        addLosses(block, acc);
-        int m = block.rows();
-        formOutputDelta(block, delta[numLayers - 1]);
+        accumulate(theta, block, 0, block.rows(), acc);
+    }
+
+    /** As {@link #accumulate(double[], Block, GradientAccumulator)}, for examples {@code [from, to)} only. */
+    public void accumulate(double[] theta, Block block, int from, int to, GradientAccumulator acc) {
+        forward(theta, block, from, to);
+        addLosses(block, from, to, acc);
+        int m = to - from;
+        formOutputDelta(block, from, to, delta[numLayers - 1]);
         double[] g = acc.gradSum();
         for (int l = numLayers - 1; l >= 0; l--) {
             int in = width[l];
@@ -119,9 +132,9 @@ public final class BlockGradient {
             double[] d = delta[l];
             if (l == 0) {
                 if (block.isSparse()) {
-                    sparseOuterProduct(d, out, block, g, wOff);
+                    sparseOuterProduct(d, out, block, from, to, g, wOff);
                 } else {
-                    Blas.dgemm(false, true, out, in, m, 1.0, d, 0, out, block.x(), 0, in, 1.0, g, wOff, out);
+                    Blas.dgemm(false, true, out, in, m, 1.0, d, 0, out, block.x(), from * in, in, 1.0, g, wOff, out);
                 }
             } else {
                 Blas.dgemm(false, true, out, in, m, 1.0, d, 0, out, z[l - 1], 0, in, 1.0, g, wOff, out);
@@ -139,36 +152,37 @@ public final class BlockGradient {
      * The one place where the output delta is formed, for every output kind:
      * {@code dE/ds = y - t}, scaled by the example weight.
      */
-    private void formOutputDelta(Block block, double[] d) {
+    private void formOutputDelta(Block block, int from, int to, double[] d) {
         int k = spec.outputs();
         double[] t = block.t();
-        for (int n = 0; n < block.rows(); n++) {
+        for (int n = from; n < to; n++) {
             double wn = block.weight(n);
-            int base = n * k;
-            for (int i = base; i < base + k; i++) {
-                d[i] = wn * (y[i] - t[i]);
+            int col = (n - from) * k;
+            int tCol = n * k;
+            for (int i = 0; i < k; i++) {
+                d[col + i] = wn * (y[col + i] - t[tCol + i]);
             }
         }
     }
 
-    private void addLosses(Block block, GradientAccumulator acc) {
+    private void addLosses(Block block, int from, int to, GradientAccumulator acc) {
         int k = spec.outputs();
         double[] s = z[numLayers - 1];
         double[] t = block.t();
         OutputKind kind = spec.output();
-        for (int n = 0; n < block.rows(); n++) {
+        for (int n = from; n < to; n++) {
             double wn = block.weight(n);
-            acc.addExample(wn, wn * kind.error(s, n * k, t, n * k, k));
+            acc.addExample(wn, wn * kind.error(s, (n - from) * k, t, n * k, k));
         }
     }
 
     /** {@code a += W x} for sparse {@code x}: each nonzero adds a scaled column of {@code W}. */
-    private static void sparseTimes(double[] theta, int wOff, int out, Block block, double[] a) {
+    private static void sparseTimes(double[] theta, int wOff, int out, Block block, int from, int to, double[] a) {
         int[] ptr = block.colPtr();
         int[] idx = block.indices();
         double[] val = block.values();
-        for (int n = 0; n < block.rows(); n++) {
-            int col = n * out;
+        for (int n = from; n < to; n++) {
+            int col = (n - from) * out;
             for (int p = ptr[n]; p < ptr[n + 1]; p++) {
                 Kernels.axpy(out, val[p], theta, wOff + idx[p] * out, a, col);
             }
@@ -176,19 +190,23 @@ public final class BlockGradient {
     }
 
     /** {@code G += delta x^T} for sparse {@code x}: each nonzero adds a scaled delta column to a column of G. */
-    private static void sparseOuterProduct(double[] d, int out, Block block, double[] g, int wOff) {
+    private static void sparseOuterProduct(double[] d, int out, Block block, int from, int to, double[] g, int wOff) {
         int[] ptr = block.colPtr();
         int[] idx = block.indices();
         double[] val = block.values();
-        for (int n = 0; n < block.rows(); n++) {
-            int col = n * out;
+        for (int n = from; n < to; n++) {
+            int col = (n - from) * out;
             for (int p = ptr[n]; p < ptr[n + 1]; p++) {
                 Kernels.axpy(out, val[p], d, col, g, wOff + idx[p] * out);
             }
         }
     }
 
-    private void checkShapes(double[] theta, Block block) {
+    private void checkShapes(double[] theta, Block block, int from, int to) {
+        if (from < 0 || to > block.rows() || from >= to) {
+            throw new IllegalArgumentException("row range [" + from + ", " + to + ") is empty or outside a block of "
+                    + block.rows() + " rows");
+        }
         if (theta.length != spec.numParams()) {
             throw new IllegalArgumentException("parameter array has " + theta.length + " values, network "
                     + spec + " needs " + spec.numParams());

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * parameters sit in the flat array as the weight matrix {@code W} (out x in, column-major:
  * {@code W(o, i) = theta[weightOffset(l) + i * out + o]}) followed by the bias {@code b} (out).
  */
-public record NetworkSpec(int[] layers, Activation hidden, OutputKind output) {
+public record NetworkSpec(int[] layers, Activation hidden, OutputKind output) implements java.io.Serializable {
     /** Largest parameter count accepted: a Java array must hold them all. */
     public static final long MAX_PARAMS = Integer.MAX_VALUE - 64L;
 

@@ -1,0 +1,61 @@
+package io.sparkbp.cli;
+
+import io.sparkbp.model.Model;
+import io.sparkbp.model.Transform;
+import io.sparkbp.nn.Metrics;
+import io.sparkbp.spark.DataLoader;
+import io.sparkbp.spark.Evaluator;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code evaluate --model M --data PATH [key=value ...]}: metrics of a saved model on labelled data.
+ * The last line of standard output is one JSON object with {@code examples}, {@code loss} (mean
+ * per-example error, no L2 term) and the output kind's metrics.
+ */
+final class EvaluateCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    EvaluateCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    void run(String[] args) {
+        CommandArgs a = CommandArgs.parse("evaluate", args, new String[] {"--model", "--data"}, new String[0]);
+        if (a.help()) {
+            out.println("usage: sparkbp evaluate --model M --data PATH [key=value ...]\n\n"
+                    + "Prints the metrics of model M on the labelled data at PATH (a Hadoop path or glob).\n"
+                    + "The last line of standard output is one JSON object. Keys that apply: data.format,\n"
+                    + "data.labelColumns, data.onBadRecord, data.partitions, data.blockRows.");
+            return;
+        }
+        Config config = a.config();
+        try (SparkSession session = SparkSession.start("sparkbp evaluate")) {
+            JavaSparkContext sc = session.context();
+            Model model = Models.load(a.option("--model"), sc.hadoopConfiguration());
+            config.set(Keys.DATA_TEST, a.option("--data"), "--data");
+            DataLoader loader = new DataLoader(sc);
+            DataLoader.Source src = loader.resolve(Sources.fromConfig(config, Keys.DATA_TEST, model.spec().output(),
+                    model.spec().outputs(), model.spec().inputs()));
+            DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
+            Transform outT = model.outputTransform().orElse(null);
+            Metrics m = Evaluator.evaluate(sc, data.rdd(), model.spec(), model.theta(),
+                    outT == null ? null : outT.mean(), outT == null ? null : outT.scale(), 2);
+            data.rdd().unpersist(false);
+            Map<String, Double> metrics = m.toMap();
+            if (data.skipped() > 0) {
+                err.println("skipped " + data.skipped() + " bad lines");
+            }
+            out.printf(Locale.ROOT, "model %s on %s%n", model.spec(), src.path());
+            for (Map.Entry<String, Double> e : metrics.entrySet()) {
+                out.printf(Locale.ROOT, "  %-16s %s%n", e.getKey(), Json.number(e.getValue()));
+            }
+            out.println(Json.object(metrics));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.sparkbp.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every configuration key the trainer understands, with its default and meaning: the one mapping
+ * between {@code conf/*.properties}, {@code key=value} overrides, {@code --help} and the README.
+ */
+public final class Keys {
+    /** One key: its default ({@code ""} for none) and a one-line meaning. */
+    public record Key(String name, String defaultValue, String meaning) {
+    }
+
+    private static final Map<String, Key> ALL = new LinkedHashMap<>();
+
+    private static String def(String name, String defaultValue, String meaning) {
+        ALL.put(name, new Key(name, defaultValue, meaning));
+        return name;
+    }
+
+    public static final String DATA_TRAIN = def("data.train", "", "training data: a Hadoop path or glob (file:, hdfs:, s3a:, relative local paths)");
+    public static final String DATA_TEST = def("data.test", "", "test data, evaluated after every epoch and at the end (optional)");
+    public static final String DATA_VALIDATION = def("data.validation", "", "validation data for early stopping (optional)");
+    public static final String DATA_VALIDATION_FRACTION = def("data.validationFraction", "0", "fraction of the training examples held out for validation when data.validation is empty (0 = none)");
+    public static final String DATA_FORMAT = def("data.format", "libsvm", "libsvm or csv");
+    public static final String DATA_FEATURES = def("data.features", "", "number of input features; required for libsvm, taken from the header for csv");
+    public static final String DATA_LABEL_COLUMNS = def("data.labelColumns", "", "csv: comma-separated label column names (default: label_0..label_{K-1} if present, else the first column)");
+    public static final String DATA_PARTITIONS = def("data.partitions", "0", "number of partitions of the training data (0 = one per input split, at least the default parallelism)");
+    public static final String DATA_BLOCK_ROWS = def("data.blockRows", "256", "examples per cached block (a matrix per block for level-3 BLAS)");
+    public static final String DATA_LAYOUT = def("data.layout", "auto", "block storage: dense, sparse or auto (sparse when under 25% nonzeros and not standardized)");
+    public static final String DATA_STORAGE_LEVEL = def("data.storageLevel", "MEMORY_AND_DISK", "Spark storage level of the cached blocks");
+    public static final String DATA_ON_BAD_RECORD = def("data.onBadRecord", "fail", "fail: stop before training at the first bad line; skip: skip and count bad lines");
+    public static final String MODEL_HIDDEN = def("model.hidden", "", "hidden layer widths, e.g. 256,128 (empty = no hidden layer)");
+    public static final String MODEL_ACTIVATION = def("model.activation", "sigmoid", "hidden activation: sigmoid, tanh or relu");
+    public static final String MODEL_OUTPUT = def("model.output", "softmax", "output kind: softmax (multi-class), logistic (binary/multi-label) or linear (regression)");
+    public static final String MODEL_OUTPUTS = def("model.outputs", "", "number of outputs K (classes, labels or regression targets)");
+    public static final String TRAIN_OPTIMIZER = def("train.optimizer", "adam", "sgd, adam or lbfgs (lbfgs is full batch)");
+    public static final String TRAIN_LEARNING_RATE = def("train.learningRate", "0.01", "initial learning rate (sgd, adam)");
+    public static final String TRAIN_MOMENTUM = def("train.momentum", "0.9", "sgd momentum in [0, 1)");
+    public static final String TRAIN_NESTEROV = def("train.nesterov", "false", "sgd: use Nesterov momentum");
+    public static final String TRAIN_SCHEDULE = def("train.schedule", "constant", "learning-rate schedule: constant, step, exponential or inverse");
+    public static final String TRAIN_DECAY = def("train.decay", "0.5", "schedule factor gamma: step multiplies by it every train.decayEvery epochs, exponential by gamma^epoch, inverse divides by 1 + gamma*epoch");
+    public static final String TRAIN_DECAY_EVERY = def("train.decayEvery", "10", "step schedule: epochs between decays");
+    public static final String TRAIN_BATCH_SIZE = def("train.batchSize", "0", "examples per step across the whole cluster (0 = full batch)");
+    public static final String TRAIN_EPOCHS = def("train.epochs", "10", "passes over the training data (lbfgs: iterations)");
+    public static final String TRAIN_L2 = def("train.l2", "0", "L2 penalty lambda on weights (not biases): J += lambda/2 ||W||^2");
+    public static final String TRAIN_SEED = def("train.seed", "1", "seed for initialization, block order and validation split");
+    public static final String TRAIN_STANDARDIZE = def("train.standardize", "true", "standardize inputs (and linear targets); stored in the model");
+    public static final String TRAIN_INIT_MODEL = def("train.initModel", "", "start from exactly the weights (and transforms) of this model file");
+    public static final String TRAIN_PATIENCE = def("train.earlyStopping.patience", "0", "stop after this many epochs without validation-loss improvement and keep the best model (0 = off)");
+    public static final String TRAIN_AGGREGATION_DEPTH = def("train.aggregationDepth", "2", "depth of treeAggregate");
+    public static final String OUTPUT_MODEL = def("output.model", "", "where to write the model JSON (Hadoop path)");
+    public static final String OUTPUT_METRICS = def("output.metrics", "", "where to write per-epoch metrics as JSON lines (optional)");
+    public static final String OUTPUT_OVERWRITE = def("output.overwrite", "false", "allow replacing existing output files");
+
+    private Keys() {
+    }
+
+    /** All keys in documentation order. */
+    public static Map<String, Key> all() {
+        return java.util.Collections.unmodifiableMap(ALL);
+    }
+
+    public static boolean isKnown(String name) {
+        return ALL.containsKey(name);
+    }
+}

@@ -1,0 +1,89 @@
+package io.sparkbp.cli;
+
+import io.sparkbp.data.DataException;
+import io.sparkbp.model.ModelFormatException;
+import io.sparkbp.spark.TrainingException;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point: {@code sparkbp [spark-submit options] COMMAND [options] [key=value ...]} with
+ * commands {@code train}, {@code evaluate} and {@code predict}. Failures end in one sentence on
+ * standard error and a distinct exit code ({@link ExitCode}); only internal errors print a stack
+ * trace.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.err.flush();
+        if (code != ExitCode.OK) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs one command and returns its exit code; never calls {@code System.exit}. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(usage());
+            return ExitCode.USAGE;
+        }
+        String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (command) {
+                case "train" -> new TrainCommand(out, err).run(rest);
+                case "evaluate" -> new EvaluateCommand(out, err).run(rest);
+                case "predict" -> new PredictCommand(out, err).run(rest);
+                case "--help", "-h", "help" -> out.println(usage());
+                default -> throw new UsageException("unknown command '" + command + "'; expected train, evaluate or predict (see --help)");
+            }
+            return ExitCode.OK;
+        } catch (RuntimeException e) {
+            return report(e, err);
+        }
+    }
+
+    /** Maps a failure (possibly wrapped by Spark) to one message and an exit code. */
+    static int report(Throwable e, PrintStream err) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UsageException) {
+                err.println("sparkbp: error: " + t.getMessage());
+                return ExitCode.USAGE;
+            }
+            if (t instanceof DataException || t instanceof ModelFormatException) {
+                err.println("sparkbp: data error: " + t.getMessage());
+                return ExitCode.DATA;
+            }
+            if (t instanceof TrainingException) {
+                err.println("sparkbp: training failed: " + t.getMessage());
+                return ExitCode.TRAINING;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        err.println("sparkbp: internal error: " + e);
+        e.printStackTrace(err);
+        return ExitCode.INTERNAL;
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "usage: sparkbp [spark-submit options] COMMAND [options] [key=value ...]",
+                "",
+                "commands:",
+                "  train --conf FILE [key=value ...]        train a network; settings from FILE, overridden by key=value",
+                "  evaluate --model M --data PATH [key=value ...]",
+                "                                           print metrics; the last line is one JSON object",
+                "  predict --model M --data PATH --out PATH [key=value ...]",
+                "                                           write one prediction line per input example",
+                "",
+                "Run 'sparkbp COMMAND --help' for the options of a command.",
+                "exit codes: 0 ok, 1 internal error, 2 usage or configuration error, 3 data error, 4 training failed");
+    }
+}

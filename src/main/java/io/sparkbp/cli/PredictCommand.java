@@ -1,0 +1,84 @@
+package io.sparkbp.cli;
+
+import io.sparkbp.model.Model;
+import io.sparkbp.spark.DataLoader;
+import io.sparkbp.spark.Predictions;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.UUID;
+
+/**
+ * {@code predict --model M --data PATH --out PATH [key=value ...]}: writes one line per input example
+ * into the directory {@code --out} (Hadoop part files, in input order), atomically: the lines are
+ * written to a temporary sibling directory that is renamed into place when complete.
+ */
+final class PredictCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PredictCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    void run(String[] args) {
+        CommandArgs a = CommandArgs.parse("predict", args, new String[] {"--model", "--data", "--out"}, new String[0]);
+        if (a.help()) {
+            out.println("usage: sparkbp predict --model M --data PATH --out DIR [key=value ...]\n\n"
+                    + "Writes one line per example of PATH into the directory DIR (part files in input order):\n"
+                    + "  softmax: class<TAB>p0,...,pK-1     logistic: 0|1<TAB>p  or  ids<TAB>p0,...  (multi-label)\n"
+                    + "  linear: y0,...,yK-1 in the data's units\n"
+                    + "LIBSVM lines may omit the label. Keys that apply: data.format, data.labelColumns,\n"
+                    + "data.onBadRecord, data.partitions, output.overwrite.");
+            return;
+        }
+        Config config = a.config();
+        boolean overwrite = config.getBoolean(Keys.OUTPUT_OVERWRITE);
+        try (SparkSession session = SparkSession.start("sparkbp predict")) {
+            JavaSparkContext sc = session.context();
+            Configuration hadoop = sc.hadoopConfiguration();
+            Model model = Models.load(a.option("--model"), hadoop);
+            new Outputs(hadoop, overwrite).checkWritable("--out", a.option("--out"));
+            config.set(Keys.DATA_TEST, a.option("--data"), "--data");
+            DataLoader loader = new DataLoader(sc);
+            DataLoader.Source src = loader.resolve(Sources.fromConfig(config, Keys.DATA_TEST, model.spec().output(),
+                    model.spec().outputs(), model.spec().inputs()));
+            Path target = new Path(a.option("--out"));
+            Path tmp = new Path(target.getParent() == null ? new Path(".") : target.getParent(),
+                    "." + target.getName() + ".tmp-" + UUID.randomUUID());
+            FileSystem fs = fileSystem(target, hadoop);
+            try {
+                Predictions.lines(sc, src, model.spec(), model.theta(), model.inputTransform().orElse(null),
+                        model.outputTransform().orElse(null)).saveAsTextFile(fs.makeQualified(tmp).toString());
+                if (overwrite && fs.exists(target)) {
+                    fs.delete(target, true);
+                }
+                if (!fs.rename(tmp, target)) {
+                    throw new UsageException("cannot move the predictions into place at " + target);
+                }
+            } catch (IOException e) {
+                throw new UsageException("cannot write predictions to " + target + ": " + e.getMessage());
+            } finally {
+                try {
+                    fs.delete(tmp, true);
+                } catch (IOException ignored) {
+                    err.println("warning: could not remove temporary directory " + tmp);
+                }
+            }
+            out.println("predictions written to " + target);
+        }
+    }
+
+    private static FileSystem fileSystem(Path p, Configuration conf) {
+        try {
+            return p.getFileSystem(conf);
+        } catch (IOException e) {
+            throw new UsageException("cannot access " + p + ": " + e.getMessage());
+        }
+    }
+}

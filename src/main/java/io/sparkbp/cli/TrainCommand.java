@@ -1,0 +1,243 @@
+package io.sparkbp.cli;
+
+import io.sparkbp.data.FeatureStats;
+import io.sparkbp.math.Blas;
+import io.sparkbp.model.Model;
+import io.sparkbp.model.Transform;
+import io.sparkbp.nn.Activation;
+import io.sparkbp.nn.Metrics;
+import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.nn.OutputKind;
+import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.spark.DataLoader;
+import io.sparkbp.spark.DistributedTrainer;
+import io.sparkbp.spark.EpochReport;
+import io.sparkbp.spark.Evaluator;
+import io.sparkbp.spark.TrainerSettings;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code train --conf FILE [key=value ...]}: loads data, trains, writes the model and metrics. */
+final class TrainCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    TrainCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    void run(String[] args) {
+        Config config = new Config();
+        boolean confGiven = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                out.println(help());
+                return;
+            } else if (a.equals("--conf")) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException("--conf needs a file name");
+                }
+                config.loadFile(java.nio.file.Path.of(args[++i]));
+                confGiven = true;
+            } else if (a.startsWith("--")) {
+                throw new UsageException("unknown option '" + a + "' for train; expected --conf FILE and key=value settings");
+            } else {
+                config.override(a);
+            }
+        }
+        if (!confGiven && config.explicit().isEmpty()) {
+            throw new UsageException("train needs --conf FILE and/or key=value settings (see train --help)");
+        }
+        try (SparkSession session = SparkSession.start("sparkbp train")) {
+            DataLoader loader = new DataLoader(session.context());
+            train(Job.fromConfig(config, loader), config, session.context(), loader);
+        }
+    }
+
+    private void train(Job job, Config config, JavaSparkContext sc, DataLoader loader) {
+        org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
+        Outputs outputs = new Outputs(hadoop, job.overwrite);
+        outputs.checkWritable(Keys.OUTPUT_MODEL, job.modelPath);
+        outputs.checkWritable(Keys.OUTPUT_METRICS, job.metricsPath);
+
+        Model init = job.initModel == null ? null : Models.load(job.initModel, hadoop);
+        NetworkSpec spec = job.spec;
+        if (init != null && !init.spec().equals(spec)) {
+            throw new UsageException("train.initModel " + job.initModel + " is a " + init.spec()
+                    + " network, but the configuration describes " + spec);
+        }
+        DataLoader.Holdout trainPart = job.validationFraction > 0 && job.validation == null
+                ? new DataLoader.Holdout(job.validationFraction, job.seed, false) : DataLoader.Holdout.ALL;
+        Transform inT = null;
+        Transform outT = null;
+        if (init != null) {
+            inT = init.inputTransform().orElse(null);
+            outT = init.outputTransform().orElse(null);
+        } else if (job.standardize) {
+            out.println("computing standardization statistics ...");
+            FeatureStats stats = loader.stats(job.train, trainPart);
+            inT = DataLoader.inputTransform(stats, job.train);
+            outT = spec.output() == OutputKind.LINEAR ? DataLoader.targetTransform(stats) : null;
+        }
+        DataLoader.Loaded train = loader.load(job.train, trainPart, inT, outT);
+        out.printf(Locale.ROOT, "training data: %,d examples in %d partitions, %s cached (%s)%s%n",
+                train.examples(), train.partitions(), human(train.bytes()), job.train.storageLevel(),
+                train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "");
+        DistributedTrainer.EvalSet validation = null;
+        if (job.validation != null) {
+            validation = evalSet(loader.load(job.validation, DataLoader.Holdout.ALL, inT, null), outT, "validation");
+        } else if (job.validationFraction > 0) {
+            validation = evalSet(loader.load(job.train, new DataLoader.Holdout(job.validationFraction, job.seed, true),
+                    inT, null), outT, "validation");
+        }
+        DistributedTrainer.EvalSet test = job.test == null ? null
+                : evalSet(loader.load(job.test, DataLoader.Holdout.ALL, inT, null), outT, "test");
+
+        double[] theta0 = init != null ? init.theta() : spec.initialParameters(job.seed);
+        out.printf(Locale.ROOT, "network %s, %,d parameters, optimizer %s, batch %s, BLAS %s, Spark %s%n",
+                spec, spec.numParams(), job.settings.optimizer(),
+                job.settings.batchSize() == 0 ? "full" : String.valueOf(job.settings.batchSize()),
+                Blas.implementation(), sc.version());
+        List<EpochReport> reports = new ArrayList<>();
+        DistributedTrainer trainer = new DistributedTrainer(sc, job.settings);
+        DistributedTrainer.Result result = trainer.train(train.rdd(), train.examples(), theta0, validation, test,
+                r -> {
+                    reports.add(r);
+                    out.println(Progress.line(r));
+                });
+        if (result.stoppedEarly()) {
+            out.printf(Locale.ROOT, "early stopping: no validation improvement for %d epochs; keeping epoch %d%n",
+                    job.settings.patience(), result.bestEpoch());
+        }
+
+        Map<String, Object> finalMetrics = new LinkedHashMap<>();
+        if (test != null) {
+            Metrics m = Evaluator.evaluate(sc, test.data(), spec, result.theta(), test.outMean(), test.outScale(),
+                    job.settings.aggregationDepth());
+            finalMetrics.put("test", m.toMap());
+            out.println("test: " + Progress.metrics(m.toMap()));
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("config", config.effective());
+        extra.put("training", Map.of("epochs", reports.size(), "bestEpoch", result.bestEpoch(),
+                "examples", train.examples(), "seconds", reports.isEmpty() ? 0.0 : reports.get(reports.size() - 1).elapsedSeconds()));
+        if (!finalMetrics.isEmpty()) {
+            extra.put("metrics", finalMetrics);
+        }
+        Model model = new Model(spec, result.theta(), inT, outT, extra);
+        if (job.metricsPath != null) {
+            outputs.writeText(job.metricsPath, Progress.jsonLines(reports));
+        }
+        if (job.modelPath != null) {
+            Models.save(model, job.modelPath, hadoop, job.overwrite);
+            out.println("model written to " + job.modelPath);
+        }
+        train.rdd().unpersist(false);
+    }
+
+    private static DistributedTrainer.EvalSet evalSet(DataLoader.Loaded data, Transform outT, String name) {
+        return new DistributedTrainer.EvalSet(data.rdd(), outT == null ? null : outT.mean(),
+                outT == null ? null : outT.scale());
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static String help() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: sparkbp train --conf FILE [key=value ...]\n\n");
+        sb.append("Trains a network on Spark. Settings come from FILE (key=value lines) and are overridden by\n");
+        sb.append("key=value arguments. Keys and defaults:\n\n");
+        for (Keys.Key k : Keys.all().values()) {
+            sb.append(String.format(Locale.ROOT, "  %-30s %-16s %s%n", k.name(),
+                    k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.meaning()));
+        }
+        return sb.toString();
+    }
+
+    /** Everything the train command needs, parsed and validated before Spark starts. */
+    static final class Job {
+        DataLoader.Source train;
+        DataLoader.Source test;
+        DataLoader.Source validation;
+        double validationFraction;
+        NetworkSpec spec;
+        TrainerSettings settings;
+        long seed;
+        boolean standardize;
+        String initModel;
+        String modelPath;
+        String metricsPath;
+        boolean overwrite;
+
+        static Job fromConfig(Config c, DataLoader loader) {
+            Job j = new Job();
+            OutputKind kind = c.getParsed(Keys.MODEL_OUTPUT, OutputKind::parse);
+            Activation act = c.getParsed(Keys.MODEL_ACTIVATION, Activation::parse);
+            int outputs = c.getInt(Keys.MODEL_OUTPUTS, 1);
+            j.train = loader.resolve(Sources.fromConfig(c, Keys.DATA_TRAIN, kind, outputs, 0));
+            j.test = c.isSet(Keys.DATA_TEST)
+                    ? loader.resolve(Sources.fromConfig(c, Keys.DATA_TEST, kind, outputs, j.train.features())) : null;
+            j.validation = c.isSet(Keys.DATA_VALIDATION)
+                    ? loader.resolve(Sources.fromConfig(c, Keys.DATA_VALIDATION, kind, outputs, j.train.features())) : null;
+            j.validationFraction = c.getDouble(Keys.DATA_VALIDATION_FRACTION, 0, 1, true);
+            int[] hidden = c.getIntList(Keys.MODEL_HIDDEN);
+            int[] layers = new int[hidden.length + 2];
+            layers[0] = j.train.features();
+            System.arraycopy(hidden, 0, layers, 1, hidden.length);
+            layers[layers.length - 1] = outputs;
+            try {
+                j.spec = new NetworkSpec(layers, act, kind);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("model.hidden/model.outputs/model.output: " + e.getMessage());
+            }
+            j.seed = c.getLong(Keys.TRAIN_SEED);
+            String optimizer = c.require(Keys.TRAIN_OPTIMIZER).strip().toLowerCase(Locale.ROOT);
+            double lr = c.getDouble(Keys.TRAIN_LEARNING_RATE, Double.MIN_VALUE, Double.MAX_VALUE, false);
+            LearningRateSchedule schedule = c.getParsed(Keys.TRAIN_SCHEDULE, s -> LearningRateSchedule.parse(s, lr,
+                    c.getDouble(Keys.TRAIN_DECAY, 0, Double.MAX_VALUE, false), c.getInt(Keys.TRAIN_DECAY_EVERY, 1)));
+            int batch = c.getInt(Keys.TRAIN_BATCH_SIZE, 0);
+            if (optimizer.equals("lbfgs") && batch != 0) {
+                throw new UsageException(c.source(Keys.TRAIN_BATCH_SIZE) + ": train.batchSize=" + batch
+                        + " cannot be used with train.optimizer=lbfgs, which is full batch; set train.batchSize=0");
+            }
+            try {
+                j.settings = new TrainerSettings(j.spec, optimizer, schedule,
+                        c.getDouble(Keys.TRAIN_MOMENTUM, 0, 1, true), c.getBoolean(Keys.TRAIN_NESTEROV),
+                        batch, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getDouble(Keys.TRAIN_L2, 0, Double.MAX_VALUE, false),
+                        j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (j.settings.patience() > 0 && j.validation == null && j.validationFraction == 0) {
+                throw new UsageException("train.earlyStopping.patience=" + j.settings.patience()
+                        + " needs validation data: set data.validation or data.validationFraction");
+            }
+            j.standardize = c.getBoolean(Keys.TRAIN_STANDARDIZE);
+            j.initModel = c.isSet(Keys.TRAIN_INIT_MODEL) ? c.get(Keys.TRAIN_INIT_MODEL) : null;
+            j.modelPath = c.isSet(Keys.OUTPUT_MODEL) ? c.get(Keys.OUTPUT_MODEL) : null;
+            j.metricsPath = c.isSet(Keys.OUTPUT_METRICS) ? c.get(Keys.OUTPUT_METRICS) : null;
+            j.overwrite = c.getBoolean(Keys.OUTPUT_OVERWRITE);
+            return j;
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.data.BlockPacker;
+import io.sparkbp.data.CsvSchema;
+import io.sparkbp.data.DataException;
+import io.sparkbp.data.FeatureStats;
+import io.sparkbp.data.Format;
+import io.sparkbp.data.Layout;
+import io.sparkbp.data.LineParser;
+import io.sparkbp.data.ParsedExample;
+import io.sparkbp.data.Standardizer;
+import io.sparkbp.model.Transform;
+import io.sparkbp.nn.Block;
+import io.sparkbp.nn.OutputKind;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.FileSplit;
+import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads text data through Hadoop (any {@code file:}, {@code hdfs:}, {@code s3a:} path, glob or
+ * directory; compressed files by suffix) into cached {@link PartitionData}, without collecting
+ * anything to the driver. Each partition is parsed, validated, standardized and packed into blocks
+ * in one pass. A bad line fails the job with its file and line number, or, with {@code
+ * data.onBadRecord=skip}, is skipped and counted.
+ */
+public final class DataLoader {
+    /** Where and how to read one data set. Build with the CLI, then {@link #resolve} it. */
+    public record Source(String path, String key, Format format, int features, int outputs, OutputKind kind,
+                         List<String> labelColumns, boolean skipBad, int partitions, int blockRows, Layout layout,
+                         StorageLevel storageLevel, CsvSchema schema) implements Serializable {
+        LineParser parser() {
+            return format == Format.CSV ? LineParser.csv(schema, kind) : LineParser.libsvm(features, outputs, kind);
+        }
+    }
+
+    /**
+     * Which examples to keep: a pseudo-random, partition-independent fraction of the lines (decided by
+     * a hash of the seed, the file and the line's byte offset) is held out for validation.
+     */
+    public record Holdout(double fraction, long seed, boolean heldOut) implements Serializable {
+        /** Keep every example. */
+        public static final Holdout ALL = new Holdout(0, 0, false);
+
+        boolean keeps(String file, long offset) {
+            if (fraction <= 0) {
+                return !heldOut;
+            }
+            long h = PartitionData.mix(seed, file.hashCode(), offset);
+            boolean out = (h >>> 11) * 0x1.0p-53 < fraction;
+            return out == heldOut;
+        }
+    }
+
+    /** A cached data set. */
+    public record Loaded(JavaRDD<PartitionData> rdd, long examples, long bytes, long skipped, int partitions) {
+    }
+
+    private final JavaSparkContext sc;
+
+    public DataLoader(JavaSparkContext sc) {
+        this.sc = sc;
+    }
+
+    /**
+     * Checks that {@code s.path()} names existing files, makes it an absolute URI (so executors in other
+     * directories find local files), and for CSV reads the header of the first file.
+     */
+    public Source resolve(Source s) {
+        Configuration conf = sc.hadoopConfiguration();
+        try {
+            Path p = new Path(s.path());
+            FileSystem fs = p.getFileSystem(conf);
+            Path q = fs.makeQualified(p);
+            List<Path> files = dataFiles(fs, q);
+            if (files.isEmpty()) {
+                throw DataException.schema(s.key() + " matches no data files", s.path(), null,
+                        "an existing file, directory of part files or glob");
+            }
+            CsvSchema schema = null;
+            int features = s.features();
+            if (s.format() == Format.CSV) {
+                String first = files.get(0).toString();
+                String header = LineLocator.firstLine(first, conf);
+                if (header == null) {
+                    throw DataException.schema("the file is empty", null, null, "a CSV header line").at(first, 0);
+                }
+                try {
+                    schema = CsvSchema.fromHeader(header, s.labelColumns(), s.outputs());
+                } catch (DataException e) {
+                    throw e.at(first, 1);
+                }
+                if (features > 0 && schema.features() != features) {
+                    throw DataException.schema("the header has " + schema.features() + " feature columns", null, header,
+                            features + " feature columns (the network's inputs)").at(first, 1);
+                }
+                features = schema.features();
+            }
+            return new Source(q.toString(), s.key(), s.format(), features, s.outputs(), s.kind(), s.labelColumns(),
+                    s.skipBad(), s.partitions(), s.blockRows(), s.layout(), s.storageLevel(), schema);
+        } catch (IOException e) {
+            throw DataException.schema("cannot read " + s.key() + ": " + e.getMessage(), s.path(), null, null);
+        }
+    }
+
+    private static List<Path> dataFiles(FileSystem fs, Path q) throws IOException {
+        List<Path> files = new ArrayList<>();
+        FileStatus[] matches = fs.globStatus(q);
+        if (matches == null) {
+            return files;
+        }
+        for (FileStatus m : matches) {
+            if (m.isDirectory()) {
+                for (FileStatus c : fs.listStatus(m.getPath())) {
+                    String name = c.getPath().getName();
+                    if (c.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+                        files.add(c.getPath());
+                    }
+                }
+            } else {
+                files.add(m.getPath());
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** Feature and target statistics of the kept examples, in one distributed pass. */
+    public FeatureStats stats(Source s, Holdout holdout) {
+        int nIn = s.features();
+        int nOut = s.outputs();
+        return examples(s, holdout, null, null).treeAggregate(new FeatureStats(nIn, nOut),
+                FeatureStats::add, FeatureStats::merge, 2);
+    }
+
+    /** Input standardization from {@code stats}: centered and scaled, or only scaled for sparse data. */
+    public static Transform inputTransform(FeatureStats stats, Source s) {
+        return stats.inputTransform(Standardizer.centerInputs(s.layout(), stats));
+    }
+
+    /** Target standardization from {@code stats} (for linear outputs). */
+    public static Transform targetTransform(FeatureStats stats) {
+        return stats.targetTransform();
+    }
+
+    /**
+     * Parses, validates, standardizes ({@code in} on inputs, {@code targets} on targets; either may
+     * be null), packs and caches the kept examples of {@code s}, and materializes the cache.
+     */
+    public Loaded load(Source s, Holdout holdout, Transform in, Transform targets) {
+        LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + s.key());
+        JavaRDD<ParsedExample> examples = examples(s, holdout, new Standardizer(in, targets), skipped);
+        int nIn = s.features();
+        int nOut = s.outputs();
+        int rows = s.blockRows();
+        Layout layout = s.layout();
+        JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
+            List<Block> blocks = new ArrayList<>();
+            new BlockPacker(nIn, nOut, rows, layout).pack(it).forEachRemaining(blocks::add);
+            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]));
+            return List.of(pd).iterator();
+        }, true);
+        data.persist(s.storageLevel());
+        data.setName("sparkbp " + s.key() + " blocks");
+        long[] totals = data.map(pd -> new long[] {pd.rows(), pd.sizeInBytes()})
+                .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        if (totals[0] == 0) {
+            data.unpersist(false);
+            throw DataException.schema(s.key() + " holds no examples", s.path(), null,
+                    "at least one valid line" + (skipped.value() > 0 ? " (" + skipped.value() + " bad lines were skipped)" : ""));
+        }
+        return new Loaded(data, totals[0], totals[1], skipped.value(), data.getNumPartitions());
+    }
+
+    /** The parsed, kept and (optionally) standardized examples of {@code s}, partitioned as requested. */
+    private JavaRDD<ParsedExample> examples(Source s, Holdout holdout, Standardizer standardizer,
+                                           LongAccumulator skipped) {
+        int want = s.partitions() > 0 ? s.partitions() : sc.defaultParallelism();
+        @SuppressWarnings("unchecked")
+        JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
+                s.path(), TextInputFormat.class, LongWritable.class, Text.class, want);
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        LineParser parser = s.parser();
+        boolean skipBad = s.skipBad();
+        JavaRDD<ParsedExample> parsed = raw.mapPartitionsWithInputSplit((split, lines) -> {
+            String file = ((FileSplit) split).getPath().toString();
+            return new ParsingIterator(lines, parser, file, holdout, standardizer, skipBad, skipped, conf);
+        }, true);
+        int have = parsed.getNumPartitions();
+        if (s.partitions() > 0 && have > s.partitions()) {
+            parsed = parsed.coalesce(s.partitions());
+        } else if (have < want) {
+            parsed = parsed.repartition(want);
+        }
+        return parsed;
+    }
+
+    /** Lines of one input split to examples, attaching file and line to errors. */
+    private static final class ParsingIterator implements Iterator<ParsedExample> {
+        private final Iterator<Tuple2<LongWritable, Text>> lines;
+        private final LineParser parser;
+        private final String file;
+        private final Holdout holdout;
+        private final Standardizer standardizer;
+        private final boolean skipBad;
+        private final LongAccumulator skipped;
+        private final SerializableConfiguration conf;
+        private ParsedExample next;
+
+        ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, LineParser parser, String file, Holdout holdout,
+                        Standardizer standardizer, boolean skipBad, LongAccumulator skipped,
+                        SerializableConfiguration conf) {
+            this.lines = lines;
+            this.parser = parser;
+            this.file = file;
+            this.holdout = holdout;
+            this.standardizer = standardizer;
+            this.skipBad = skipBad;
+            this.skipped = skipped;
+            this.conf = conf;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && lines.hasNext()) {
+                Tuple2<LongWritable, Text> t = lines.next();
+                long offset = t._1().get();
+                ParsedExample e;
+                try {
+                    e = parser.parse(t._2().toString());
+                } catch (DataException ex) {
+                    if (skipBad && ex.isRecordError()) {
+                        if (skipped != null) {
+                            skipped.add(1);
+                        }
+                        continue;
+                    }
+                    throw ex.at(file, LineLocator.lineNumber(file, offset, conf.value()));
+                }
+                if (e == null || !holdout.keeps(file, offset)) {
+                    continue;
+                }
+                next = standardizer == null ? e : standardizer.apply(e);
+            }
+            return next != null;
+        }
+
+        @Override
+        public ParsedExample next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            ParsedExample e = next;
+            next = null;
+            return e;
+        }
+    }
+}

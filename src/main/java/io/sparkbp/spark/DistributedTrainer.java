@@ -1,0 +1,185 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.nn.BlockGradient;
+import io.sparkbp.nn.GradientAccumulator;
+import io.sparkbp.nn.Metrics;
+import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.nn.Objective;
+import io.sparkbp.optim.Lbfgs;
+import io.sparkbp.optim.Optimizer;
+import io.sparkbp.optim.OptimizerSettings;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data-parallel training loop. Each step broadcasts the weights, lets every partition compute
+ * the example-weighted gradient sum of its share of the step with the core's backprop kernels,
+ * sums the partial results with {@code treeAggregate}, destroys the broadcast, and updates the
+ * weights on the driver: {@code J} and its gradient come from {@link Objective}, the update from
+ * the optimizer. Everything is deterministic given the seed and the partitioning.
+ */
+public final class DistributedTrainer {
+    /** Receives one report per finished epoch. */
+    @FunctionalInterface
+    public interface Listener {
+        void epochDone(EpochReport report);
+    }
+
+    /** The trained parameters and the history that produced them. */
+    public record Result(double[] theta, int bestEpoch, List<EpochReport> reports, boolean stoppedEarly) {
+    }
+
+    /** Data to evaluate after every epoch, with the output transform that maps outputs to data units. */
+    public record EvalSet(JavaRDD<PartitionData> data, double[] outMean, double[] outScale) {
+    }
+
+    private final JavaSparkContext sc;
+    private final TrainerSettings settings;
+    private final NetworkSpec spec;
+
+    public DistributedTrainer(JavaSparkContext sc, TrainerSettings settings) {
+        this.sc = sc;
+        this.settings = settings;
+        this.spec = settings.spec();
+    }
+
+    /**
+     * Trains from {@code theta0} (not modified) on the cached {@code train} data of {@code examples}
+     * examples. {@code validation} and {@code test} may be null.
+     */
+    public Result train(JavaRDD<PartitionData> train, long examples, double[] theta0, EvalSet validation,
+                        EvalSet test, Listener listener) {
+        if (examples < 1) {
+            throw new TrainingException("the training data holds no examples");
+        }
+        double[] theta = theta0.clone();
+        double[] grad = new double[theta.length];
+        int epochs = settings.epochs();
+        int steps = settings.batchSize() == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE,
+                (examples + settings.batchSize() - 1) / settings.batchSize());
+        boolean lbfgs = settings.optimizer().equals("lbfgs");
+        Optimizer optimizer = lbfgs ? null : Optimizer.create(settings.optimizer(), theta.length,
+                OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov()));
+        Lbfgs lbfgsState = lbfgs ? new Lbfgs(theta.length, 10, 1e-9) : null;
+
+        List<EpochReport> reports = new ArrayList<>();
+        double[] best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        boolean stoppedEarly = false;
+        long start = System.nanoTime();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long epochStart = System.nanoTime();
+            double lr = settings.schedule().rate(epoch - 1);
+            double trainLoss;
+            long seen;
+            if (lbfgs) {
+                final int e = epoch;
+                long[] evaluations = {0};
+                trainLoss = lbfgsState.iterate(theta, (x, g) -> {
+                    evaluations[0]++;
+                    sc.setJobDescription("sparkbp epoch " + e + "/" + epochs + " (lbfgs evaluation " + evaluations[0] + ")");
+                    GradientAccumulator acc = gradientSum(train, x, e, 0, 1);
+                    double j = Objective.valueAndGradient(spec, x, settings.l2(), acc, g);
+                    return j;
+                });
+                checkFinite(trainLoss, theta, epoch, 0, "objective after the line search");
+                seen = examples * Math.max(1, evaluations[0]);
+            } else {
+                double lossSum = 0;
+                double weightSum = 0;
+                seen = 0;
+                for (int step = 0; step < steps; step++) {
+                    sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " step " + (step + 1) + "/" + steps);
+                    GradientAccumulator acc = gradientSum(train, theta, epoch, step, steps);
+                    if (acc.weightSum() <= 0) {
+                        continue;
+                    }
+                    double j = Objective.valueAndGradient(spec, theta, settings.l2(), acc, grad);
+                    checkFinite(j, grad, epoch, step + 1, "loss or gradient");
+                    lossSum += j * acc.weightSum();
+                    weightSum += acc.weightSum();
+                    seen += acc.count();
+                    optimizer.step(theta, grad, lr);
+                }
+                trainLoss = lossSum / weightSum;
+            }
+            checkFinite(0.0, theta, epoch, steps, "weights after the update");
+            Map<String, Double> val = null;
+            Map<String, Double> tst = null;
+            if (validation != null) {
+                sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " validation");
+                Metrics m = Evaluator.evaluate(sc, validation.data(), spec, theta, validation.outMean(),
+                        validation.outScale(), settings.aggregationDepth());
+                val = m.toMap();
+                if (m.loss() < bestLoss) {
+                    bestLoss = m.loss();
+                    best = theta.clone();
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                } else {
+                    sinceBest++;
+                }
+            }
+            if (test != null) {
+                sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " test");
+                tst = Evaluator.evaluate(sc, test.data(), spec, theta, test.outMean(), test.outScale(),
+                        settings.aggregationDepth()).toMap();
+            }
+            long now = System.nanoTime();
+            EpochReport report = new EpochReport(epoch, epochs, trainLoss, val, tst, seen,
+                    (now - epochStart) / 1e9, (now - start) / 1e9, lbfgs ? Double.NaN : lr);
+            reports.add(report);
+            if (listener != null) {
+                listener.epochDone(report);
+            }
+            if (settings.patience() > 0 && validation != null && sinceBest >= settings.patience()) {
+                stoppedEarly = true;
+                break;
+            }
+            if (lbfgs && lbfgsState.converged()) {
+                break;
+            }
+        }
+        sc.setJobDescription(null);
+        boolean keepBest = settings.patience() > 0 && best != null;
+        return new Result(keepBest ? best : theta, keepBest ? bestEpoch : reports.size(), reports, stoppedEarly);
+    }
+
+    /** One distributed pass: the gradient, loss and weight sums of step {@code step} at {@code theta}. */
+    GradientAccumulator gradientSum(JavaRDD<PartitionData> train, double[] theta, int epoch, int step, int steps) {
+        Broadcast<double[]> bc = sc.broadcast(theta.clone());
+        NetworkSpec net = spec;
+        long seed = settings.seed();
+        try {
+            GradientAccumulator acc = train.treeAggregate(null, (GradientAccumulator a, PartitionData pd) -> {
+                GradientAccumulator out = a != null ? a : new GradientAccumulator(net.numParams());
+                BlockGradient bg = Workspaces.get(net, 256);
+                double[] w = bc.value();
+                pd.forEachSlice(seed, epoch, step, steps, (b, from, to) -> bg.accumulate(w, b, from, to, out));
+                return out;
+            }, (a, b) -> a == null ? b : b == null ? a : a.merge(b), settings.aggregationDepth());
+            return acc != null ? acc : new GradientAccumulator(net.numParams());
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    private void checkFinite(double value, double[] v, int epoch, int step, String what) {
+        boolean ok = Double.isFinite(value);
+        for (int i = 0; ok && i < v.length; i++) {
+            ok = Double.isFinite(v[i]);
+        }
+        if (!ok) {
+            throw new TrainingException("training diverged in epoch " + epoch + (step > 0 ? " step " + step : "")
+                    + ": the " + what + " is not finite; the learning rate is the likely cause (train.learningRate="
+                    + settings.schedule().rate(Math.max(0, epoch - 1)) + "): lower it, or enable train.standardize");
+        }
+    }
+}

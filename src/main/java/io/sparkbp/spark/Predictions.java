@@ -1,0 +1,172 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.data.BlockPacker;
+import io.sparkbp.data.DataException;
+import io.sparkbp.data.Format;
+import io.sparkbp.data.Layout;
+import io.sparkbp.data.LineParser;
+import io.sparkbp.data.ParsedExample;
+import io.sparkbp.data.Standardizer;
+import io.sparkbp.model.Transform;
+import io.sparkbp.nn.Block;
+import io.sparkbp.nn.BlockGradient;
+import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.nn.OutputKind;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.FileSplit;
+import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.api.java.JavaHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Distributed prediction: one output line per input example, in input order (blank and comment
+ * lines produce nothing). Lines are
+ * <ul>
+ *   <li>softmax: {@code class<TAB>p_0,...,p_{K-1}};</li>
+ *   <li>logistic, one output: {@code 0|1<TAB>p} (threshold 0.5);</li>
+ *   <li>logistic, several outputs: {@code ids<TAB>p_0,...} where ids are the comma-separated 0-based
+ *       outputs with {@code p >= 0.5} (empty when none), as in LIBSVM multi-label files;</li>
+ *   <li>linear: {@code y_0,...,y_{K-1}} in the data's units.</li>
+ * </ul>
+ * LIBSVM lines need no label: a line whose first token is {@code index:value} is read as unlabelled.
+ */
+public final class Predictions {
+    private Predictions() {
+    }
+
+    /** The prediction lines of {@code s} under the given model parts. */
+    public static JavaRDD<String> lines(JavaSparkContext sc, DataLoader.Source s, NetworkSpec spec, double[] theta,
+                                        Transform in, Transform out) {
+        Broadcast<double[]> bc = sc.broadcast(theta.clone());
+        int want = s.partitions() > 0 ? s.partitions() : sc.defaultParallelism();
+        @SuppressWarnings("unchecked")
+        JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
+                s.path(), TextInputFormat.class, LongWritable.class, Text.class, want);
+        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        LineParser parser = s.parser();
+        boolean skipBad = s.skipBad();
+        Standardizer standardizer = new Standardizer(in, null);
+        String dummy = dummyLabel(spec);
+        int blockRows = s.blockRows();
+        return raw.mapPartitionsWithInputSplit((split, it) -> {
+            String file = ((FileSplit) split).getPath().toString();
+            BlockGradient bg = new BlockGradient(spec, blockRows);
+            BlockPacker packer = new BlockPacker(spec.inputs(), spec.outputs(), blockRows, Layout.AUTO);
+            List<String> result = new ArrayList<>();
+            while (it.hasNext()) {
+                Tuple2<LongWritable, Text> t = it.next();
+                String line = t._2().toString();
+                if (parser.format() == Format.LIBSVM) {
+                    line = withLabel(line, dummy);
+                }
+                ParsedExample e;
+                try {
+                    e = parser.parse(line);
+                } catch (DataException ex) {
+                    if (skipBad && ex.isRecordError()) {
+                        continue;
+                    }
+                    throw ex.at(file, LineLocator.lineNumber(file, t._1().get(), conf.value()));
+                }
+                if (e == null) {
+                    continue;
+                }
+                Block b = packer.add(standardizer.apply(e));
+                if (b != null) {
+                    format(bg, bc.value(), b, out, result);
+                }
+            }
+            Block last = packer.flush();
+            if (last != null) {
+                format(bg, bc.value(), last, out, result);
+            }
+            return result.iterator();
+        }, true);
+    }
+
+    private static void format(BlockGradient bg, double[] theta, Block b, Transform out, List<String> result) {
+        NetworkSpec spec = bg.spec();
+        int k = spec.outputs();
+        bg.forward(theta, b);
+        double[] y = bg.outputs();
+        double[] v = new double[k];
+        for (int n = 0; n < b.rows(); n++) {
+            System.arraycopy(y, n * k, v, 0, k);
+            if (out != null) {
+                out.invertInPlace(v, 0);
+            }
+            result.add(line(spec, v));
+        }
+    }
+
+    static String line(NetworkSpec spec, double[] v) {
+        StringBuilder sb = new StringBuilder();
+        OutputKind kind = spec.output();
+        int k = v.length;
+        if (kind == OutputKind.SOFTMAX) {
+            int best = 0;
+            for (int i = 1; i < k; i++) {
+                if (v[i] > v[best]) {
+                    best = i;
+                }
+            }
+            sb.append(best).append('\t');
+        } else if (kind == OutputKind.LOGISTIC) {
+            if (k == 1) {
+                sb.append(v[0] >= 0.5 ? 1 : 0);
+            } else {
+                boolean first = true;
+                for (int i = 0; i < k; i++) {
+                    if (v[i] >= 0.5) {
+                        sb.append(first ? "" : ",").append(i);
+                        first = false;
+                    }
+                }
+            }
+            sb.append('\t');
+        }
+        for (int i = 0; i < k; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(v[i]);
+        }
+        return sb.toString();
+    }
+
+    /** A label that parses for {@code spec}'s output kind, used for unlabelled LIBSVM lines. */
+    private static String dummyLabel(NetworkSpec spec) {
+        int k = spec.outputs();
+        return switch (spec.output()) {
+            case SOFTMAX -> "0";
+            case LOGISTIC -> k == 1 ? "0" : "";
+            case LINEAR -> String.join(",", java.util.Collections.nCopies(k, "0"));
+        };
+    }
+
+    /** Prepends {@code dummy} to a LIBSVM line whose first token is a feature ({@code i:v}). */
+    static String withLabel(String line, String dummy) {
+        String s = line.strip();
+        if (s.isEmpty() || s.startsWith("#") || s.startsWith("\uFEFF")) {
+            return line;
+        }
+        int end = 0;
+        while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+            end++;
+        }
+        String first = s.substring(0, end);
+        if (first.indexOf(':') >= 0 && !dummy.isEmpty()) {
+            return dummy + " " + s;
+        }
+        return line;
+    }
+}

@@ -1,0 +1,43 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.optim.LearningRateSchedule;
+
+import java.io.Serializable;
+
+/**
+ * Typed training settings, validated on construction.
+ *
+ * @param batchSize examples per step across the whole cluster; 0 means full batch
+ * @param patience  epochs without validation-loss improvement before stopping; 0 disables
+ */
+public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule,
+                              double momentum, boolean nesterov, int batchSize, int epochs, double l2,
+                              long seed, int patience, int aggregationDepth) implements Serializable {
+    public TrainerSettings {
+        if (!optimizer.equals("sgd") && !optimizer.equals("adam") && !optimizer.equals("lbfgs")) {
+            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected sgd, adam or lbfgs");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batchSize must be >= 0, got " + batchSize);
+        }
+        if (optimizer.equals("lbfgs") && batchSize != 0) {
+            throw new IllegalArgumentException("lbfgs is a full-batch method: set train.batchSize=0, got " + batchSize);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (!(l2 >= 0) || Double.isInfinite(l2)) {
+            throw new IllegalArgumentException("l2 must be a finite number >= 0, got " + l2);
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+        }
+        if (aggregationDepth < 1) {
+            throw new IllegalArgumentException("aggregationDepth must be >= 1, got " + aggregationDepth);
+        }
+    }
+}
