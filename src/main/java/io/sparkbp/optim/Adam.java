@@ -1,0 +1,115 @@
+package io.sparkbp.optim;
+
+/**
+ * Adam (Kingma &amp; Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1), with bias
+ * correction. At step {@code t = 1, 2, ...}:
+ *
+ * <pre>
+ *   m = beta1 m + (1 - beta1) g
+ *   v = beta2 v + (1 - beta2) g^2
+ *   theta -= lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ * </pre>
+ *
+ * <p>State layout: {@code {steps}}, the first moment {@code m}, the second moment {@code v}.
+ */
+public final class Adam implements Optimizer {
+    private final int numParams;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double[] m;
+    private final double[] v;
+    private long steps;
+
+    /** Adam with the given decay rates in {@code [0, 1)} and {@code epsilon > 0}. */
+    public Adam(int numParams, double beta1, double beta2, double epsilon) {
+        Checks.requireNumParams(numParams);
+        OptimizerSettings.checkAdam(beta1, beta2, epsilon);
+        this.numParams = numParams;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.m = new double[numParams];
+        this.v = new double[numParams];
+    }
+
+    /** Adam with the paper's defaults: beta1 0.9, beta2 0.999, epsilon 1e-8. */
+    public Adam(int numParams) {
+        this(numParams, 0.9, 0.999, 1e-8);
+    }
+
+    @Override
+    public void step(double[] theta, double[] grad, double learningRate) {
+        Checks.requireStep(numParams, theta, grad, learningRate);
+        long t = steps + 1;
+        double b1 = beta1;
+        double b2 = beta2;
+        double c1 = 1.0 - b1;
+        double c2 = 1.0 - b2;
+        double bias1 = 1.0 - Math.pow(b1, t);
+        double bias2 = 1.0 - Math.pow(b2, t);
+        for (int i = 0; i < numParams; i++) {
+            double g = grad[i];
+            double mi = b1 * m[i] + c1 * g;
+            double vi = b2 * v[i] + c2 * (g * g);
+            m[i] = mi;
+            v[i] = vi;
+            theta[i] -= learningRate * (mi / bias1) / (Math.sqrt(vi / bias2) + epsilon);
+        }
+        steps = t;
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    public int numParams() {
+        return numParams;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public double[][] state() {
+        return new double[][] {{Checks.encodeCount(steps)}, m.clone(), v.clone()};
+    }
+
+    @Override
+    public void restoreState(double[][] state) {
+        Checks.requireArrays(state, 3, "{steps}, m, v");
+        Checks.requireVector(state[0], 1, "header {steps}");
+        long s = Checks.count(state[0][0], Checks.MAX_EXACT_COUNT, "steps");
+        Checks.requireVector(state[1], numParams, "first moment m");
+        Checks.requireVector(state[2], numParams, "second moment v");
+        for (int i = 0; i < numParams; i++) {
+            if (state[2][i] < 0.0) {
+                throw new IllegalArgumentException("state second moment v must be >= 0, got " + state[2][i] + " at " + i);
+            }
+        }
+        System.arraycopy(state[1], 0, m, 0, numParams);
+        System.arraycopy(state[2], 0, v, 0, numParams);
+        steps = s;
+    }
+
+    @Override
+    public String toString() {
+        return "adam(beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon + ")";
+    }
+}

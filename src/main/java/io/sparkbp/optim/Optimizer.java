@@ -1,0 +1,75 @@
+package io.sparkbp.optim;
+
+import java.util.Locale;
+
+/**
+ * A first-order step optimizer: given the gradient at the current parameters it updates them in
+ * place, {@code theta -= learningRate * direction}, where the direction is built from the gradient
+ * and the optimizer's own state (velocity, moment estimates). The state can be exported with
+ * {@link #state()} and restored with {@link #restoreState(double[][])} so that a run resumed from a
+ * checkpoint continues bit for bit as if it had never stopped.
+ *
+ * <p>Implementations are not thread-safe. Full-batch L-BFGS is not a step optimizer (it needs
+ * function values and a line search); it is {@link Lbfgs}.
+ */
+public sealed interface Optimizer permits Sgd, Adam {
+
+    /**
+     * Updates {@code theta} in place from {@code grad}, the gradient of the objective at {@code
+     * theta}, and advances {@link #steps()} by one. Both arrays must have {@link #numParams()}
+     * entries and {@code learningRate} must be finite and {@code > 0}; the arguments are checked
+     * before anything changes. A non-finite gradient is not checked for: it propagates into theta
+     * and the state.
+     */
+    void step(double[] theta, double[] grad, double learningRate);
+
+    /** Lower-case name as accepted by {@link #create}: {@code sgd} or {@code adam}. */
+    String name();
+
+    /** Number of parameters this optimizer was built for. */
+    int numParams();
+
+    /** Number of {@link #step} calls made so far, including those before a restored checkpoint. */
+    long steps();
+
+    /**
+     * A copy of the complete optimizer state: {@code state()[0]} is {@code {steps}}, the rest are
+     * per-parameter vectors whose meaning each implementation documents.
+     */
+    double[][] state();
+
+    /**
+     * Replaces the state by a copy of {@code state}, as produced by {@link #state()} of an optimizer
+     * of the same kind, settings and size.
+     *
+     * @throws IllegalArgumentException if the number or lengths of the arrays do not match, a
+     *                                  counter is not a whole number, or a value is not finite;
+     *                                  the state is then unchanged
+     */
+    void restoreState(double[][] state);
+
+    /**
+     * Creates a step optimizer by name ({@code sgd} or {@code adam}, case-insensitive) for {@code
+     * numParams} parameters.
+     *
+     * @throws IllegalArgumentException for an unknown name, for {@code lbfgs} (see {@link Lbfgs}),
+     *                                  or for {@code numParams < 1}
+     */
+    static Optimizer create(String name, int numParams, OptimizerSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("optimizer settings are required");
+        }
+        String id = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        switch (id) {
+            case "sgd":
+                return new Sgd(numParams, settings.momentum(), settings.nesterov());
+            case "adam":
+                return new Adam(numParams, settings.beta1(), settings.beta2(), settings.epsilon());
+            case "lbfgs":
+                throw new IllegalArgumentException("optimizer 'lbfgs' is not a step optimizer: full-batch L-BFGS "
+                        + "needs function values and a line search and is handled by Lbfgs");
+            default:
+                throw new IllegalArgumentException("unknown optimizer '" + name + "': expected sgd, adam or lbfgs");
+        }
+    }
+}
