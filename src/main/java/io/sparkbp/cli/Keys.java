@@ -28,7 +28,7 @@ public final class Keys {
     public static final String DATA_LABEL_COLUMNS = def("data.labelColumns", "", "csv: comma-separated label column names (default: label_0..label_{K-1} if present, else the first column)");
     public static final String DATA_PARTITIONS = def("data.partitions", "0", "number of partitions of the training data (0 = one per input split, at least the default parallelism)");
     public static final String DATA_BLOCK_ROWS = def("data.blockRows", "256", "examples per cached block (a matrix per block for level-3 BLAS)");
-    public static final String DATA_LAYOUT = def("data.layout", "auto", "block storage: dense, sparse or auto (sparse when under 25% nonzeros and not standardized)");
+    public static final String DATA_LAYOUT = def("data.layout", "auto", "block storage: dense, sparse or auto (per block: sparse when under 25% of the entries are nonzero; sparse data are scaled, not centered, by standardization)");
     public static final String DATA_STORAGE_LEVEL = def("data.storageLevel", "MEMORY_AND_DISK", "Spark storage level of the cached blocks");
     public static final String DATA_ON_BAD_RECORD = def("data.onBadRecord", "fail", "fail: stop before training at the first bad line; skip: skip and count bad lines");
     public static final String MODEL_HIDDEN = def("model.hidden", "", "hidden layer widths, e.g. 256,128 (empty = no hidden layer)");

@@ -87,6 +87,9 @@ public final class DistributedTrainer {
                     sc.setJobDescription("sparkbp epoch " + e + "/" + epochs + " (lbfgs evaluation " + evaluations[0] + ")");
                     GradientAccumulator acc = gradientSum(train, x, e, 0, 1);
                     double j = Objective.valueAndGradient(spec, x, settings.l2(), acc, g);
+                    if (evaluations[0] == 1 && lbfgsState.iterations() == 0) {
+                        checkFinite(j, g, e, 0, "loss or gradient at the initial weights");
+                    }
                     return j;
                 });
                 checkFinite(trainLoss, theta, epoch, 0, "objective after the line search");

@@ -1,0 +1,225 @@
+package io.sparkbp.data;
+
+import io.sparkbp.nn.Block;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+
+/**
+ * Packs examples into {@link Block}s of at most {@code blockRows} rows, in arrival order.
+ *
+ * <p>Use {@link #add} / {@link #flush} directly, or {@link #pack} to turn an iterator of lines or
+ * examples into a lazy iterator of blocks (what a Spark {@code mapPartitions} needs). The packer holds
+ * references to at most one block's worth of examples; every emitted block gets freshly allocated,
+ * exactly sized arrays. Inputs are stored per {@link Layout}: with {@link Layout#AUTO} each block is
+ * sparse when fewer than {@link #SPARSE_BELOW} of its {@code nIn x rows} entries are nonzero (dense
+ * costs 8 bytes per entry, sparse 12 per nonzero plus 4 per row, and dense BLAS is faster per entry),
+ * else dense; a dense block that would not fit in one Java array is made sparse. Weights are stored
+ * only when some example in the block has a weight other than 1.
+ *
+ * <p>Apply a {@link Standardizer} to the examples before packing, so the blocks hold the values the
+ * network sees. Not thread-safe: one packer per partition.
+ */
+public final class BlockPacker {
+    /** Default rows per block ({@code data.blockRows}). */
+    public static final int DEFAULT_BLOCK_ROWS = 256;
+
+    /** {@link Layout#AUTO} stores a block sparse when its nonzero fraction is below this. */
+    public static final double SPARSE_BELOW = 0.25;
+
+    /** Largest Java array length we rely on. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8L;
+
+    private final int nIn;
+    private final int nOut;
+    private final int blockRows;
+    private final Layout layout;
+    private final ParsedExample[] pending;
+    private int count;
+    private long nonzeros;
+    private long blocks;
+
+    /**
+     * @param nIn       number of features
+     * @param nOut      number of outputs
+     * @param blockRows maximum rows per block (e.g. {@link #DEFAULT_BLOCK_ROWS})
+     * @param layout    dense, sparse or auto
+     * @throws IllegalArgumentException if a size is below 1, or {@code DENSE} blocks of {@code blockRows x nIn} or the
+     *                                  targets would not fit in a Java array
+     */
+    public BlockPacker(int nIn, int nOut, int blockRows, Layout layout) {
+        if (nIn < 1 || nOut < 1 || blockRows < 1 || layout == null) {
+            throw new IllegalArgumentException("need nIn, nOut, blockRows >= 1 and a layout, got nIn=" + nIn + ", nOut="
+                    + nOut + ", blockRows=" + blockRows + ", layout=" + layout);
+        }
+        if ((long) nOut * blockRows > MAX_ARRAY) {
+            throw new IllegalArgumentException("blocks of " + blockRows + " rows x " + nOut
+                    + " outputs do not fit in a Java array; lower data.blockRows");
+        }
+        if (layout == Layout.DENSE && (long) nIn * blockRows > MAX_ARRAY) {
+            throw new IllegalArgumentException("dense blocks of " + blockRows + " rows x " + nIn
+                    + " features do not fit in a Java array; lower data.blockRows or use data.layout=sparse");
+        }
+        this.nIn = nIn;
+        this.nOut = nOut;
+        this.blockRows = blockRows;
+        this.layout = layout;
+        this.pending = new ParsedExample[blockRows];
+    }
+
+    public int blockRows() {
+        return blockRows;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    /** Examples waiting for the next block. */
+    public int pending() {
+        return count;
+    }
+
+    /** Blocks emitted so far. */
+    public long blocksEmitted() {
+        return blocks;
+    }
+
+    /**
+     * Adds an example; returns the finished block when this example fills it, else null.
+     *
+     * @throws IllegalArgumentException if the example has a feature index {@code >= nIn} or not {@code nOut} targets
+     */
+    public Block add(ParsedExample e) {
+        int[] idx = e.indices();
+        if (idx.length > 0 && idx[idx.length - 1] >= nIn) {
+            throw new IllegalArgumentException("feature index " + idx[idx.length - 1] + " (0-based) is out of range for "
+                    + nIn + " features");
+        }
+        if (e.targets().length != nOut) {
+            throw new IllegalArgumentException("example has " + e.targets().length + " targets, expected " + nOut);
+        }
+        pending[count++] = e;
+        nonzeros += idx.length;
+        return count == blockRows ? flush() : null;
+    }
+
+    /** The block of the pending examples (fewer than {@code blockRows}), or null when none are pending. */
+    public Block flush() {
+        if (count == 0) {
+            return null;
+        }
+        Block b = build(pending, 0, count, nIn, nOut, useSparse(layout, nonzeros, count, nIn));
+        java.util.Arrays.fill(pending, 0, count, null);
+        count = 0;
+        nonzeros = 0;
+        blocks++;
+        return b;
+    }
+
+    /** A lazy iterator of the blocks of {@code examples} (null elements are skipped), including the final partial block. */
+    public Iterator<Block> pack(Iterator<? extends ParsedExample> examples) {
+        return pack(examples, e -> e);
+    }
+
+    /**
+     * A lazy iterator of the blocks of {@code source} mapped by {@code toExample}; a null result skips the element
+     * (e.g. {@code line -> parser.parse(line)} with blank lines, or a bad line counted and skipped). Exceptions from
+     * {@code toExample} propagate from {@code hasNext()}.
+     */
+    public <T> Iterator<Block> pack(Iterator<T> source, Function<? super T, ? extends ParsedExample> toExample) {
+        return new Iterator<>() {
+            private Block next;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && !done) {
+                    if (source.hasNext()) {
+                        ParsedExample e = toExample.apply(source.next());
+                        if (e != null) {
+                            next = add(e);
+                        }
+                    } else {
+                        done = true;
+                        next = flush();
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Block next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Block b = next;
+                next = null;
+                return b;
+            }
+        };
+    }
+
+    /** Whether a block of {@code rows} examples with {@code nonzeros} stored features is stored sparse under {@code layout}. */
+    public static boolean useSparse(Layout layout, long nonzeros, int rows, int nIn) {
+        long entries = (long) rows * nIn;
+        return switch (layout) {
+            case DENSE -> false;
+            case SPARSE -> true;
+            case AUTO -> nonzeros < SPARSE_BELOW * entries || entries > MAX_ARRAY;
+        };
+    }
+
+    /** A block of {@code rows[from, to)} with exactly sized arrays. */
+    static Block build(ParsedExample[] rows, int from, int to, int nIn, int nOut, boolean sparse) {
+        int n = to - from;
+        double[] t = new double[n * nOut];
+        double[] w = null;
+        for (int r = 0; r < n; r++) {
+            ParsedExample e = rows[from + r];
+            System.arraycopy(e.targets(), 0, t, r * nOut, nOut);
+            if (e.weight() != 1.0) {
+                if (w == null) {
+                    w = new double[n];
+                    java.util.Arrays.fill(w, 1.0);
+                }
+                w[r] = e.weight();
+            }
+        }
+        if (sparse) {
+            long nnz = 0;
+            for (int r = from; r < to; r++) {
+                nnz += rows[r].nonzeros();
+            }
+            if (nnz > MAX_ARRAY) {
+                throw new IllegalArgumentException("a block of " + n + " rows has " + nnz
+                        + " nonzeros, too many for a Java array; lower data.blockRows");
+            }
+            int[] colPtr = new int[n + 1];
+            int[] indices = new int[(int) nnz];
+            double[] values = new double[(int) nnz];
+            int p = 0;
+            for (int r = 0; r < n; r++) {
+                ParsedExample e = rows[from + r];
+                int k = e.nonzeros();
+                System.arraycopy(e.indices(), 0, indices, p, k);
+                System.arraycopy(e.values(), 0, values, p, k);
+                p += k;
+                colPtr[r + 1] = p;
+            }
+            return Block.sparse(n, nIn, nOut, colPtr, indices, values, t, w);
+        }
+        double[] x = new double[Math.multiplyExact(n, nIn)];
+        for (int r = 0; r < n; r++) {
+            ParsedExample e = rows[from + r];
+            int[] idx = e.indices();
+            double[] val = e.values();
+            int base = r * nIn;
+            for (int q = 0; q < idx.length; q++) {
+                x[base + idx[q]] = val[q];
+            }
+        }
+        return Block.dense(n, nIn, nOut, x, t, w);
+    }
+}

@@ -1,0 +1,230 @@
+package io.sparkbp.data;
+
+import io.sparkbp.model.Transform;
+
+import java.io.Serializable;
+
+/**
+ * Mergeable per-column count, mean and sum of squared deviations (M2) of the features and the
+ * targets of a set of examples, for standardization. Use it as a Spark aggregate: {@link #add} per
+ * example, {@link #merge} to combine partitions.
+ *
+ * <p>Numerics: per column only the stored (nonzero) values are accumulated, with Welford's update
+ * on values shifted by the column's first value (so a large mean with a small spread loses no
+ * precision); partial results merge with Chan et al.'s pairwise formula; the implicit zeros are merged in as one
+ * more group (mean 0, M2 0) when a statistic is read. So the cost is proportional to the nonzeros,
+ * and the result matches a single Welford pass over all values (zeros included) up to rounding.
+ *
+ * <p>Statistics are unweighted (each example counts once, whatever its weight) and computed on the
+ * raw values. Variances are population variances ({@code M2 / n}, ddof = 0).
+ */
+public final class FeatureStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int nIn;
+    private final int nOut;
+    private long count;
+    private final Moments inputs;
+    private final Moments targets;
+
+    public FeatureStats(int nIn, int nOut) {
+        if (nIn < 1 || nOut < 1) {
+            throw new IllegalArgumentException("need nIn, nOut >= 1, got " + nIn + ", " + nOut);
+        }
+        this.nIn = nIn;
+        this.nOut = nOut;
+        this.inputs = new Moments(nIn);
+        this.targets = new Moments(nOut);
+    }
+
+    /** Adds one example (raw, before any transform); returns {@code this}. */
+    public FeatureStats add(ParsedExample e) {
+        int[] idx = e.indices();
+        double[] val = e.values();
+        if (idx.length > 0 && idx[idx.length - 1] >= nIn) {
+            throw new IllegalArgumentException("feature index " + idx[idx.length - 1] + " (0-based) is out of range for "
+                    + nIn + " features");
+        }
+        double[] t = e.targets();
+        if (t.length != nOut) {
+            throw new IllegalArgumentException("example has " + t.length + " targets, expected " + nOut);
+        }
+        count++;
+        for (int p = 0; p < idx.length; p++) {
+            inputs.add(idx[p], val[p]);
+        }
+        for (int k = 0; k < nOut; k++) {
+            if (t[k] != 0) {
+                targets.add(k, t[k]);
+            }
+        }
+        return this;
+    }
+
+    /** Merges {@code other} into this one (in place); returns {@code this}. */
+    public FeatureStats merge(FeatureStats other) {
+        if (other.nIn != nIn || other.nOut != nOut) {
+            throw new IllegalArgumentException("cannot merge statistics of " + other.nIn + "/" + other.nOut
+                    + " columns into " + nIn + "/" + nOut);
+        }
+        count += other.count;
+        inputs.merge(other.inputs);
+        targets.merge(other.targets);
+        return this;
+    }
+
+    public int inputs() {
+        return nIn;
+    }
+
+    public int outputs() {
+        return nOut;
+    }
+
+    /** Number of examples added. */
+    public long count() {
+        return count;
+    }
+
+    public double inputMean(int j) {
+        return inputs.mean(j, count);
+    }
+
+    /** Population variance of feature {@code j}. */
+    public double inputVariance(int j) {
+        return inputs.variance(j, count);
+    }
+
+    /** Examples in which feature {@code j} is stored (nonzero). */
+    public long inputNonzeros(int j) {
+        return inputs.n[j];
+    }
+
+    /** Fraction of the {@code count x nIn} feature entries that are nonzero (0 when empty). */
+    public double nonzeroFraction() {
+        if (count == 0) {
+            return 0.0;
+        }
+        double nnz = 0;
+        for (long n : inputs.n) {
+            nnz += n;
+        }
+        return nnz / ((double) count * nIn);
+    }
+
+    public double targetMean(int k) {
+        return targets.mean(k, count);
+    }
+
+    /** Population variance of target {@code k}. */
+    public double targetVariance(int k) {
+        return targets.variance(k, count);
+    }
+
+    /**
+     * The input standardization {@code x' = (x - mean) / scale} with scale the population standard
+     * deviation. Without {@code center} the mean is 0 (scale only, so zeros stay zeros and sparse data
+     * stays sparse). Constant columns (and an empty set) get scale 1; see {@link #scaleOf}.
+     */
+    public Transform inputTransform(boolean center) {
+        double[] mean = new double[nIn];
+        double[] scale = new double[nIn];
+        for (int j = 0; j < nIn; j++) {
+            double m = inputMean(j);
+            mean[j] = center ? m : 0.0;
+            scale[j] = scaleOf(m, inputVariance(j));
+        }
+        return new Transform(mean, scale);
+    }
+
+    /** The target standardization (centered), for linear outputs. */
+    public Transform targetTransform() {
+        double[] mean = new double[nOut];
+        double[] scale = new double[nOut];
+        for (int k = 0; k < nOut; k++) {
+            mean[k] = targetMean(k);
+            scale[k] = scaleOf(mean[k], targetVariance(k));
+        }
+        return new Transform(mean, scale);
+    }
+
+    /**
+     * The standard deviation {@code sqrt(variance)}, or 1 for a constant column: variance 0, or a standard
+     * deviation below {@code 1e-12 |mean|} (rounding noise of a constant column).
+     */
+    static double scaleOf(double mean, double variance) {
+        double sd = Math.sqrt(variance);
+        if (!(sd > 0) || sd <= 1e-12 * Math.abs(mean) || !Double.isFinite(sd)) {
+            return 1.0;
+        }
+        return sd;
+    }
+
+    /**
+     * Welford/Chan moments of the stored values of each column, accumulated relative to a per-column
+     * shift (the column's first value), so that columns with a large mean and small spread stay accurate.
+     */
+    private static final class Moments implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final long[] n;
+        final double[] shift;
+        final double[] mean; // mean of (x - shift)
+        final double[] m2;
+
+        Moments(int columns) {
+            n = new long[columns];
+            shift = new double[columns];
+            mean = new double[columns];
+            m2 = new double[columns];
+        }
+
+        void add(int j, double x) {
+            long nj = ++n[j];
+            if (nj == 1) {
+                shift[j] = x;
+            }
+            double y = x - shift[j];
+            double delta = y - mean[j];
+            mean[j] += delta / nj;
+            m2[j] += delta * (y - mean[j]);
+        }
+
+        void merge(Moments o) {
+            for (int j = 0; j < n.length; j++) {
+                long nb = o.n[j];
+                if (nb == 0) {
+                    continue;
+                }
+                long na = n[j];
+                if (na == 0) {
+                    n[j] = nb;
+                    shift[j] = o.shift[j];
+                    mean[j] = o.mean[j];
+                    m2[j] = o.m2[j];
+                    continue;
+                }
+                long nab = na + nb;
+                double delta = (o.shift[j] - shift[j]) + (o.mean[j] - mean[j]);
+                mean[j] += delta * ((double) nb / nab);
+                m2[j] += o.m2[j] + delta * delta * ((double) na * nb / nab);
+                n[j] = nab;
+            }
+        }
+
+        /** Mean over {@code total} examples, the unstored ones being 0. */
+        double mean(int j, long total) {
+            return total == 0 || n[j] == 0 ? 0.0 : (shift[j] + mean[j]) * ((double) n[j] / total);
+        }
+
+        /** Population variance over {@code total} examples: Chan-merge the stored values with the zeros. */
+        double variance(int j, long total) {
+            if (total == 0 || n[j] == 0) {
+                return 0.0;
+            }
+            long zeros = total - n[j];
+            double storedMean = shift[j] + mean[j];
+            double m2All = m2[j] + storedMean * storedMean * ((double) n[j] * zeros / total);
+            return Math.max(0.0, m2All / total);
+        }
+    }
+}

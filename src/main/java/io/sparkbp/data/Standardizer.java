@@ -1,0 +1,178 @@
+package io.sparkbp.data;
+
+import io.sparkbp.model.Transform;
+import io.sparkbp.nn.OutputKind;
+
+import java.io.Serializable;
+
+/**
+ * The transforms applied to every example before packing: an optional input {@link Transform} and an
+ * optional target transform (only for linear outputs; classification targets stay 0/1). Immutable and
+ * serializable, so it can be broadcast to executors; the two transforms are what the model stores
+ * ({@code inputTransform}, {@code outputTransform}).
+ *
+ * <p>Typical use: pass 1 aggregates a {@link FeatureStats} over the raw training examples; {@link #fit}
+ * turns it into a standardizer; pass 2 parses again, {@link #apply}s it and packs the blocks. The
+ * arithmetic is {@link Transform#apply(int, double)}, exactly what prediction uses; predictions of a
+ * linear model trained on standardized targets are mapped back with {@link Transform#invertInPlace}.
+ *
+ * <p>Centering makes every feature nonzero, so an example standardized with a centering input
+ * transform becomes dense; pack such data with {@link Layout#DENSE} or {@link Layout#AUTO}.
+ */
+public final class Standardizer implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Transform inputs;
+    private final Transform targets;
+    private final boolean centersInputs;
+    private transient volatile int[] denseIndices;
+
+    /**
+     * @param inputs  input transform, or null for none
+     * @param targets target transform, or null for none
+     */
+    public Standardizer(Transform inputs, Transform targets) {
+        this.inputs = inputs;
+        this.targets = targets;
+        this.centersInputs = inputs != null && inputs.centers();
+    }
+
+    /** No transform at all. */
+    public static Standardizer none() {
+        return new Standardizer(null, null);
+    }
+
+    /**
+     * Standardization from training statistics: inputs to unit population standard deviation, centered
+     * only if {@code centerInputs} ({@link FeatureStats#inputTransform}); targets centered and scaled only
+     * for {@link OutputKind#LINEAR} ({@link FeatureStats#targetTransform}).
+     */
+    public static Standardizer fit(FeatureStats stats, OutputKind kind, boolean centerInputs) {
+        return new Standardizer(stats.inputTransform(centerInputs),
+                kind == OutputKind.LINEAR ? stats.targetTransform() : null);
+    }
+
+    /**
+     * Whether to center the inputs for a block layout: always for {@link Layout#DENSE}, never for {@link
+     * Layout#SPARSE} (centering would make every entry nonzero), and for {@link Layout#AUTO} only when the
+     * training data are dense enough that blocks would be dense anyway ({@code stats.nonzeroFraction() >=
+     * BlockPacker.SPARSE_BELOW}). So sparse data stay sparse and are only scaled.
+     */
+    public static boolean centerInputs(Layout layout, FeatureStats stats) {
+        return switch (layout) {
+            case DENSE -> true;
+            case SPARSE -> false;
+            case AUTO -> stats.nonzeroFraction() >= BlockPacker.SPARSE_BELOW;
+        };
+    }
+
+    /** The input transform, or null. */
+    public Transform inputs() {
+        return inputs;
+    }
+
+    /** The target transform, or null. */
+    public Transform targets() {
+        return targets;
+    }
+
+    /** True when there is nothing to do. */
+    public boolean isIdentity() {
+        return inputs == null && targets == null;
+    }
+
+    /** Standardizes {@code e} in place and returns it (null stays null, for iterator pipelines). */
+    public ParsedExample apply(ParsedExample e) {
+        if (e == null) {
+            return null;
+        }
+        if (inputs != null) {
+            applyFeatures(inputs, centersInputs, e);
+        }
+        if (targets != null) {
+            applyToTargets(targets, e);
+        }
+        return e;
+    }
+
+    /**
+     * Standardizes the example's features in place with {@code t}: {@code x' = (x - mean) / scale}. Without
+     * centering only the stored values change (zeros stay zeros; the index array is kept). With centering
+     * every feature is computed, so the example becomes dense (exact zeros are still dropped).
+     */
+    public static void applyToFeatures(Transform t, ParsedExample e) {
+        new Standardizer(t, null).apply(e);
+    }
+
+    /** Standardizes the example's targets in place with {@code t}: {@code t' = (t - mean) / scale}. */
+    public static void applyToTargets(Transform t, ParsedExample e) {
+        double[] y = e.targets();
+        if (y.length != t.size()) {
+            throw new IllegalArgumentException("example has " + y.length + " targets, transform has " + t.size());
+        }
+        for (int k = 0; k < y.length; k++) {
+            y[k] = t.apply(k, y[k]);
+        }
+    }
+
+    /** Features of {@code e} through {@code t} (always {@link #inputs}). */
+    private void applyFeatures(Transform t, boolean center, ParsedExample e) {
+        int[] idx = e.indices();
+        double[] val = e.values();
+        int n = t.size();
+        if (idx.length > 0 && idx[idx.length - 1] >= n) {
+            throw new IllegalArgumentException("feature index " + idx[idx.length - 1] + " (0-based) is out of range for "
+                    + n + " columns");
+        }
+        if (!center) {
+            for (int p = 0; p < idx.length; p++) {
+                val[p] = t.apply(idx[p], val[p]);
+            }
+            return;
+        }
+        double[] x = new double[n];
+        for (int j = 0; j < n; j++) {
+            x[j] = t.apply(j, 0.0);
+        }
+        for (int p = 0; p < idx.length; p++) {
+            x[idx[p]] = t.apply(idx[p], val[p]);
+        }
+        int nonzeros = 0;
+        for (double v : x) {
+            if (v != 0) {
+                nonzeros++;
+            }
+        }
+        if (nonzeros == n) {
+            e.setFeatures(denseIndices(n), x);
+            return;
+        }
+        int[] nIdx = new int[nonzeros];
+        double[] nVal = new double[nonzeros];
+        for (int j = 0, p = 0; j < n; j++) {
+            if (x[j] != 0) {
+                nIdx[p] = j;
+                nVal[p++] = x[j];
+            }
+        }
+        e.setFeatures(nIdx, nVal);
+    }
+
+    /** {@code 0..n-1}, shared by the examples this standardizer makes dense (read-only; published through a volatile field, a race may build it twice). */
+    private int[] denseIndices(int n) {
+        int[] a = denseIndices;
+        if (a == null) {
+            a = new int[n];
+            for (int j = 0; j < n; j++) {
+                a[j] = j;
+            }
+            denseIndices = a;
+        }
+        return a;
+    }
+
+    @Override
+    public String toString() {
+        return "Standardizer{inputs=" + inputs + ", targets=" + targets + "}";
+    }
+}
