@@ -15,7 +15,7 @@ public final class Kernels {
         }
     }
 
-    /** Adds the column sums of the {@code rows x cols} matrix {@code d} into {@code g[gOff..gOff+rows)}. */
+    /** Adds the row sums of the {@code rows x cols} matrix {@code d} (one per row) into {@code g[gOff..gOff+rows)}. */
     public static void addRowSums(double[] d, int dOff, int rows, int cols, double[] g, int gOff) {
         for (int c = 0; c < cols; c++) {
             int base = dOff + c * rows;

@@ -44,12 +44,12 @@ public enum Activation {
             }
         }
     },
-    /** Rectified linear unit {@code max(a, 0)}, derivative 1 where {@code z > 0}, else 0. */
+    /** Rectified linear unit {@code max(a, 0)}, derivative 1 where {@code z > 0}, else 0; NaN stays NaN. */
     RELU {
         @Override
         void applyInPlace(double[] z, int off, int len) {
             for (int i = off; i < off + len; i++) {
-                if (!(z[i] > 0.0)) {
+                if (z[i] < 0.0) {
                     z[i] = 0.0;
                 }
             }
@@ -58,7 +58,7 @@ public enum Activation {
         @Override
         void multiplyByDerivative(double[] z, double[] delta, int off, int len) {
             for (int i = off; i < off + len; i++) {
-                if (!(z[i] > 0.0)) {
+                if (z[i] <= 0.0) {
                     delta[i] = 0.0;
                 }
             }

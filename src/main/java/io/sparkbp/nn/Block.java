@@ -65,6 +65,20 @@ public final class Block implements Serializable {
             throw new IllegalArgumentException("inconsistent sparse block: colPtr " + colPtr.length
                     + " entries for " + rows + " rows, " + indices.length + " indices, " + values.length + " values");
         }
+        for (int n = 0; n < rows; n++) {
+            if (colPtr[n + 1] < colPtr[n]) {
+                throw new IllegalArgumentException("inconsistent sparse block: colPtr decreases at example " + n);
+            }
+            int prev = -1;
+            for (int p = colPtr[n]; p < colPtr[n + 1]; p++) {
+                int j = indices[p];
+                if (j <= prev || j >= nIn) {
+                    throw new IllegalArgumentException("sparse block example " + n + " has feature index " + j
+                            + "; expected strictly ascending indices in [0, " + nIn + ")");
+                }
+                prev = j;
+            }
+        }
         return new Block(rows, nIn, nOut, null, colPtr, indices, values, t, w);
     }
 

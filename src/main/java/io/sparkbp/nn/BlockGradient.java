@@ -45,10 +45,10 @@ public final class BlockGradient {
             return;
         }
         for (int l = 0; l < numLayers; l++) {
-            z[l] = new double[width[l + 1] * rows];
-            delta[l] = new double[width[l + 1] * rows];
+            z[l] = new double[Math.multiplyExact(width[l + 1], rows)];
+            delta[l] = new double[Math.multiplyExact(width[l + 1], rows)];
         }
-        y = new double[spec.outputs() * rows];
+        y = new double[Math.multiplyExact(spec.outputs(), rows)];
         capacity = rows;
     }
 

@@ -15,7 +15,10 @@ import java.util.Locale;
 public enum OutputKind {
     /**
      * Independent logistic units with cross-entropy summed over outputs (binary and multi-label):
-     * {@code E = sum_k log(1 + e^s_k) - t_k s_k}, evaluated as {@code max(s,0) + log1p(e^-|s|) - t s}.
+     * {@code E = sum_k log(1 + e^s_k) - t_k s_k}. With {@code softplus(s) = max(s,0) + log1p(e^-|s|)}
+     * (which never overflows) and {@code softplus(-s) = softplus(s) - s}, it is evaluated as
+     * {@code (1 - t) softplus(s) + t softplus(-s)}: the same value, but exact to the last bit for
+     * 0/1 targets even where {@code softplus(s) - t s} would cancel (large {@code s} with {@code t = 1}).
      */
     LOGISTIC(1) {
         @Override
@@ -30,7 +33,8 @@ public enum OutputKind {
             double e = 0;
             for (int i = 0; i < k; i++) {
                 double v = s[sOff + i];
-                e += Kernels.softplus(v) - t[tOff + i] * v;
+                double ti = t[tOff + i];
+                e += (1.0 - ti) * Kernels.softplus(v) + ti * Kernels.softplus(-v);
             }
             return e;
         }
