@@ -223,7 +223,7 @@ final class TrainCommand {
             try {
                 j.settings = new TrainerSettings(j.spec, optimizer, schedule,
                         c.getDouble(Keys.TRAIN_MOMENTUM, 0, 1, true), c.getBoolean(Keys.TRAIN_NESTEROV),
-                        batch, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getDouble(Keys.TRAIN_L2, 0, Double.MAX_VALUE, false),
+                        batch, c.getInt(Keys.TRAIN_LOCAL_STEPS, 1), c.getInt(Keys.TRAIN_EPOCHS, 1), c.getDouble(Keys.TRAIN_L2, 0, Double.MAX_VALUE, false),
                         j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());

@@ -43,6 +43,16 @@ public final class GradientAccumulator implements Serializable {
         count++;
     }
 
+    /**
+     * Adds totals computed elsewhere (e.g. the losses of a partition's local steps) without touching
+     * the gradient sum.
+     */
+    public void addTotals(double weightedLossSum, double weightSum, long count) {
+        this.lossSum += weightedLossSum;
+        this.weightSum += weightSum;
+        this.count += count;
+    }
+
     /** Adds {@code other} into this accumulator, in place, and returns this. */
     public GradientAccumulator merge(GradientAccumulator other) {
         if (other.gradSum.length != gradSum.length) {

@@ -98,18 +98,38 @@ public final class DistributedTrainer {
                 double lossSum = 0;
                 double weightSum = 0;
                 seen = 0;
-                for (int step = 0; step < steps; step++) {
-                    sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " step " + (step + 1) + "/" + steps);
-                    GradientAccumulator acc = gradientSum(train, theta, epoch, step, steps);
-                    if (acc.weightSum() <= 0) {
-                        continue;
+                int h = settings.localSteps();
+                for (int step = 0; step < steps; step += h) {
+                    if (h == 1) {
+                        sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " step " + (step + 1) + "/" + steps);
+                        GradientAccumulator acc = gradientSum(train, theta, epoch, step, steps);
+                        if (acc.weightSum() <= 0) {
+                            continue;
+                        }
+                        double j = Objective.valueAndGradient(spec, theta, settings.l2(), acc, grad);
+                        checkFinite(j, grad, epoch, step + 1, "loss or gradient");
+                        lossSum += j * acc.weightSum();
+                        weightSum += acc.weightSum();
+                        seen += acc.count();
+                        optimizer.step(theta, grad, lr);
+                    } else {
+                        int last = Math.min(steps, step + h);
+                        sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " local steps " + (step + 1)
+                                + "-" + last + "/" + steps);
+                        GradientAccumulator acc = localRound(train, theta, epoch, step, last, steps, lr);
+                        if (acc.weightSum() <= 0) {
+                            continue;
+                        }
+                        double[] sum = acc.gradSum();
+                        for (int i = 0; i < theta.length; i++) {
+                            theta[i] = sum[i] / acc.weightSum();
+                        }
+                        double j = acc.lossSum() / acc.weightSum() + Objective.penalty(spec, theta, settings.l2());
+                        checkFinite(j, theta, epoch, last, "loss or averaged weights");
+                        lossSum += j * acc.weightSum();
+                        weightSum += acc.weightSum();
+                        seen += acc.count();
                     }
-                    double j = Objective.valueAndGradient(spec, theta, settings.l2(), acc, grad);
-                    checkFinite(j, grad, epoch, step + 1, "loss or gradient");
-                    lossSum += j * acc.weightSum();
-                    weightSum += acc.weightSum();
-                    seen += acc.count();
-                    optimizer.step(theta, grad, lr);
                 }
                 trainLoss = lossSum / weightSum;
             }
@@ -166,6 +186,57 @@ public final class DistributedTrainer {
                 BlockGradient bg = Workspaces.get(net, 256);
                 double[] w = bc.value();
                 pd.forEachSlice(seed, epoch, step, steps, (b, from, to) -> bg.accumulate(w, b, from, to, out));
+                return out;
+            }, (a, b) -> a == null ? b : b == null ? a : a.merge(b), settings.aggregationDepth());
+            return acc != null ? acc : new GradientAccumulator(net.numParams());
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    /**
+     * One round of local training: every partition starts from {@code theta}, takes steps {@code
+     * [first, last)} of the epoch on its own share of each mini-batch with a fresh optimizer of the
+     * configured kind, and returns its weights times the example weight it used. The driver divides
+     * the sum by the total weight: a weighted model average. Loss and weight sums are those of the
+     * local steps, each measured before its update.
+     */
+    GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, int epoch, int first, int last,
+                                   int steps, double lr) {
+        Broadcast<double[]> bc = sc.broadcast(theta.clone());
+        NetworkSpec net = spec;
+        long seed = settings.seed();
+        double l2 = settings.l2();
+        String name = settings.optimizer();
+        OptimizerSettings opt = OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov());
+        try {
+            GradientAccumulator acc = train.treeAggregate(null, (GradientAccumulator a, PartitionData pd) -> {
+                int n = net.numParams();
+                GradientAccumulator out = a != null ? a : new GradientAccumulator(n);
+                BlockGradient bg = Workspaces.get(net, 256);
+                double[] local = bc.value().clone();
+                double[] g = new double[n];
+                Optimizer optimizer = Optimizer.create(name, n, opt);
+                GradientAccumulator stepSums = new GradientAccumulator(n);
+                double lossTotal = 0;
+                double weightTotal = 0;
+                long count = 0;
+                for (int s = first; s < last; s++) {
+                    stepSums.reset();
+                    pd.forEachSlice(seed, epoch, s, steps, (b, from, to) -> bg.accumulate(local, b, from, to, stepSums));
+                    if (stepSums.weightSum() <= 0) {
+                        continue;
+                    }
+                    Objective.valueAndGradient(net, local, l2, stepSums, g);
+                    optimizer.step(local, g, lr);
+                    lossTotal += stepSums.lossSum();
+                    weightTotal += stepSums.weightSum();
+                    count += stepSums.count();
+                }
+                if (weightTotal > 0) {
+                    io.sparkbp.math.Kernels.axpy(n, weightTotal, local, 0, out.gradSum(), 0);
+                    out.addTotals(lossTotal, weightTotal, count);
+                }
                 return out;
             }, (a, b) -> a == null ? b : b == null ? a : a.merge(b), settings.aggregationDepth());
             return acc != null ? acc : new GradientAccumulator(net.numParams());

@@ -9,11 +9,13 @@ import java.io.Serializable;
  * Typed training settings, validated on construction.
  *
  * @param batchSize examples per step across the whole cluster; 0 means full batch
+ * @param localSteps steps each partition takes on its own between synchronizations (model averaging);
+ *                   1 is plain synchronous data-parallel training
  * @param patience  epochs without validation-loss improvement before stopping; 0 disables
  */
 public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule,
-                              double momentum, boolean nesterov, int batchSize, int epochs, double l2,
-                              long seed, int patience, int aggregationDepth) implements Serializable {
+                              double momentum, boolean nesterov, int batchSize, int localSteps, int epochs,
+                              double l2, long seed, int patience, int aggregationDepth) implements Serializable {
     public TrainerSettings {
         if (!optimizer.equals("sgd") && !optimizer.equals("adam") && !optimizer.equals("lbfgs")) {
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected sgd, adam or lbfgs");
@@ -26,6 +28,13 @@ public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSc
         }
         if (optimizer.equals("lbfgs") && batchSize != 0) {
             throw new IllegalArgumentException("lbfgs is a full-batch method: set train.batchSize=0, got " + batchSize);
+        }
+        if (localSteps < 1) {
+            throw new IllegalArgumentException("localSteps must be >= 1, got " + localSteps);
+        }
+        if (localSteps > 1 && (optimizer.equals("lbfgs") || batchSize == 0)) {
+            throw new IllegalArgumentException("localSteps > 1 needs a step optimizer (sgd or adam) with mini-batches "
+                    + "(batchSize > 0), got optimizer " + optimizer + " and batchSize " + batchSize);
         }
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
