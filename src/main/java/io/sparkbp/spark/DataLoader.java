@@ -24,6 +24,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
@@ -76,9 +77,22 @@ public final class DataLoader {
     }
 
     private final JavaSparkContext sc;
+    private Broadcast<SerializableConfiguration> hadoopConf;
 
     public DataLoader(JavaSparkContext sc) {
         this.sc = sc;
+    }
+
+    /**
+     * The Hadoop configuration for executors, broadcast once: it is only read on the error path,
+     * and keeping it out of the closures keeps every later job's task small (the cached RDDs' lineage
+     * is serialized into each task).
+     */
+    private Broadcast<SerializableConfiguration> hadoopConf() {
+        if (hadoopConf == null) {
+            hadoopConf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+        }
+        return hadoopConf;
     }
 
     /**
@@ -198,7 +212,7 @@ public final class DataLoader {
         @SuppressWarnings("unchecked")
         JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
                 s.path(), TextInputFormat.class, LongWritable.class, Text.class, want);
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
+        Broadcast<SerializableConfiguration> conf = hadoopConf();
         LineParser parser = s.parser();
         boolean skipBad = s.skipBad();
         JavaRDD<ParsedExample> parsed = raw.mapPartitionsWithInputSplit((split, lines) -> {
@@ -223,12 +237,12 @@ public final class DataLoader {
         private final Standardizer standardizer;
         private final boolean skipBad;
         private final LongAccumulator skipped;
-        private final SerializableConfiguration conf;
+        private final Broadcast<SerializableConfiguration> conf;
         private ParsedExample next;
 
         ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, LineParser parser, String file, Holdout holdout,
                         Standardizer standardizer, boolean skipBad, LongAccumulator skipped,
-                        SerializableConfiguration conf) {
+                        Broadcast<SerializableConfiguration> conf) {
             this.lines = lines;
             this.parser = parser;
             this.file = file;
@@ -254,7 +268,7 @@ public final class DataLoader {
                         }
                         continue;
                     }
-                    throw ex.at(file, LineLocator.lineNumber(file, offset, conf.value()));
+                    throw ex.at(file, LineLocator.lineNumber(file, offset, conf.value().value()));
                 }
                 if (e == null || !holdout.keeps(file, offset)) {
                     continue;
