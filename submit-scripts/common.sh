@@ -1,0 +1,201 @@
+# shellcheck shell=bash
+#
+# Shared definitions for the scripts in submit-scripts/. Sourced, never executed:
+#
+#   . "$SPARKBP_SCRIPTS/common.sh"      (the caller sets SPARKBP_SCRIPTS to its own directory)
+#
+# Defines the repository layout, Spark's Java 17 module options (the one copy used by every JVM
+# these scripts start), and helpers that build the application jar and cache the Maven classpath.
+# Everything Maven prints goes to stderr, so a command's stdout stays clean (evaluate prints JSON).
+
+if [ -z "${SPARKBP_SCRIPTS:-}" ]; then
+  echo "common.sh: set SPARKBP_SCRIPTS before sourcing" >&2
+  return 1 2>/dev/null || exit 1
+fi
+
+SPARKBP_REPO="$(cd -P "$SPARKBP_SCRIPTS/.." && pwd -P)"
+SPARKBP_TARGET="$SPARKBP_REPO/target"
+SPARKBP_MAIN_CLASS="io.sparkbp.cli.Main"
+# The jar `mvn package` builds: target/<artifactId>-<version>.jar (keep in sync with pom.xml).
+# Set SPARKBP_JAR to use a prebuilt jar elsewhere; then no build is attempted.
+SPARKBP_DEFAULT_JAR="$SPARKBP_TARGET/sparkbp-0.1.0-SNAPSHOT.jar"
+SPARKBP_CLASSPATH_FILE="$SPARKBP_TARGET/classpath.txt"
+# log4j2 configuration for drivers started by these scripts (Spark and Hadoop at WARN, io.sparkbp at INFO).
+SPARKBP_LOG4J="${SPARKBP_LOG4J:-$SPARKBP_REPO/conf/log4j2.properties}"
+
+# Bind Spark to the loopback interface unless the caller chose an address. On a real cluster in
+# client deploy mode, set SPARK_LOCAL_IP to an address the executors can reach.
+# The hostname the driver advertises follows (else Spark may advertise "localhost", which can resolve to ::1).
+SPARKBP_LOCAL_IP_DEFAULTED=false
+if [ -z "${SPARK_LOCAL_IP:-}" ]; then
+  SPARKBP_LOCAL_IP_DEFAULTED=true
+  export SPARK_LOCAL_IP=127.0.0.1
+  export SPARK_LOCAL_HOSTNAME="${SPARK_LOCAL_HOSTNAME:-127.0.0.1}"
+fi
+
+# Spark's Java 17 module options: the same list as the spark.module.opts property in pom.xml
+# (org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions()). Needed by every JVM that
+# runs Spark classes and is started by hand (java -cp ...); spark-submit adds them itself.
+SPARK_MODULE_OPTS=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-modules=jdk.incubator.vector
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false
+  -Dio.netty.tryReflectionSetAccessible=true
+)
+
+# sparkbp_loopback_for MASTER: keeps the 127.0.0.1 default above only for masters on this machine
+# (local[...], spark://127.0.0.1:..., spark://localhost:...). For any other master (a remote
+# standalone master, yarn, k8s://...) a driver bound to loopback could not be reached by the
+# executors, so the default is dropped and Spark picks this machine's address; an explicitly set
+# SPARK_LOCAL_IP is always kept.
+sparkbp_loopback_for() {
+  "$SPARKBP_LOCAL_IP_DEFAULTED" || return 0
+  case "$1" in
+    local|local\[*|local-cluster\[*|spark://127.0.0.1:*|spark://localhost:*) return 0 ;;
+  esac
+  unset SPARK_LOCAL_IP SPARK_LOCAL_HOSTNAME
+  SPARKBP_LOCAL_IP_DEFAULTED=false
+}
+
+sparkbp_log() { printf '%s: %s\n' "${SPARKBP_PROG:-sparkbp}" "$*" >&2; }
+
+# sparkbp_die MESSAGE [EXIT_CODE]: exit codes follow the CLI's: 2 usage/configuration, 1 otherwise.
+sparkbp_die() { printf '%s: error: %s\n' "${SPARKBP_PROG:-sparkbp}" "$1" >&2; exit "${2:-1}"; }
+
+# Sets SPARKBP_JAVA to $JAVA_HOME/bin/java or the java on PATH; dies if there is none or it is older than 17.
+sparkbp_require_java() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    SPARKBP_JAVA="$JAVA_HOME/bin/java"
+  elif command -v java >/dev/null 2>&1; then
+    SPARKBP_JAVA="$(command -v java)"
+  else
+    sparkbp_die "java not found: install a JDK 17 (or newer) and put it on PATH or set JAVA_HOME"
+  fi
+  local version major
+  version="$("$SPARKBP_JAVA" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)"
+  major="${version%%.*}"
+  if [ "$major" = "1" ]; then major=8; fi   # 1.8.0_x
+  case "$major" in
+    ''|*[!0-9]*) sparkbp_log "warning: cannot tell the version of $SPARKBP_JAVA; Spark 4 needs Java 17+" ;;
+    *) [ "$major" -ge 17 ] || sparkbp_die "$SPARKBP_JAVA is Java $version; Spark 4 needs Java 17 or newer (set JAVA_HOME)" ;;
+  esac
+}
+
+sparkbp_require_mvn() {
+  command -v mvn >/dev/null 2>&1 \
+    || sparkbp_die "mvn not found: install Maven 3.8+ and put it on PATH (needed to build the jar and resolve Spark's jars)"
+}
+
+# Runs Maven in the repository with all its output on stderr. Some Maven 3.8 packages print ANSI
+# reset codes even in batch mode; they are stripped. (The calling scripts set -o pipefail, so the
+# status is Maven's.)
+sparkbp_mvn() {
+  sparkbp_require_mvn
+  local rc=0
+  (cd "$SPARKBP_REPO" && mvn -B -q -Dstyle.color=never "$@") 2>&1 \
+    | sed "s/$(printf '\033')\\[[0-9;]*m//g" >&2 || rc=$?
+  return "$rc"
+}
+
+# Runs "$@" while holding target/.sparkbp.lock (when flock exists), so that two scripts started at
+# the same time do not build into target/ at once.
+sparkbp_locked() {
+  mkdir -p "$SPARKBP_TARGET"
+  if command -v flock >/dev/null 2>&1; then
+    ( flock 9 && "$@" ) 9>"$SPARKBP_TARGET/.sparkbp.lock"
+  else
+    "$@"
+  fi
+}
+
+# True when the jar is missing or a file under src/main, or pom.xml, is newer than it.
+sparkbp_jar_stale() {
+  [ -f "$SPARKBP_DEFAULT_JAR" ] || return 0
+  [ -d "$SPARKBP_REPO/src/main" ] || return 1
+  [ -n "$(find "$SPARKBP_REPO/src/main" "$SPARKBP_REPO/pom.xml" -newer "$SPARKBP_DEFAULT_JAR" -print 2>/dev/null | head -n 1)" ]
+}
+
+sparkbp_build_jar_if_stale() {
+  sparkbp_jar_stale || return 0
+  sparkbp_log "building $SPARKBP_DEFAULT_JAR (mvn package, tests skipped) ..."
+  sparkbp_mvn -Dmaven.test.skip=true package || return 1
+  [ -f "$SPARKBP_DEFAULT_JAR" ] || { sparkbp_log "error: the build did not produce $SPARKBP_DEFAULT_JAR"; return 1; }
+  # The jar plugin may leave an up-to-date jar untouched; mark it current so the next run does not rebuild.
+  touch "$SPARKBP_DEFAULT_JAR"
+}
+
+# Sets SPARKBP_APP_JAR: $SPARKBP_JAR if set, else target/sparkbp-*.jar, built first when missing or stale.
+sparkbp_ensure_jar() {
+  if [ -n "${SPARKBP_JAR:-}" ]; then
+    [ -f "$SPARKBP_JAR" ] || sparkbp_die "SPARKBP_JAR=$SPARKBP_JAR does not exist" 2
+    SPARKBP_APP_JAR="$(cd -P "$(dirname "$SPARKBP_JAR")" && pwd -P)/$(basename "$SPARKBP_JAR")"
+    return 0
+  fi
+  if sparkbp_jar_stale; then
+    sparkbp_require_java
+    sparkbp_require_mvn
+    sparkbp_locked sparkbp_build_jar_if_stale || sparkbp_die "building the jar failed (Maven's output is above)"
+  fi
+  SPARKBP_APP_JAR="$SPARKBP_DEFAULT_JAR"
+}
+
+sparkbp_classpath_stale() {
+  [ -s "$SPARKBP_CLASSPATH_FILE" ] || return 0
+  [ -n "$(find "$SPARKBP_REPO/pom.xml" -newer "$SPARKBP_CLASSPATH_FILE" -print 2>/dev/null)" ]
+}
+
+sparkbp_build_classpath_if_stale() {
+  sparkbp_classpath_stale || return 0
+  sparkbp_log "resolving the Spark/Hadoop classpath into $SPARKBP_CLASSPATH_FILE ..."
+  local tmp="$SPARKBP_CLASSPATH_FILE.tmp.$$"
+  # includeScope=compile selects compile + provided (Spark, Hadoop) and leaves test jars out.
+  if sparkbp_mvn dependency:build-classpath "-Dmdep.outputFile=$tmp" -DincludeScope=compile && [ -s "$tmp" ]; then
+    mv -f "$tmp" "$SPARKBP_CLASSPATH_FILE"
+  else
+    rm -f "$tmp"
+    return 1
+  fi
+}
+
+# Sets SPARKBP_CLASSPATH: the compile+provided dependency jars (Spark, Hadoop, ...), cached in
+# target/classpath.txt and regenerated when pom.xml is newer.
+sparkbp_ensure_classpath() {
+  if sparkbp_classpath_stale; then
+    sparkbp_require_mvn
+    sparkbp_locked sparkbp_build_classpath_if_stale || sparkbp_die "resolving the dependency classpath failed (Maven's output is above)"
+  fi
+  SPARKBP_CLASSPATH="$(cat "$SPARKBP_CLASSPATH_FILE")"
+}
+
+# For spark-submit of a Spark distribution: adds -Dlog4j2.configurationFile=$SPARKBP_LOG4J to
+# SPARK_SUBMIT_OPTS, which spark-submit puts on the command line of the JVM it starts (the driver,
+# in client deploy mode), unless SPARK_SUBMIT_OPTS already names a log4j2 configuration.
+# --driver-java-options come later on that command line and win.
+sparkbp_export_submit_log4j() {
+  case "${SPARK_SUBMIT_OPTS:-}" in *log4j2.configurationFile*) return 0 ;; esac
+  # double quotes: Spark's launcher parses this string like a shell would, so paths may have spaces
+  export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:+$SPARK_SUBMIT_OPTS }\"-Dlog4j2.configurationFile=$SPARKBP_LOG4J\""
+}
+
+# Dies unless SPARK_HOME points at a Spark distribution with bin/spark-submit.
+sparkbp_require_spark_home() {
+  [ -n "${SPARK_HOME:-}" ] \
+    || sparkbp_die "SPARK_HOME is not set: point it at a Spark 4.0.x (Scala 2.13) distribution" 2
+  [ -x "$SPARK_HOME/bin/spark-submit" ] \
+    || sparkbp_die "SPARK_HOME=$SPARK_HOME has no executable bin/spark-submit" 2
+}
