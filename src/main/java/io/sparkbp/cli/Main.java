@@ -43,7 +43,8 @@ public final class Main {
                 default -> throw new UsageException("unknown command '" + command + "'; expected train, evaluate or predict (see --help)");
             }
             return ExitCode.OK;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark reports failed jobs with the checked SparkException; report() finds the cause.
             return report(e, err);
         }
     }

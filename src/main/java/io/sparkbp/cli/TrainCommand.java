@@ -208,10 +208,15 @@ final class TrainCommand {
             try {
                 j.spec = new NetworkSpec(layers, act, kind);
             } catch (IllegalArgumentException e) {
-                throw new UsageException("model.hidden/model.outputs/model.output: " + e.getMessage());
+                throw new UsageException(c.source(Keys.MODEL_OUTPUTS) + ": model.hidden/model.outputs/model.output: "
+                        + e.getMessage());
             }
             j.seed = c.getLong(Keys.TRAIN_SEED);
             String optimizer = c.require(Keys.TRAIN_OPTIMIZER).strip().toLowerCase(Locale.ROOT);
+            if (!optimizer.equals("sgd") && !optimizer.equals("adam") && !optimizer.equals("lbfgs")) {
+                throw new UsageException(c.source(Keys.TRAIN_OPTIMIZER) + ": train.optimizer=" + c.get(Keys.TRAIN_OPTIMIZER)
+                        + " is invalid; expected sgd, adam or lbfgs");
+            }
             double lr = c.getDouble(Keys.TRAIN_LEARNING_RATE, Double.MIN_VALUE, Double.MAX_VALUE, false);
             LearningRateSchedule schedule = c.getParsed(Keys.TRAIN_SCHEDULE, s -> LearningRateSchedule.parse(s, lr,
                     c.getDouble(Keys.TRAIN_DECAY, 0, Double.MAX_VALUE, false), c.getInt(Keys.TRAIN_DECAY_EVERY, 1)));
@@ -220,16 +225,26 @@ final class TrainCommand {
                 throw new UsageException(c.source(Keys.TRAIN_BATCH_SIZE) + ": train.batchSize=" + batch
                         + " cannot be used with train.optimizer=lbfgs, which is full batch; set train.batchSize=0");
             }
+            double momentum = c.getDouble(Keys.TRAIN_MOMENTUM, 0, 1, true);
+            boolean nesterov = c.getBoolean(Keys.TRAIN_NESTEROV);
+            if (optimizer.equals("sgd") && nesterov && momentum == 0) {
+                throw new UsageException(c.source(Keys.TRAIN_NESTEROV) + ": train.nesterov=true needs train.momentum > 0"
+                        + " (train.momentum=0 from " + c.source(Keys.TRAIN_MOMENTUM) + ")");
+            }
+            int localSteps = c.getInt(Keys.TRAIN_LOCAL_STEPS, 1);
+            if (localSteps > 1 && (optimizer.equals("lbfgs") || batch == 0)) {
+                throw new UsageException(c.source(Keys.TRAIN_LOCAL_STEPS) + ": train.localSteps=" + localSteps
+                        + " needs train.optimizer=sgd or adam with mini-batches (train.batchSize > 0)");
+            }
             try {
-                j.settings = new TrainerSettings(j.spec, optimizer, schedule,
-                        c.getDouble(Keys.TRAIN_MOMENTUM, 0, 1, true), c.getBoolean(Keys.TRAIN_NESTEROV),
-                        batch, c.getInt(Keys.TRAIN_LOCAL_STEPS, 1), c.getInt(Keys.TRAIN_EPOCHS, 1), c.getDouble(Keys.TRAIN_L2, 0, Double.MAX_VALUE, false),
+                j.settings = new TrainerSettings(j.spec, optimizer, schedule, momentum, nesterov,
+                        batch, localSteps, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getDouble(Keys.TRAIN_L2, 0, Double.MAX_VALUE, false),
                         j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
             if (j.settings.patience() > 0 && j.validation == null && j.validationFraction == 0) {
-                throw new UsageException("train.earlyStopping.patience=" + j.settings.patience()
+                throw new UsageException(c.source(Keys.TRAIN_PATIENCE) + ": train.earlyStopping.patience=" + j.settings.patience()
                         + " needs validation data: set data.validation or data.validationFraction");
             }
             j.standardize = c.getBoolean(Keys.TRAIN_STANDARDIZE);

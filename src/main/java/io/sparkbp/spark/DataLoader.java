@@ -162,8 +162,10 @@ public final class DataLoader {
     public FeatureStats stats(Source s, Holdout holdout) {
         int nIn = s.features();
         int nOut = s.outputs();
-        return examples(s, holdout, null, null).treeAggregate(new FeatureStats(nIn, nOut),
-                FeatureStats::add, FeatureStats::merge, 2);
+        FeatureStats stats = OrderedAggregate.aggregate(examples(s, holdout, null, null),
+                (FeatureStats a, ParsedExample e) -> (a == null ? new FeatureStats(nIn, nOut) : a).add(e),
+                FeatureStats::merge, 2);
+        return stats != null ? stats : new FeatureStats(nIn, nOut);
     }
 
     /** Input standardization from {@code stats}: centered and scaled, or only scaled for sparse data. */

@@ -181,13 +181,13 @@ public final class DistributedTrainer {
         NetworkSpec net = spec;
         long seed = settings.seed();
         try {
-            GradientAccumulator acc = train.treeAggregate(null, (GradientAccumulator a, PartitionData pd) -> {
+            GradientAccumulator acc = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
                 GradientAccumulator out = a != null ? a : new GradientAccumulator(net.numParams());
                 BlockGradient bg = Workspaces.get(net, 256);
                 double[] w = bc.value();
                 pd.forEachSlice(seed, epoch, step, steps, (b, from, to) -> bg.accumulate(w, b, from, to, out));
                 return out;
-            }, (a, b) -> a == null ? b : b == null ? a : a.merge(b), settings.aggregationDepth());
+            }, GradientAccumulator::merge, settings.aggregationDepth());
             return acc != null ? acc : new GradientAccumulator(net.numParams());
         } finally {
             bc.destroy();
@@ -210,7 +210,7 @@ public final class DistributedTrainer {
         String name = settings.optimizer();
         OptimizerSettings opt = OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov());
         try {
-            GradientAccumulator acc = train.treeAggregate(null, (GradientAccumulator a, PartitionData pd) -> {
+            GradientAccumulator acc = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
                 int n = net.numParams();
                 GradientAccumulator out = a != null ? a : new GradientAccumulator(n);
                 BlockGradient bg = Workspaces.get(net, 256);
@@ -238,7 +238,7 @@ public final class DistributedTrainer {
                     out.addTotals(lossTotal, weightTotal, count);
                 }
                 return out;
-            }, (a, b) -> a == null ? b : b == null ? a : a.merge(b), settings.aggregationDepth());
+            }, GradientAccumulator::merge, settings.aggregationDepth());
             return acc != null ? acc : new GradientAccumulator(net.numParams());
         } finally {
             bc.destroy();

@@ -26,7 +26,7 @@ public final class Evaluator {
         OutputKind kind = spec.output();
         int k = spec.outputs();
         try {
-            Metrics m = data.treeAggregate(null, (Metrics acc, PartitionData pd) -> {
+            Metrics m = OrderedAggregate.aggregate(data, (Metrics acc, PartitionData pd) -> {
                 Metrics out = acc != null ? acc : new Metrics(kind, k);
                 BlockGradient bg = Workspaces.get(spec, 256);
                 double[] w = bc.value();
@@ -34,7 +34,7 @@ public final class Evaluator {
                     addBlock(bg, w, b, outMean, outScale, out);
                 }
                 return out;
-            }, (a, b) -> a == null ? b : b == null ? a : a.merge(b), depth);
+            }, Metrics::merge, depth);
             return m != null ? m : new Metrics(kind, k);
         } finally {
             bc.destroy();

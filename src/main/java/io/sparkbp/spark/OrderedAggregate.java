@@ -1,0 +1,75 @@
+package io.sparkbp.spark;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function2;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A {@code treeAggregate} whose result does not depend on the order in which tasks finish.
+ *
+ * <p>Spark's own {@code treeAggregate} combines partial results in task-completion order, and
+ * floating-point addition is not associative, so two runs of the same training could differ in the
+ * last bits. Here every partition folds its elements into one partial result tagged with the
+ * partition index; partials are then merged strictly in index order, first in groups of {@code
+ * fanIn} consecutive partitions on executors (as many levels as {@code depth} asks for), finally on
+ * the driver. The merge tree is a function of the partition count alone.
+ */
+final class OrderedAggregate {
+    private OrderedAggregate() {
+    }
+
+    /**
+     * Folds each partition with {@code seqOp} (starting from {@code null}) and merges the non-null
+     * partials in partition order with {@code combOp}, which may add into its first argument.
+     * Returns null when no partition produced anything.
+     */
+    static <T, U> U aggregate(JavaRDD<T> rdd, Function2<U, T, U> seqOp, Function2<U, U, U> combOp, int depth) {
+        JavaPairRDD<Integer, U> partials = rdd.mapPartitionsWithIndex((index, it) -> {
+            U acc = null;
+            while (it.hasNext()) {
+                acc = seqOp.call(acc, it.next());
+            }
+            List<Tuple2<Integer, U>> one = new ArrayList<>(1);
+            if (acc != null) {
+                one.add(new Tuple2<>(index, acc));
+            }
+            return one.iterator();
+        }, true).mapToPair(t -> t);
+        int n = rdd.getNumPartitions();
+        int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
+        while (depth > 1 && n > fanIn + (n + fanIn - 1) / fanIn) {
+            int groups = (n + fanIn - 1) / fanIn;
+            int f = fanIn;
+            partials = partials
+                    .mapToPair(t -> new Tuple2<>(t._1() / f, t))
+                    .groupByKey(new HashPartitioner(groups))
+                    .mapToPair(g -> new Tuple2<>(g._1(), mergeInOrder(g._2(), combOp)));
+            n = groups;
+        }
+        List<Tuple2<Integer, U>> last = new ArrayList<>(partials.collect());
+        try {
+            return last.isEmpty() ? null : mergeInOrder(last, combOp);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("merging partial results failed", e);
+        }
+    }
+
+    private static <U> U mergeInOrder(Iterable<Tuple2<Integer, U>> parts, Function2<U, U, U> combOp) throws Exception {
+        List<Tuple2<Integer, U>> sorted = new ArrayList<>();
+        parts.forEach(sorted::add);
+        sorted.sort(Comparator.comparing(Tuple2::_1));
+        U acc = null;
+        for (Tuple2<Integer, U> p : sorted) {
+            acc = acc == null ? p._2() : combOp.call(acc, p._2());
+        }
+        return acc;
+    }
+}

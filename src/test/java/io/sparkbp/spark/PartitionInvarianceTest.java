@@ -1,0 +1,110 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.cli.CliHarness;
+import io.sparkbp.cli.CliHarness.Result;
+import io.sparkbp.model.Model;
+import io.sparkbp.model.Transform;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+
+import static io.sparkbp.cli.CliHarness.DATA;
+import static io.sparkbp.cli.CliHarness.concat;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Full-batch training computes the same objective whatever the partitioning (up to the rounding of
+ * the sums), and a run repeated with the same settings gives the same model bit for bit.
+ */
+class PartitionInvarianceTest {
+    static JavaSparkContext sc;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startSpark() {
+        sc = CliHarness.startSpark("PartitionInvarianceTest");
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        CliHarness.stopSpark(sc);
+    }
+
+    static final String[] DIGITS = {
+            "data.train=" + DATA.resolve("digits/train.libsvm"), "data.features=64",
+            "model.hidden=16", "model.output=softmax", "model.outputs=10", "train.l2=1e-3", "train.seed=5"};
+
+    static final String[] FULL_BATCH_SGD = {
+            "train.optimizer=sgd", "train.learningRate=0.5", "train.momentum=0.9", "train.batchSize=0",
+            "train.epochs=4"};
+
+    static final String[] FULL_BATCH_LBFGS = {"train.optimizer=lbfgs", "train.epochs=4"};
+
+    static final String[] MINI_BATCH_ADAM = {
+            "train.optimizer=adam", "train.learningRate=0.01", "train.batchSize=256", "train.epochs=2"};
+
+    private Model train(String name, String[]... settings) {
+        Path model = dir.resolve(name + ".json");
+        Result r = CliHarness.train(concat(concat(settings), new String[] {"output.model=" + model}));
+        assertEquals(0, r.code(), r::toString);
+        return CliHarness.loadModel(model);
+    }
+
+    private static String[] options(String optimizer) {
+        return switch (optimizer) {
+            case "sgd" -> FULL_BATCH_SGD;
+            case "lbfgs" -> FULL_BATCH_LBFGS;
+            case "adam" -> MINI_BATCH_ADAM;
+            default -> throw new IllegalArgumentException(optimizer);
+        };
+    }
+
+    @ParameterizedTest(name = "full-batch {0}")
+    @ValueSource(strings = {"sgd", "lbfgs"})
+    void fullBatchTrainingOnOneOrThreePartitionsGivesTheSameModelUpToRounding(String optimizer) {
+        Model one = train("one", DIGITS, options(optimizer), new String[] {"data.partitions=1"});
+        Model three = train("three", DIGITS, options(optimizer), new String[] {"data.partitions=3"});
+        double thetaDifference = CliHarness.maxRelativeDifference(one.theta(), three.theta());
+        assertTrue(thetaDifference <= 1e-12, () -> "models differ by " + thetaDifference + " relative to max |theta|");
+        Transform a = one.inputTransform().orElseThrow();
+        Transform b = three.inputTransform().orElseThrow();
+        assertTrue(CliHarness.maxRelativeDifference(a.mean(), b.mean()) <= 1e-13);
+        assertTrue(CliHarness.maxRelativeDifference(a.scale(), b.scale()) <= 1e-13);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sgd", "adam"})
+    void theSameRunTwiceGivesABitIdenticalModel(String optimizer) {
+        String[] partitions = {"data.partitions=3"};
+        Model first = train("first", DIGITS, options(optimizer), partitions);
+        Model second = train("second", DIGITS, options(optimizer), partitions);
+        Transform a = first.inputTransform().orElseThrow();
+        Transform b = second.inputTransform().orElseThrow();
+        assertAll(
+                () -> assertArrayEquals(a.mean(), b.mean(), "standardization means must be bit-identical"),
+                () -> assertArrayEquals(a.scale(), b.scale(), "standardization scales must be bit-identical"),
+                () -> assertArrayEquals(first.theta(), second.theta(), "theta must be bit-identical"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void localStepsOnASinglePartitionWithPlainSgdAreOrdinaryMiniBatchTraining() {
+        // with one partition the "average" of one local model is that model, and plain SGD has no
+        // optimizer state that a fresh optimizer per round could lose
+        String[] sgd = {"data.partitions=1", "train.optimizer=sgd", "train.momentum=0", "train.learningRate=0.3",
+                "train.batchSize=256", "train.epochs=2"};
+        Model synchronous = train("sync", DIGITS, sgd, new String[] {"train.localSteps=1"});
+        Model local = train("local", DIGITS, sgd, new String[] {"train.localSteps=3"});
+        double difference = CliHarness.maxRelativeDifference(synchronous.theta(), local.theta());
+        assertTrue(difference <= 1e-13, () -> "models differ by " + difference + " relative to max |theta|");
+    }
+}
