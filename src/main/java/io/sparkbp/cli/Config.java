@@ -145,6 +145,32 @@ public final class Config {
         }
     }
 
+    /** A finite double {@code > 0}. */
+    public double getPositive(String key) {
+        try {
+            double v = Double.parseDouble(require(key));
+            if (!Double.isFinite(v) || v <= 0) {
+                throw bad(key, "a finite number > 0");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw bad(key, "a finite number > 0");
+        }
+    }
+
+    /** A finite double {@code >= 0}. */
+    public double getNonNegative(String key) {
+        try {
+            double v = Double.parseDouble(require(key));
+            if (!Double.isFinite(v) || v < 0) {
+                throw bad(key, "a finite number >= 0");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw bad(key, "a finite number >= 0");
+        }
+    }
+
     public boolean getBoolean(String key) {
         String v = require(key).toLowerCase(java.util.Locale.ROOT);
         if (v.equals("true")) {

@@ -217,9 +217,9 @@ final class TrainCommand {
                 throw new UsageException(c.source(Keys.TRAIN_OPTIMIZER) + ": train.optimizer=" + c.get(Keys.TRAIN_OPTIMIZER)
                         + " is invalid; expected sgd, adam or lbfgs");
             }
-            double lr = c.getDouble(Keys.TRAIN_LEARNING_RATE, Double.MIN_VALUE, Double.MAX_VALUE, false);
+            double lr = c.getPositive(Keys.TRAIN_LEARNING_RATE);
             LearningRateSchedule schedule = c.getParsed(Keys.TRAIN_SCHEDULE, s -> LearningRateSchedule.parse(s, lr,
-                    c.getDouble(Keys.TRAIN_DECAY, 0, Double.MAX_VALUE, false), c.getInt(Keys.TRAIN_DECAY_EVERY, 1)));
+                    c.getNonNegative(Keys.TRAIN_DECAY), c.getInt(Keys.TRAIN_DECAY_EVERY, 1)));
             int batch = c.getInt(Keys.TRAIN_BATCH_SIZE, 0);
             if (optimizer.equals("lbfgs") && batch != 0) {
                 throw new UsageException(c.source(Keys.TRAIN_BATCH_SIZE) + ": train.batchSize=" + batch
@@ -238,7 +238,7 @@ final class TrainCommand {
             }
             try {
                 j.settings = new TrainerSettings(j.spec, optimizer, schedule, momentum, nesterov,
-                        batch, localSteps, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getDouble(Keys.TRAIN_L2, 0, Double.MAX_VALUE, false),
+                        batch, localSteps, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getNonNegative(Keys.TRAIN_L2),
                         j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
