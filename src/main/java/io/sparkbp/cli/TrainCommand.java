@@ -89,7 +89,8 @@ final class TrainCommand {
         }
         DataLoader.Loaded train = loader.load(job.train, trainPart, inT, outT);
         out.printf(Locale.ROOT, "training data: %,d examples in %d partitions, %s cached (%s)%s%n",
-                train.examples(), train.partitions(), human(train.bytes()), job.train.storageLevel(),
+                train.examples(), train.partitions(), human(train.bytes()),
+                config.get(Keys.DATA_STORAGE_LEVEL).strip().toUpperCase(Locale.ROOT),
                 train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "");
         DistributedTrainer.EvalSet validation = null;
         if (job.validation != null) {
