@@ -283,8 +283,11 @@ class PredictorTest {
                 () -> p.predictSparse(new int[][] {{0, 1}}, new double[][] {{1}})).getMessage());
         assertThrows(IllegalArgumentException.class, () -> p.predictSparse(new int[1][], new double[2][]));
         assertThrows(IllegalArgumentException.class, () -> new Predictor(p.model(), 0));
-        Block bad = Block.sparse(1, 4, 1, new int[] {0, 1}, new int[] {7}, new double[] {1}, new double[1], null);
-        assertThrows(IllegalArgumentException.class, () -> p.predict(bad));
+        // a sparse block with an index past the inputs cannot even be built (Block.sparse checks indices)
+        assertThrows(IllegalArgumentException.class,
+                () -> Block.sparse(1, 4, 1, new int[] {0, 1}, new int[] {7}, new double[] {1}, new double[1], null));
+        Block wide = Block.sparse(1, 8, 1, new int[] {0, 1}, new int[] {7}, new double[] {1}, new double[1], null);
+        assertThrows(IllegalArgumentException.class, () -> p.predict(wide));
         assertEquals(4, p.inputs());
         assertEquals(1, p.outputs());
     }
