@@ -51,6 +51,9 @@ public final class Keys {
     public static final String TRAIN_INIT_MODEL = def("train.initModel", "", "start from exactly the weights (and transforms) of this model file");
     public static final String TRAIN_PATIENCE = def("train.earlyStopping.patience", "0", "stop after this many epochs without validation-loss improvement and keep the best model (0 = off)");
     public static final String TRAIN_AGGREGATION_DEPTH = def("train.aggregationDepth", "2", "depth of treeAggregate");
+    public static final String TRAIN_CHECKPOINT_DIR = def("train.checkpointDir", "", "directory (Hadoop path) for checkpoints checkpoint-<epoch>.ckpt of weights, optimizer and early-stopping state and the epoch metrics, written atomically; the newest 2 are kept (empty = no checkpoints)");
+    public static final String TRAIN_CHECKPOINT_EVERY = def("train.checkpointEvery", "1", "write a checkpoint after every this many epochs, and always after the last epoch");
+    public static final String TRAIN_RESUME = def("train.resume", "false", "continue from the newest checkpoint in train.checkpointDir after its epoch (start from scratch if there is none); the settings, the data (paths as resolved, examples, partitions, standardization) and the initial weights must match the checkpoint's, only train.epochs, train.checkpoint*, output.* and data.storageLevel may change; the result equals an uninterrupted run bit for bit");
     public static final String OUTPUT_MODEL = def("output.model", "", "where to write the model JSON (Hadoop path)");
     public static final String OUTPUT_METRICS = def("output.metrics", "", "where to write per-epoch metrics as JSON lines (optional)");
     public static final String OUTPUT_OVERWRITE = def("output.overwrite", "false", "allow replacing existing output files");

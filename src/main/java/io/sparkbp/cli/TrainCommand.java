@@ -9,6 +9,8 @@ import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.spark.Checkpoint;
+import io.sparkbp.spark.Checkpointer;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.DistributedTrainer;
 import io.sparkbp.spark.EpochReport;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code train --conf FILE [key=value ...]}: loads data, trains, writes the model and metrics. */
 final class TrainCommand {
@@ -74,6 +77,37 @@ final class TrainCommand {
             throw new UsageException("train.initModel " + job.initModel + " is a " + init.spec()
                     + " network, but the configuration describes " + spec);
         }
+        Checkpointer checkpointer = null;
+        Checkpoint resumed = null;
+        List<String> fingerprint = null;
+        if (job.checkpointDir != null) {
+            checkpointer = new Checkpointer(hadoop, job.checkpointDir, job.checkpointEvery);
+            fingerprint = configFingerprint(config, job);
+            if (job.resume) {
+                List<String> early = fingerprint;
+                // compare the settings before loading any data; the data-derived items follow below
+                resumed = checkpointer.loadNewest(spec.numParams(), job.settings.optimizer(),
+                        (file, saved) -> requireSameRun(file, saved, early, true));
+                if (resumed == null) {
+                    out.println("train.resume=true, but " + job.checkpointDir + " holds no checkpoint: starting from scratch");
+                } else if (resumed.epoch() > job.settings.epochs()) {
+                    throw new UsageException(config.source(Keys.TRAIN_EPOCHS) + ": checkpoint " + resumed.source()
+                            + " is from epoch " + resumed.epoch() + ", beyond train.epochs=" + job.settings.epochs()
+                            + "; set train.epochs to at least " + resumed.epoch());
+                }
+            } else {
+                List<Checkpointer.Found> existing = checkpointer.list();
+                if (!existing.isEmpty()) {
+                    if (!job.overwrite) {
+                        throw new UsageException("train.checkpointDir " + job.checkpointDir + " already holds checkpoints"
+                                + " (newest: " + existing.get(existing.size() - 1).path() + "); set train.resume=true to"
+                                + " continue from it, or output.overwrite=true to replace them");
+                    }
+                    checkpointer.deleteAll();
+                    out.println("deleted " + existing.size() + " old checkpoint(s) in " + job.checkpointDir);
+                }
+            }
+        }
         DataLoader.Holdout trainPart = job.validationFraction > 0 && job.validation == null
                 ? new DataLoader.Holdout(job.validationFraction, job.seed, false) : DataLoader.Holdout.ALL;
         Transform inT = null;
@@ -103,17 +137,27 @@ final class TrainCommand {
                 : evalSet(loader.load(job.test, DataLoader.Holdout.ALL, inT, null), outT, "test");
 
         double[] theta0 = init != null ? init.theta() : spec.initialParameters(job.seed);
+        if (checkpointer != null) {
+            fingerprint.add("training examples=" + train.examples());
+            fingerprint.add("training partitions=" + train.partitions());
+            fingerprint.add("skipped training lines=" + train.skipped());
+            fingerprint.add("input standardization=" + (inT == null ? "none" : Checkpointer.hash(inT.mean(), inT.scale())));
+            fingerprint.add("output standardization=" + (outT == null ? "none" : Checkpointer.hash(outT.mean(), outT.scale())));
+            fingerprint.add("initial weights=" + Checkpointer.hash(theta0));
+            if (resumed != null) {
+                requireSameRun(resumed.source(), resumed.fingerprint(), fingerprint, false);
+                out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", resumed.source(), resumed.epoch());
+            }
+            checkpointer.fingerprint(fingerprint);
+        }
         out.printf(Locale.ROOT, "network %s, %,d parameters, optimizer %s, batch %s, BLAS %s, Spark %s%n",
                 spec, spec.numParams(), job.settings.optimizer(),
                 job.settings.batchSize() == 0 ? "full" : String.valueOf(job.settings.batchSize()),
                 Blas.implementation(), sc.version());
-        List<EpochReport> reports = new ArrayList<>();
         DistributedTrainer trainer = new DistributedTrainer(sc, job.settings);
         DistributedTrainer.Result result = trainer.train(train.rdd(), train.examples(), theta0, validation, test,
-                r -> {
-                    reports.add(r);
-                    out.println(Progress.line(r));
-                });
+                r -> out.println(Progress.line(r)), resumed, checkpointer);
+        List<EpochReport> reports = result.reports(); // including those restored from a checkpoint
         if (result.stoppedEarly()) {
             out.printf(Locale.ROOT, "early stopping: no validation improvement for %d epochs; keeping epoch %d%n",
                     job.settings.patience(), result.bestEpoch());
@@ -142,6 +186,44 @@ final class TrainCommand {
             out.println("model written to " + job.modelPath);
         }
         train.rdd().unpersist(false);
+    }
+
+    /**
+     * Settings that may differ between a run and the run it resumes: they do not change the
+     * trajectory, or (paths as written) are replaced by what they resolve to: the data paths by the
+     * absolute data paths, train.initModel by a hash of the initial weights and of the transforms.
+     */
+    private static final Set<String> NOT_FINGERPRINTED = Set.of(Keys.TRAIN_EPOCHS, Keys.TRAIN_CHECKPOINT_DIR,
+            Keys.TRAIN_CHECKPOINT_EVERY, Keys.TRAIN_RESUME, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS,
+            Keys.OUTPUT_OVERWRITE, Keys.DATA_STORAGE_LEVEL, Keys.DATA_TRAIN, Keys.DATA_TEST, Keys.DATA_VALIDATION,
+            Keys.TRAIN_INIT_MODEL);
+
+    /**
+     * The configuration part of a checkpoint fingerprint: every effective setting that can change the
+     * training trajectory, plus the network and the resolved data paths; a mutable list to which the
+     * data-derived items (example and partition counts, transforms, initial weights) are appended.
+     */
+    static List<String> configFingerprint(Config config, Job job) {
+        List<String> items = new ArrayList<>();
+        for (Map.Entry<String, String> e : config.effective().entrySet()) {
+            if (!NOT_FINGERPRINTED.contains(e.getKey())) {
+                items.add(e.getKey() + "=" + e.getValue());
+            }
+        }
+        items.add("network=" + job.spec);
+        items.add("training data files=" + job.train.path());
+        items.add("validation data files=" + (job.validation == null ? "" : job.validation.path()));
+        items.add("test data files=" + (job.test == null ? "" : job.test.path()));
+        return items;
+    }
+
+    private static void requireSameRun(String file, List<String> saved, List<String> current, boolean partial) {
+        String diff = Checkpointer.firstDifference(saved, current, partial);
+        if (diff != null) {
+            throw new UsageException("checkpoint " + file + " was written by a different configuration: " + diff
+                    + "; resume with the same settings (train.epochs, train.checkpointEvery and output.* may change)"
+                    + " or use another train.checkpointDir");
+        }
     }
 
     private static DistributedTrainer.EvalSet evalSet(DataLoader.Loaded data, Transform outT, String name) {
@@ -189,6 +271,9 @@ final class TrainCommand {
         String modelPath;
         String metricsPath;
         boolean overwrite;
+        String checkpointDir;
+        int checkpointEvery;
+        boolean resume;
 
         static Job fromConfig(Config c, DataLoader loader) {
             Job j = new Job();
@@ -253,6 +338,14 @@ final class TrainCommand {
             j.modelPath = c.isSet(Keys.OUTPUT_MODEL) ? c.get(Keys.OUTPUT_MODEL) : null;
             j.metricsPath = c.isSet(Keys.OUTPUT_METRICS) ? c.get(Keys.OUTPUT_METRICS) : null;
             j.overwrite = c.getBoolean(Keys.OUTPUT_OVERWRITE);
+            j.checkpointDir = c.isSet(Keys.TRAIN_CHECKPOINT_DIR) && !c.get(Keys.TRAIN_CHECKPOINT_DIR).isBlank()
+                    ? c.get(Keys.TRAIN_CHECKPOINT_DIR).strip() : null;
+            j.checkpointEvery = c.getInt(Keys.TRAIN_CHECKPOINT_EVERY, 1);
+            j.resume = c.getBoolean(Keys.TRAIN_RESUME);
+            if (j.resume && j.checkpointDir == null) {
+                throw new UsageException(c.source(Keys.TRAIN_RESUME) + ": train.resume=true needs train.checkpointDir"
+                        + " (the directory of the checkpoints to continue from)");
+            }
             return j;
         }
     }

@@ -38,6 +38,9 @@ public final class DistributedTrainer {
     public record EvalSet(JavaRDD<PartitionData> data, double[] outMean, double[] outScale) {
     }
 
+    /** Curvature pairs kept by full-batch L-BFGS. */
+    static final int LBFGS_MEMORY = 10;
+
     private final JavaSparkContext sc;
     private final TrainerSettings settings;
     private final NetworkSpec spec;
@@ -54,6 +57,32 @@ public final class DistributedTrainer {
      */
     public Result train(JavaRDD<PartitionData> train, long examples, double[] theta0, EvalSet validation,
                         EvalSet test, Listener listener) {
+        return train(train, examples, theta0, validation, test, listener, null, null);
+    }
+
+    /**
+     * As above, continuing from {@code resume} (after its epoch; null to start at epoch 1 from
+     * {@code theta0}) and writing checkpoints with {@code checkpointer} (null for none). The listener
+     * sees only the epochs run now; {@link Result#reports()} also holds the restored ones. If training
+     * diverges, the {@link TrainingException} names the last good checkpoint to resume from.
+     */
+    public Result train(JavaRDD<PartitionData> train, long examples, double[] theta0, EvalSet validation,
+                        EvalSet test, Listener listener, Checkpoint resume, Checkpointer checkpointer) {
+        try {
+            return run(train, examples, theta0, validation, test, listener, resume, checkpointer);
+        } catch (TrainingException e) {
+            if (checkpointer == null || checkpointer.last() == null || e.getMessage().contains(checkpointer.last())) {
+                throw e;
+            }
+            // the settings are part of the checkpoint's fingerprint, so train.resume=true continues
+            // with the same settings (for example after an out-of-memory failure or a lost cluster)
+            throw new TrainingException(e.getMessage() + "; the last good checkpoint is " + checkpointer.last()
+                    + " (train.resume=true continues from it with the same settings)");
+        }
+    }
+
+    private Result run(JavaRDD<PartitionData> train, long examples, double[] theta0, EvalSet validation,
+                       EvalSet test, Listener listener, Checkpoint resume, Checkpointer checkpointer) {
         if (examples < 1) {
             throw new TrainingException("the training data holds no examples");
         }
@@ -65,7 +94,7 @@ public final class DistributedTrainer {
         boolean lbfgs = settings.optimizer().equals("lbfgs");
         Optimizer optimizer = lbfgs ? null : Optimizer.create(settings.optimizer(), theta.length,
                 OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov()));
-        Lbfgs lbfgsState = lbfgs ? new Lbfgs(theta.length, 10, 1e-9) : null;
+        Lbfgs lbfgsState = lbfgs ? new Lbfgs(theta.length, LBFGS_MEMORY, 1e-9) : null;
 
         List<EpochReport> reports = new ArrayList<>();
         double[] best = null;
@@ -74,7 +103,48 @@ public final class DistributedTrainer {
         int sinceBest = 0;
         boolean stoppedEarly = false;
         long start = System.nanoTime();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int firstEpoch = 1;
+        boolean finished = false;
+        if (resume != null) {
+            // The block order, validation split and learning rate derive from the seed and the epoch
+            // number, so weights, optimizer and early-stopping state are all that must be restored.
+            if (resume.theta().length != theta.length || resume.epoch() > epochs) {
+                throw new IllegalArgumentException("checkpoint " + resume.source() + " (epoch " + resume.epoch()
+                        + ", " + resume.theta().length + " weights) does not fit this run");
+            }
+            try {
+                if (lbfgs) {
+                    lbfgsState.restoreState(resume.optimizerState());
+                } else {
+                    optimizer.restoreState(resume.optimizerState());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new io.sparkbp.model.ModelFormatException("checkpoint file '" + resume.source()
+                        + "' holds an optimizer state that does not fit this run: " + e.getMessage(), e);
+            }
+            System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
+            best = resume.best() == null ? null : resume.best().clone();
+            bestLoss = resume.bestLoss();
+            bestEpoch = resume.bestEpoch();
+            sinceBest = resume.sinceBest();
+            for (EpochReport r : resume.reports()) {
+                reports.add(new EpochReport(r.epoch(), epochs, r.trainLoss(), r.validation(), r.test(), r.examples(),
+                        r.seconds(), r.elapsedSeconds(), r.learningRate()));
+            }
+            if (!reports.isEmpty()) {
+                start -= (long) (reports.get(reports.size() - 1).elapsedSeconds() * 1e9);
+            }
+            firstEpoch = resume.epoch() + 1;
+            // a run that had stopped (early stopping, L-BFGS convergence) stays stopped
+            if (settings.patience() > 0 && validation != null && sinceBest >= settings.patience()) {
+                stoppedEarly = true;
+                finished = true;
+            }
+            if (lbfgs && lbfgsState.converged()) {
+                finished = true;
+            }
+        }
+        for (int epoch = firstEpoch; epoch <= epochs && !finished; epoch++) {
             long epochStart = System.nanoTime();
             double lr = settings.schedule().rate(epoch - 1);
             double trainLoss;
@@ -164,10 +234,15 @@ public final class DistributedTrainer {
             }
             if (settings.patience() > 0 && validation != null && sinceBest >= settings.patience()) {
                 stoppedEarly = true;
-                break;
+                finished = true;
             }
             if (lbfgs && lbfgsState.converged()) {
-                break;
+                finished = true;
+            }
+            if (checkpointer != null && checkpointer.due(epoch, finished || epoch == epochs)) {
+                sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " checkpoint");
+                checkpointer.save(epoch, theta, settings.optimizer(), lbfgs ? lbfgsState.state() : optimizer.state(),
+                        best, bestLoss, bestEpoch, sinceBest, reports);
             }
         }
         sc.setJobDescription(null);

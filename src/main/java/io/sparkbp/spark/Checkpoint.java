@@ -1,0 +1,34 @@
+package io.sparkbp.spark;
+
+import java.util.List;
+
+/**
+ * Everything needed to continue a training run after epoch {@code epoch} exactly as if it had never
+ * stopped: the weights, the optimizer state, the early-stopping state and the epoch reports so far.
+ *
+ * <p>No random-number generator state is saved: the block order of every step and the validation
+ * split are pure functions of the seed, the epoch number and the step (see {@link
+ * PartitionData#forEachSlice} and {@link DataLoader.Holdout}), and the learning rate is a function
+ * of the epoch number, so restoring the numbers below is enough for a bit-identical continuation.
+ *
+ * @param fingerprint    {@code name=value} items describing everything that determines the training
+ *                       trajectory (see {@link Checkpointer#firstDifference})
+ * @param epoch          the last completed epoch, {@code >= 1}
+ * @param theta          the weights after that epoch
+ * @param optimizer      {@code sgd}, {@code adam} or {@code lbfgs}
+ * @param optimizerState {@code Optimizer.state()} or {@code Lbfgs.state()}
+ * @param best           the best weights by validation loss, or null when there were none
+ * @param bestLoss       their validation loss ({@code +Infinity} when {@code best} is null)
+ * @param bestEpoch      their epoch (0 when {@code best} is null)
+ * @param sinceBest      epochs since the best one
+ * @param reports        the reports of epochs {@code 1..epoch}
+ * @param source         the file it was read from, for messages (null for one about to be written)
+ */
+public record Checkpoint(List<String> fingerprint, int epoch, double[] theta, String optimizer,
+                         double[][] optimizerState, double[] best, double bestLoss, int bestEpoch, int sinceBest,
+                         List<EpochReport> reports, String source) {
+    public Checkpoint {
+        fingerprint = List.copyOf(fingerprint);
+        reports = List.copyOf(reports);
+    }
+}
