@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# sparkbp vs Spark MLlib benchmark, in one JVM on one local[2] SparkContext.
+#
+#   submit-scripts/bench.sh [quick|full] [sections=1,2,...]
+#
+# quick (default) takes ~2-3 minutes, full ~10-15. Compiles the test classes when needed
+# (mvn -DskipTests test-compile) and caches the test classpath (which includes spark-mllib, a
+# test-scope dependency) in target/bench-classpath.txt. Prints one table and writes it as markdown
+# to target/bench/results.md. Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM
+# options, e.g. "-XX:StartFlightRecording=filename=target/bench/bench.jfr").
+set -euo pipefail
+
+SPARKBP_SCRIPTS="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+SPARKBP_PROG=bench
+. "$SPARKBP_SCRIPTS/common.sh"
+
+mode="${1:-quick}"
+case "$mode" in
+  quick|full) shift || true ;;
+  sections=*) mode=quick ;;
+  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) sparkbp_die "unknown mode '$mode': expected quick or full" 2 ;;
+esac
+
+sparkbp_require_java
+BENCH_CP_FILE="$SPARKBP_TARGET/bench-classpath.txt"
+
+bench_test_classes_stale() {
+  [ -f "$SPARKBP_TARGET/test-classes/io/sparkbp/bench/Benchmark.class" ] || return 0
+  [ -f "$SPARKBP_TARGET/classes/io/sparkbp/spark/DistributedTrainer.class" ] || return 0
+  [ -n "$(find "$SPARKBP_REPO/src/main" "$SPARKBP_REPO/src/test/java/io/sparkbp/bench" "$SPARKBP_REPO/pom.xml" \
+      -newer "$SPARKBP_TARGET/test-classes/io/sparkbp/bench/Benchmark.class" -print 2>/dev/null | head -n 1)" ]
+}
+
+bench_build() {
+  if bench_test_classes_stale; then
+    sparkbp_log "compiling (mvn -DskipTests test-compile) ..."
+    sparkbp_mvn -DskipTests test-compile || return 1
+  fi
+  if [ ! -s "$BENCH_CP_FILE" ] || [ -n "$(find "$SPARKBP_REPO/pom.xml" -newer "$BENCH_CP_FILE" -print 2>/dev/null)" ]; then
+    sparkbp_log "resolving the test classpath into $BENCH_CP_FILE ..."
+    local tmp="$BENCH_CP_FILE.tmp.$$"
+    if sparkbp_mvn dependency:build-classpath "-Dmdep.outputFile=$tmp" -DincludeScope=test && [ -s "$tmp" ]; then
+      mv -f "$tmp" "$BENCH_CP_FILE"
+    else
+      rm -f "$tmp"
+      return 1
+    fi
+  fi
+}
+
+if bench_test_classes_stale || [ ! -s "$BENCH_CP_FILE" ]; then
+  sparkbp_require_mvn
+fi
+sparkbp_locked bench_build || sparkbp_die "building the benchmark failed (Maven's output is above)"
+
+# Run from a snapshot of the compiled classes: others may rebuild target/classes while the
+# benchmark runs (classes load lazily), which would otherwise fail it half way.
+bench_snapshot() {
+  local snap="$SPARKBP_TARGET/bench/classes"
+  rm -rf "$snap.tmp.$$"
+  mkdir -p "$snap.tmp.$$/io/sparkbp"
+  cp -R "$SPARKBP_TARGET/classes/." "$snap.tmp.$$/" &&
+    cp -R "$SPARKBP_TARGET/test-classes/io/sparkbp/bench" "$snap.tmp.$$/io/sparkbp/" &&
+    [ -f "$snap.tmp.$$/io/sparkbp/bench/Benchmark.class" ] &&
+    [ -f "$snap.tmp.$$/io/sparkbp/spark/DistributedTrainer.class" ] || { rm -rf "$snap.tmp.$$"; return 1; }
+  rm -rf "$snap" && mv "$snap.tmp.$$" "$snap"
+}
+mkdir -p "$SPARKBP_TARGET/bench"
+sparkbp_locked bench_snapshot || sparkbp_die "target/classes is incomplete (another build running?); try again"
+cd "$SPARKBP_REPO"
+# shellcheck disable=SC2086
+exec "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" \
+  -Dspark.ui.enabled=false \
+  -Dlog4j2.configurationFile="$SPARKBP_LOG4J" \
+  ${BENCH_JAVA_OPTS:-} \
+  -cp "$SPARKBP_TARGET/bench/classes:$(cat "$BENCH_CP_FILE")" \
+  io.sparkbp.bench.Benchmark "$mode" "$@"
