@@ -186,6 +186,12 @@ final class TrainCommand {
             out.println("model written to " + job.modelPath);
         }
         train.rdd().unpersist(false);
+        if (validation != null) {
+            validation.data().unpersist(false);
+        }
+        if (test != null) {
+            test.data().unpersist(false);
+        }
     }
 
     /**
