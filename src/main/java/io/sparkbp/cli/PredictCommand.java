@@ -6,7 +6,9 @@ import io.sparkbp.spark.Predictions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,25 +54,45 @@ final class PredictCommand {
             Path tmp = new Path(target.getParent() == null ? new Path(".") : target.getParent(),
                     "." + target.getName() + ".tmp-" + UUID.randomUUID());
             FileSystem fs = fileSystem(target, hadoop);
+            // Computed and cached first, so a bad input line fails the run before anything is written.
+            JavaRDD<String> lines = Predictions.lines(sc, src, model.spec(), model.theta(),
+                    model.inputTransform().orElse(null), model.outputTransform().orElse(null))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                Predictions.lines(sc, src, model.spec(), model.theta(), model.inputTransform().orElse(null),
-                        model.outputTransform().orElse(null)).saveAsTextFile(fs.makeQualified(tmp).toString());
+                long count = lines.count();
+                lines.saveAsTextFile(fs.makeQualified(tmp).toString());
                 if (overwrite && fs.exists(target)) {
                     fs.delete(target, true);
                 }
                 if (!fs.rename(tmp, target)) {
                     throw new UsageException("cannot move the predictions into place at " + target);
                 }
+                out.println(count + " predictions written to " + target);
             } catch (IOException e) {
                 throw new UsageException("cannot write predictions to " + target + ": " + e.getMessage());
             } finally {
-                try {
-                    fs.delete(tmp, true);
-                } catch (IOException ignored) {
-                    err.println("warning: could not remove temporary directory " + tmp);
-                }
+                lines.unpersist(false);
+                removeTemporary(sc, fs, tmp);
             }
-            out.println("predictions written to " + target);
+        }
+    }
+
+    /**
+     * Deletes the temporary output directory. After a failed write, tasks that Spark is still
+     * cancelling may recreate parts of it, so it waits (briefly) for running jobs to end and deletes again.
+     */
+    private void removeTemporary(JavaSparkContext sc, FileSystem fs, Path tmp) {
+        try {
+            fs.delete(tmp, true);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (sc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            fs.delete(tmp, true);
+        } catch (IOException e) {
+            err.println("warning: could not remove temporary directory " + tmp + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
