@@ -26,6 +26,7 @@ public final class Keys {
     public static final String DATA_FORMAT = def("data.format", "libsvm", "libsvm or csv");
     public static final String DATA_FEATURES = def("data.features", "", "number of input features; required for libsvm, taken from the header for csv");
     public static final String DATA_LABEL_COLUMNS = def("data.labelColumns", "", "csv: comma-separated label column names (default: label_0..label_{K-1} if present, else the first column)");
+    public static final String DATA_WEIGHT_COLUMN = def("data.weightColumn", "", "csv: name of a column of example weights w_n >= 0 (default: every weight is 1); the objective and all metrics are weighted means");
     public static final String DATA_PARTITIONS = def("data.partitions", "0", "number of partitions of the training data (0 = one per input split, at least the default parallelism)");
     public static final String DATA_BLOCK_ROWS = def("data.blockRows", "256", "examples per cached block (a matrix per block for level-3 BLAS)");
     public static final String DATA_LAYOUT = def("data.layout", "auto", "block storage: dense, sparse or auto (per block: sparse when under 25% of the entries are nonzero; sparse data are scaled, not centered, by standardization)");

@@ -49,7 +49,12 @@ final class Sources {
             throw new UsageException(c.source(Keys.DATA_STORAGE_LEVEL) + ": data.storageLevel="
                     + c.get(Keys.DATA_STORAGE_LEVEL) + " is not a Spark storage level such as MEMORY_AND_DISK");
         }
-        return new DataLoader.Source(path, pathKey, format, nIn, outputs, kind, labels, policy.equals("skip"),
+        String weight = c.get(Keys.DATA_WEIGHT_COLUMN).strip();
+        if (!weight.isEmpty() && format != Format.CSV) {
+            throw new UsageException(c.source(Keys.DATA_WEIGHT_COLUMN) + ": data.weightColumn=" + weight
+                    + " needs data.format=csv (LIBSVM lines carry no example weights)");
+        }
+        return new DataLoader.Source(path, pathKey, format, nIn, outputs, kind, labels, weight, policy.equals("skip"),
                 c.getInt(Keys.DATA_PARTITIONS, 0), c.getInt(Keys.DATA_BLOCK_ROWS, 1), layout, level, null);
     }
 }

@@ -47,8 +47,9 @@ import java.util.NoSuchElementException;
 public final class DataLoader {
     /** Where and how to read one data set. Build with the CLI, then {@link #resolve} it. */
     public record Source(String path, String key, Format format, int features, int outputs, OutputKind kind,
-                         List<String> labelColumns, boolean skipBad, int partitions, int blockRows, Layout layout,
-                         StorageLevel storageLevel, CsvSchema schema) implements Serializable {
+                         List<String> labelColumns, String weightColumn, boolean skipBad, int partitions,
+                         int blockRows, Layout layout, StorageLevel storageLevel, CsvSchema schema)
+            implements Serializable {
         LineParser parser() {
             return format == Format.CSV ? LineParser.csv(schema, kind) : LineParser.libsvm(features, outputs, kind);
         }
@@ -119,7 +120,7 @@ public final class DataLoader {
                     throw DataException.schema("the file is empty", null, null, "a CSV header line").at(first, 0);
                 }
                 try {
-                    schema = CsvSchema.fromHeader(header, s.labelColumns(), s.outputs());
+                    schema = CsvSchema.fromHeader(header, s.labelColumns(), s.weightColumn(), s.outputs());
                 } catch (DataException e) {
                     throw e.at(first, 1);
                 }
@@ -130,7 +131,7 @@ public final class DataLoader {
                 features = schema.features();
             }
             return new Source(q.toString(), s.key(), s.format(), features, s.outputs(), s.kind(), s.labelColumns(),
-                    s.skipBad(), s.partitions(), s.blockRows(), s.layout(), s.storageLevel(), schema);
+                    s.weightColumn(), s.skipBad(), s.partitions(), s.blockRows(), s.layout(), s.storageLevel(), schema);
         } catch (IOException e) {
             throw DataException.schema("cannot read " + s.key() + ": " + e.getMessage(), s.path(), null, null);
         }

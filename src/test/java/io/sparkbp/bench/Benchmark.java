@@ -971,7 +971,7 @@ public final class Benchmark {
     }
 
     static DataLoader.Source source(Path p, String key, int nIn, Layout layout) {
-        return new DataLoader.Source(p.toString(), key, Format.LIBSVM, nIn, 10, OutputKind.SOFTMAX, List.of(), false,
+        return new DataLoader.Source(p.toString(), key, Format.LIBSVM, nIn, 10, OutputKind.SOFTMAX, List.of(), "", false,
                 PARTITIONS, BlockPacker.DEFAULT_BLOCK_ROWS, layout, StorageLevel.MEMORY_ONLY(), null);
     }
 

@@ -156,7 +156,7 @@ class TaskOrderDeterminismTest {
         }
         DataLoader loader = new DataLoader(sc);
         DataLoader.Source source = loader.resolve(new DataLoader.Source("slowfs://" + dir.toAbsolutePath() + "/*.libsvm",
-                "data.train", Format.LIBSVM, 64, 10, OutputKind.SOFTMAX, List.of(), false, 2, 256, Layout.AUTO,
+                "data.train", Format.LIBSVM, 64, 10, OutputKind.SOFTMAX, List.of(), "", false, 2, 256, Layout.AUTO,
                 StorageLevel.MEMORY_ONLY(), null));
         try {
             SlowFileSystem.slow = "a.libsvm";
