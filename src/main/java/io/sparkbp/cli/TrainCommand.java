@@ -123,7 +123,7 @@ final class TrainCommand {
         }
         DataLoader.Loaded train = loader.load(job.train, trainPart, inT, outT);
         out.printf(Locale.ROOT, "training data: %,d examples in %d partitions, %s cached (%s)%s%n",
-                train.examples(), train.partitions(), human(train.bytes()),
+                train.examples(), train.partitions(), Bytes.human(train.bytes()),
                 config.get(Keys.DATA_STORAGE_LEVEL).strip().toUpperCase(Locale.ROOT),
                 train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "");
         DistributedTrainer.EvalSet validation = null;
@@ -235,20 +235,6 @@ final class TrainCommand {
     private static DistributedTrainer.EvalSet evalSet(DataLoader.Loaded data, Transform outT, String name) {
         return new DistributedTrainer.EvalSet(data.rdd(), outT == null ? null : outT.mean(),
                 outT == null ? null : outT.scale());
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     static String help() {

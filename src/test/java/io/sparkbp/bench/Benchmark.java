@@ -728,7 +728,7 @@ public final class Benchmark {
                     mlNote = String.format(Locale.ROOT, "20k rows would need %.1f GB stacked dense (heap %.1f GB): not run; "
                                     + "subset of %d rows: MLlib %.2f s/iter, peak cached %s (%.1f B/nonzero), "
                                     + "sparkbp on the subset %.3f s/step = %,.0f ex/s",
-                            fullBytes / 1e9, heap / 1e9, sub, perIter, human(cached),
+                            fullBytes / 1e9, heap / 1e9, sub, perIter, io.sparkbp.cli.Bytes.human(cached),
                             cached / (double) subSp.nnz, spSub, sub / spSub);
                 }
             }
@@ -759,10 +759,10 @@ public final class Benchmark {
                     fmt(dense.sp.bytes / (double) values, 2) + " (Spark: " + (info == null ? "n/a"
                             : fmt(info.memSize() / (double) values, 2)) + ")",
                     ml, "",
-                    "sparkbp: Loaded.bytes-equivalent (sum of PartitionData.sizeInBytes: x, targets) = " + human(dense.sp.bytes)
-                            + ", Spark storage memSize " + (info == null ? "n/a" : human(info.memSize()))
-                            + (mlInput < 0 ? "" : "; MLlib input DataFrame " + human(mlInput))
-                            + (dense.mllibCachedBytes > 0 ? ", stacked " + human(dense.mllibCachedBytes) : ""));
+                    "sparkbp: Loaded.bytes-equivalent (sum of PartitionData.sizeInBytes: x, targets) = " + io.sparkbp.cli.Bytes.human(dense.sp.bytes)
+                            + ", Spark storage memSize " + (info == null ? "n/a" : io.sparkbp.cli.Bytes.human(info.memSize()))
+                            + (mlInput < 0 ? "" : "; MLlib input DataFrame " + io.sparkbp.cli.Bytes.human(mlInput))
+                            + (dense.mllibCachedBytes > 0 ? ", stacked " + io.sparkbp.cli.Bytes.human(dense.mllibCachedBytes) : ""));
         }
         if (sparse != null) {
             RDDInfo info = storage(sparse.sp.rdd.id());
@@ -771,7 +771,7 @@ public final class Benchmark {
                             : fmt(info.memSize() / (double) sparse.nnz, 2)) + ")",
                     String.format(Locale.ROOT, "%.0f (dense stacking)", (sparse.sp.rows * (100_000.0 + 10) * 8) / sparse.nnz),
                     "",
-                    "sparkbp " + human(sparse.sp.bytes) + " for " + String.format(Locale.ROOT, "%,d", sparse.nnz)
+                    "sparkbp " + io.sparkbp.cli.Bytes.human(sparse.sp.bytes) + " for " + String.format(Locale.ROOT, "%,d", sparse.nnz)
                             + " nonzeros (incl. targets, colPtr); MLlib figure is its stacked data, estimated");
         }
     }
@@ -1200,20 +1200,6 @@ public final class Benchmark {
 
     static String ratio(double r) {
         return String.format(Locale.ROOT, "%.2fx", r);
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     static String loadAverage() {
