@@ -55,7 +55,7 @@ final class PredictCommand {
                     "." + target.getName() + ".tmp-" + UUID.randomUUID());
             FileSystem fs = fileSystem(target, hadoop);
             // Computed and cached first, so a bad input line fails the run before anything is written.
-            JavaRDD<String> lines = Predictions.lines(sc, src, model.spec(), model.theta(),
+            JavaRDD<String> lines = Predictions.lines(loader, src, model.spec(), model.theta(),
                     model.inputTransform().orElse(null), model.outputTransform().orElse(null))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {

@@ -73,6 +73,12 @@ public final class DataLoader {
         }
     }
 
+    /** Rewrites a text line before it is parsed (shipped to executors). */
+    @FunctionalInterface
+    public interface LineRewrite extends Serializable {
+        String apply(String line);
+    }
+
     /** A cached data set. */
     public record Loaded(JavaRDD<PartitionData> rdd, long examples, long bytes, long skipped, int partitions) {
     }
@@ -82,6 +88,10 @@ public final class DataLoader {
 
     public DataLoader(JavaSparkContext sc) {
         this.sc = sc;
+    }
+
+    public JavaSparkContext context() {
+        return sc;
     }
 
     /**
@@ -208,20 +218,20 @@ public final class DataLoader {
         return new Loaded(data, totals[0], totals[1], skipped.value(), data.getNumPartitions());
     }
 
+    /**
+     * The examples of {@code s} in input order (every line kept, partitions as Hadoop splits the input,
+     * never reshuffled), with inputs standardized by {@code in} (may be null). {@code rewrite}, if not
+     * null, is applied to every line before it is parsed.
+     */
+    public JavaRDD<ParsedExample> examplesInOrder(Source s, Transform in, LineRewrite rewrite) {
+        return read(s, Holdout.ALL, new Standardizer(in, null), null, rewrite);
+    }
+
     /** The parsed, kept and (optionally) standardized examples of {@code s}, partitioned as requested. */
     private JavaRDD<ParsedExample> examples(Source s, Holdout holdout, Standardizer standardizer,
                                            LongAccumulator skipped) {
         int want = s.partitions() > 0 ? s.partitions() : sc.defaultParallelism();
-        @SuppressWarnings("unchecked")
-        JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
-                s.path(), TextInputFormat.class, LongWritable.class, Text.class, want);
-        Broadcast<SerializableConfiguration> conf = hadoopConf();
-        LineParser parser = s.parser();
-        boolean skipBad = s.skipBad();
-        JavaRDD<ParsedExample> parsed = raw.mapPartitionsWithInputSplit((split, lines) -> {
-            String file = ((FileSplit) split).getPath().toString();
-            return new ParsingIterator(lines, parser, file, holdout, standardizer, skipBad, skipped, conf);
-        }, true);
+        JavaRDD<ParsedExample> parsed = read(s, holdout, standardizer, skipped, null);
         int have = parsed.getNumPartitions();
         if (s.partitions() > 0 && have > s.partitions()) {
             parsed = parsed.coalesce(s.partitions());
@@ -231,10 +241,27 @@ public final class DataLoader {
         return parsed;
     }
 
+    /** One pass over the text of {@code s}: parse, locate errors, keep and standardize, per input split. */
+    private JavaRDD<ParsedExample> read(Source s, Holdout holdout, Standardizer standardizer, LongAccumulator skipped,
+                                        LineRewrite rewrite) {
+        int want = s.partitions() > 0 ? s.partitions() : sc.defaultParallelism();
+        @SuppressWarnings("unchecked")
+        JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
+                s.path(), TextInputFormat.class, LongWritable.class, Text.class, want);
+        Broadcast<SerializableConfiguration> conf = hadoopConf();
+        LineParser parser = s.parser();
+        boolean skipBad = s.skipBad();
+        return raw.mapPartitionsWithInputSplit((split, lines) -> {
+            String file = ((FileSplit) split).getPath().toString();
+            return new ParsingIterator(lines, parser, rewrite, file, holdout, standardizer, skipBad, skipped, conf);
+        }, true);
+    }
+
     /** Lines of one input split to examples, attaching file and line to errors. */
     private static final class ParsingIterator implements Iterator<ParsedExample> {
         private final Iterator<Tuple2<LongWritable, Text>> lines;
         private final LineParser parser;
+        private final LineRewrite rewrite;
         private final String file;
         private final Holdout holdout;
         private final Standardizer standardizer;
@@ -243,11 +270,13 @@ public final class DataLoader {
         private final Broadcast<SerializableConfiguration> conf;
         private ParsedExample next;
 
-        ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, LineParser parser, String file, Holdout holdout,
+        ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, LineParser parser,
+                        LineRewrite rewrite, String file, Holdout holdout,
                         Standardizer standardizer, boolean skipBad, LongAccumulator skipped,
                         Broadcast<SerializableConfiguration> conf) {
             this.lines = lines;
             this.parser = parser;
+            this.rewrite = rewrite;
             this.file = file;
             this.holdout = holdout;
             this.standardizer = standardizer;
@@ -263,7 +292,8 @@ public final class DataLoader {
                 long offset = t._1().get();
                 ParsedExample e;
                 try {
-                    e = parser.parse(t._2().toString());
+                    String line = t._2().toString();
+                    e = parser.parse(rewrite == null ? line : rewrite.apply(line));
                 } catch (DataException ex) {
                     if (skipBad && ex.isRecordError()) {
                         if (skipped != null) {

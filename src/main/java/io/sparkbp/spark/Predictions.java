@@ -1,30 +1,17 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.data.BlockPacker;
-import io.sparkbp.data.DataException;
 import io.sparkbp.data.Format;
 import io.sparkbp.data.Layout;
-import io.sparkbp.data.LineParser;
-import io.sparkbp.data.ParsedExample;
-import io.sparkbp.data.Standardizer;
 import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Block;
 import io.sparkbp.nn.BlockGradient;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
-import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.mapred.FileSplit;
-import org.apache.hadoop.mapred.TextInputFormat;
-import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.SerializableConfiguration;
-import scala.Tuple2;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -43,52 +30,18 @@ public final class Predictions {
     private Predictions() {
     }
 
-    /** The prediction lines of {@code s} under the given model parts. */
-    public static JavaRDD<String> lines(JavaSparkContext sc, DataLoader.Source s, NetworkSpec spec, double[] theta,
+    /** The prediction lines of {@code s} under the given model parts, read with {@code loader}. */
+    public static JavaRDD<String> lines(DataLoader loader, DataLoader.Source s, NetworkSpec spec, double[] theta,
                                         Transform in, Transform out) {
-        Broadcast<double[]> bc = sc.broadcast(theta.clone());
-        int want = s.partitions() > 0 ? s.partitions() : sc.defaultParallelism();
-        @SuppressWarnings("unchecked")
-        JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
-                s.path(), TextInputFormat.class, LongWritable.class, Text.class, want);
-        SerializableConfiguration conf = new SerializableConfiguration(sc.hadoopConfiguration());
-        LineParser parser = s.parser();
-        boolean skipBad = s.skipBad();
-        Standardizer standardizer = new Standardizer(in, null);
+        Broadcast<double[]> bc = loader.context().broadcast(theta.clone());
         String dummy = dummyLabel(spec);
+        DataLoader.LineRewrite rewrite = s.format() == Format.LIBSVM ? line -> withLabel(line, dummy) : null;
         int blockRows = s.blockRows();
-        return raw.mapPartitionsWithInputSplit((split, it) -> {
-            String file = ((FileSplit) split).getPath().toString();
+        return loader.examplesInOrder(s, in, rewrite).mapPartitions(examples -> {
             BlockGradient bg = new BlockGradient(spec, blockRows);
-            BlockPacker packer = new BlockPacker(spec.inputs(), spec.outputs(), blockRows, Layout.AUTO);
             List<String> result = new ArrayList<>();
-            while (it.hasNext()) {
-                Tuple2<LongWritable, Text> t = it.next();
-                String line = t._2().toString();
-                if (parser.format() == Format.LIBSVM) {
-                    line = withLabel(line, dummy);
-                }
-                ParsedExample e;
-                try {
-                    e = parser.parse(line);
-                } catch (DataException ex) {
-                    if (skipBad && ex.isRecordError()) {
-                        continue;
-                    }
-                    throw ex.at(file, LineLocator.lineNumber(file, t._1().get(), conf.value()));
-                }
-                if (e == null) {
-                    continue;
-                }
-                Block b = packer.add(standardizer.apply(e));
-                if (b != null) {
-                    format(bg, bc.value(), b, out, result);
-                }
-            }
-            Block last = packer.flush();
-            if (last != null) {
-                format(bg, bc.value(), last, out, result);
-            }
+            new BlockPacker(spec.inputs(), spec.outputs(), blockRows, Layout.AUTO).pack(examples)
+                    .forEachRemaining(b -> format(bg, bc.value(), b, out, result));
             return result.iterator();
         }, true);
     }
