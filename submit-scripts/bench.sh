@@ -39,13 +39,7 @@ bench_build() {
   fi
   if [ ! -s "$BENCH_CP_FILE" ] || [ -n "$(find "$SPARKBP_REPO/pom.xml" -newer "$BENCH_CP_FILE" -print 2>/dev/null)" ]; then
     sparkbp_log "resolving the test classpath into $BENCH_CP_FILE ..."
-    local tmp="$BENCH_CP_FILE.tmp.$$"
-    if sparkbp_mvn dependency:build-classpath "-Dmdep.outputFile=$tmp" -DincludeScope=test && [ -s "$tmp" ]; then
-      mv -f "$tmp" "$BENCH_CP_FILE"
-    else
-      rm -f "$tmp"
-      return 1
-    fi
+    sparkbp_resolve_classpath "$BENCH_CP_FILE" test || return 1
   fi
 }
 

@@ -159,17 +159,23 @@ sparkbp_classpath_stale() {
   [ -n "$(find "$SPARKBP_REPO/pom.xml" -newer "$SPARKBP_CLASSPATH_FILE" -print 2>/dev/null)" ]
 }
 
-sparkbp_build_classpath_if_stale() {
-  sparkbp_classpath_stale || return 0
-  sparkbp_log "resolving the Spark/Hadoop classpath into $SPARKBP_CLASSPATH_FILE ..."
-  local tmp="$SPARKBP_CLASSPATH_FILE.tmp.$$"
-  # includeScope=compile selects compile + provided (Spark, Hadoop) and leaves test jars out.
-  if sparkbp_mvn dependency:build-classpath "-Dmdep.outputFile=$tmp" -DincludeScope=compile && [ -s "$tmp" ]; then
-    mv -f "$tmp" "$SPARKBP_CLASSPATH_FILE"
+# sparkbp_resolve_classpath FILE SCOPE: writes Maven's dependency classpath of SCOPE into FILE,
+# atomically (a temporary file renamed into place), so a failed build leaves no half-written cache.
+sparkbp_resolve_classpath() {
+  local file="$1" scope="$2" tmp="$1.tmp.$$"
+  if sparkbp_mvn dependency:build-classpath "-Dmdep.outputFile=$tmp" "-DincludeScope=$scope" && [ -s "$tmp" ]; then
+    mv -f "$tmp" "$file"
   else
     rm -f "$tmp"
     return 1
   fi
+}
+
+sparkbp_build_classpath_if_stale() {
+  sparkbp_classpath_stale || return 0
+  sparkbp_log "resolving the Spark/Hadoop classpath into $SPARKBP_CLASSPATH_FILE ..."
+  # includeScope=compile selects compile + provided (Spark, Hadoop) and leaves test jars out.
+  sparkbp_resolve_classpath "$SPARKBP_CLASSPATH_FILE" compile
 }
 
 # Sets SPARKBP_CLASSPATH: the compile+provided dependency jars (Spark, Hadoop, ...), cached in
