@@ -2,12 +2,17 @@
 # sparkbp vs Spark MLlib benchmark, in one JVM on one local[2] SparkContext.
 #
 #   submit-scripts/bench.sh [quick|full] [sections=1,2,...]
+#   submit-scripts/bench.sh scaling [full]
 #
-# quick (default) takes ~2-3 minutes, full ~10-15. Compiles the test classes when needed
-# (mvn -DskipTests test-compile) and caches the test classpath (which includes spark-mllib, a
-# test-scope dependency) in target/bench-classpath.txt. Prints one table and writes it as markdown
-# to target/bench/results.md. Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM
-# options, e.g. "-XX:StartFlightRecording=filename=target/bench/bench.jfr").
+# quick (default) takes ~2-3 minutes, full ~10-15; they print one table and write it as markdown to
+# target/bench/results.md. scaling (~3 minutes) times a full-batch step and the broadcast/result
+# round trip on local[1], local[2] and a standalone cluster of two one-core Workers
+# (local-cluster[2,1,3072]: executor JVMs of their own) and writes target/bench/scaling.md.
+# Compiles the test classes when needed (mvn -DskipTests test-compile) and caches the test
+# classpath (which includes spark-mllib, a test-scope dependency) in target/bench-classpath.txt.
+# Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM options, e.g.
+# "-XX:StartFlightRecording=filename=target/bench/bench.jfr"), OPENBLAS_NUM_THREADS (default 1, see
+# common.sh; both sparkbp and MLlib run under the same setting).
 set -euo pipefail
 
 SPARKBP_SCRIPTS="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -15,10 +20,18 @@ SPARKBP_PROG=bench
 . "$SPARKBP_SCRIPTS/common.sh"
 
 mode="${1:-quick}"
+main_class=io.sparkbp.bench.Benchmark
 case "$mode" in
   quick|full) shift || true ;;
+  scaling)
+    shift || true
+    main_class=io.sparkbp.bench.Scaling
+    # the Workers of local-cluster mode build the executor command from SPARK_HOME (an empty jars/:
+    # the executors get this JVM's classpath through spark.executor.extraClassPath)
+    export SPARK_HOME="$SPARKBP_TARGET/bench/spark-home"
+    ;;
   sections=*) mode=quick ;;
-  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) sparkbp_die "unknown mode '$mode': expected quick or full" 2 ;;
 esac
 
@@ -69,4 +82,4 @@ exec "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" \
   -Dlog4j2.configurationFile="$SPARKBP_LOG4J" \
   ${BENCH_JAVA_OPTS:-} \
   -cp "$SPARKBP_TARGET/bench/classes:$(cat "$BENCH_CP_FILE")" \
-  io.sparkbp.bench.Benchmark "$mode" "$@"
+  "$main_class" "$mode" "$@"

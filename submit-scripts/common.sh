@@ -33,6 +33,15 @@ if [ -z "${SPARK_LOCAL_IP:-}" ]; then
   export SPARK_LOCAL_HOSTNAME="${SPARK_LOCAL_HOSTNAME:-127.0.0.1}"
 fi
 
+# One native BLAS thread per Spark task unless you chose otherwise. Spark runs one task per core,
+# and OpenBLAS (what dev.ludovic.netlib loads when libopenblas is installed) otherwise starts a thread
+# per core inside every call, so concurrent tasks oversubscribe the cores. Spark sets OMP_NUM_THREADS
+# to spark.task.cpus for the executors it launches (SPARK-41188), but not for a driver JVM, which is
+# where the tasks of local[*] run. The Java BLAS fallback is single-threaded and unaffected.
+if [ -z "${OPENBLAS_NUM_THREADS:-}" ] && [ -z "${OMP_NUM_THREADS:-}" ]; then
+  export OPENBLAS_NUM_THREADS=1
+fi
+
 # Spark's Java 17 module options: the same list as the spark.module.opts property in pom.xml
 # (org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions()). Needed by every JVM that
 # runs Spark classes and is started by hand (java -cp ...); spark-submit adds them itself.

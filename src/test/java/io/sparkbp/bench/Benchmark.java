@@ -867,8 +867,17 @@ public final class Benchmark {
     }
 
     DataSet cacheBlocks(Generator gen, int n, int nIn, int k, Layout layout, String name) {
-        int parts = PARTITIONS;
-        JavaRDD<PartitionData> rdd = sc.parallelize(List.of(0, 1), parts).mapPartitionsWithIndex((p, it) -> {
+        return cacheBlocks(sc, PARTITIONS, gen, n, nIn, k, layout, name);
+    }
+
+    /** Generates rows {@code 0..n-1} into {@code parts} partitions of blocks, caches and counts them. */
+    static DataSet cacheBlocks(JavaSparkContext sc, int parts, Generator gen, int n, int nIn, int k, Layout layout,
+                               String name) {
+        List<Integer> slots = new ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            slots.add(i);
+        }
+        JavaRDD<PartitionData> rdd = sc.parallelize(slots, parts).mapPartitionsWithIndex((p, it) -> {
             long from = (long) p * n / parts;
             long to = (long) (p + 1) * n / parts;
             List<ParsedExample> ex = new ArrayList<>();
