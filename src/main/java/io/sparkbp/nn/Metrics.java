@@ -16,7 +16,8 @@ import java.util.Map;
  *   <li>linear: {@code rmse} over all outputs and {@code r2}, the mean over outputs of
  *       {@code 1 - SSE_k / SST_k}.</li>
  * </ul>
- * Examples count with their weights.
+ * Examples count with their weights. Optionally (see {@link #Metrics(OutputKind, int, boolean)}) it
+ * also fills the {@link Confusion} counts of a classifier.
  */
 public final class Metrics implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,14 +32,24 @@ public final class Metrics implements Serializable {
     private final double[] sse;
     private final double[] sumT;
     private final double[] sumT2;
+    private final Confusion confusion;
 
     public Metrics(OutputKind kind, int outputs) {
+        this(kind, outputs, false);
+    }
+
+    /**
+     * With {@code confusion == true} a classifier (softmax or logistic) also keeps its {@link
+     * Confusion} counts; linear outputs have none, and for them the flag changes nothing.
+     */
+    public Metrics(OutputKind kind, int outputs, boolean confusion) {
         this.kind = kind;
         this.k = outputs;
         boolean linear = kind == OutputKind.LINEAR;
         this.sse = new double[linear ? outputs : 0];
         this.sumT = new double[linear ? outputs : 0];
         this.sumT2 = new double[linear ? outputs : 0];
+        this.confusion = confusion && !linear ? new Confusion(kind, outputs) : null;
     }
 
     /**
@@ -51,17 +62,30 @@ public final class Metrics implements Serializable {
         switch (kind) {
             case SOFTMAX -> {
                 lossSum += w * kind.error(s, sOff, t, tOff, k);
-                if (argmax(y, yOff) == argmax(t, tOff)) {
+                int predicted = argmax(y, yOff);
+                int actual = argmax(t, tOff);
+                if (predicted == actual) {
                     correct += w;
+                }
+                if (confusion != null) {
+                    confusion.addClass(actual, predicted, w);
                 }
             }
             case LOGISTIC -> {
                 lossSum += w * kind.error(s, sOff, t, tOff, k);
                 int right = 0;
                 for (int i = 0; i < k; i++) {
-                    if ((y[yOff + i] >= 0.5) == (t[tOff + i] >= 0.5)) {
+                    boolean predictedPositive = y[yOff + i] >= 0.5;
+                    boolean actualPositive = t[tOff + i] >= 0.5;
+                    if (predictedPositive == actualPositive) {
                         right++;
                     }
+                    if (confusion != null) {
+                        confusion.addOutput(i, actualPositive, predictedPositive, w);
+                    }
+                }
+                if (confusion != null) {
+                    confusion.addExample(w);
                 }
                 labelsCorrect += w * right;
                 if (right == k) {
@@ -89,6 +113,12 @@ public final class Metrics implements Serializable {
         if (other.kind != kind || other.k != k) {
             throw new IllegalArgumentException("cannot merge metrics of different outputs");
         }
+        if ((other.confusion == null) != (confusion == null)) {
+            throw new IllegalArgumentException("cannot merge metrics with and without confusion counts");
+        }
+        if (confusion != null) {
+            confusion.merge(other.confusion);
+        }
         examples += other.examples;
         weightSum += other.weightSum;
         lossSum += other.lossSum;
@@ -104,6 +134,38 @@ public final class Metrics implements Serializable {
 
     public long examples() {
         return examples;
+    }
+
+    /** The confusion counts, or null when they were not asked for (or the output is linear). */
+    public Confusion confusion() {
+        return confusion;
+    }
+
+    /** Linear outputs: the root mean squared error of each output, in the data's units. */
+    public double[] rmsePerOutput() {
+        requireLinear();
+        double[] r = new double[k];
+        for (int i = 0; i < k; i++) {
+            r[i] = Math.sqrt(sse[i] / weightSum);
+        }
+        return r;
+    }
+
+    /** Linear outputs: {@code 1 - SSE_k / SST_k} of each output (NaN for a constant target). */
+    public double[] r2PerOutput() {
+        requireLinear();
+        double[] r = new double[k];
+        for (int i = 0; i < k; i++) {
+            double sst = sumT2[i] - sumT[i] * sumT[i] / weightSum;
+            r[i] = sst > 0 ? 1.0 - sse[i] / sst : Double.NaN;
+        }
+        return r;
+    }
+
+    private void requireLinear() {
+        if (kind != OutputKind.LINEAR) {
+            throw new IllegalStateException("per-output errors are defined for linear outputs, not " + kind.id());
+        }
     }
 
     /** Mean per-example error {@code sum w E / sum w}. */
@@ -138,10 +200,10 @@ public final class Metrics implements Serializable {
             case LINEAR -> {
                 double total = 0;
                 double r2 = 0;
+                double[] perOutput = r2PerOutput();
                 for (int i = 0; i < k; i++) {
                     total += sse[i];
-                    double sst = sumT2[i] - sumT[i] * sumT[i] / weightSum;
-                    r2 += sst > 0 ? 1.0 - sse[i] / sst : Double.NaN;
+                    r2 += perOutput[i];
                 }
                 m.put("rmse", Math.sqrt(total / (weightSum * k)));
                 m.put("r2", r2 / k);

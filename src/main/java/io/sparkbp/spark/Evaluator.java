@@ -22,12 +22,23 @@ public final class Evaluator {
     /** Metrics of {@code theta} on {@code data}; {@code outMean}/{@code outScale} may be null. */
     public static Metrics evaluate(JavaSparkContext sc, JavaRDD<PartitionData> data, NetworkSpec spec,
                                    double[] theta, double[] outMean, double[] outScale, int depth) {
+        return evaluate(sc, data, spec, theta, outMean, outScale, depth, false);
+    }
+
+    /**
+     * As above; with {@code confusion == true} a classifier's metrics also hold its {@link
+     * io.sparkbp.nn.Confusion} counts, summed in the same pass and merged in partition order like
+     * every other sum, so they are the same whatever order the tasks finish in.
+     */
+    public static Metrics evaluate(JavaSparkContext sc, JavaRDD<PartitionData> data, NetworkSpec spec,
+                                   double[] theta, double[] outMean, double[] outScale, int depth,
+                                   boolean confusion) {
         Broadcast<double[]> bc = sc.broadcast(theta.clone());
         OutputKind kind = spec.output();
         int k = spec.outputs();
         try {
             Metrics m = OrderedAggregate.aggregate(data, (Metrics acc, PartitionData pd) -> {
-                Metrics out = acc != null ? acc : new Metrics(kind, k);
+                Metrics out = acc != null ? acc : new Metrics(kind, k, confusion);
                 BlockGradient bg = Workspaces.get(spec, 256);
                 double[] w = bc.value();
                 for (Block b : pd.blocks()) {
@@ -35,7 +46,7 @@ public final class Evaluator {
                 }
                 return out;
             }, Metrics::merge, depth);
-            return m != null ? m : new Metrics(kind, k);
+            return m != null ? m : new Metrics(kind, k, confusion);
         } finally {
             bc.destroy();
         }
