@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * {@code evaluate --model M --data PATH [key=value ...]}: metrics of a saved model on labelled data.
  * The last line of standard output is one JSON object with {@code examples}, {@code loss} (mean
- * per-example error, no L2 term) and the output kind's metrics.
+ * per-example error, no L2 term) and the output kind's metrics. With {@code output.report=FILE} it
+ * also writes an HTML report with the metrics and, for a classifier, the confusion matrix.
  */
 final class EvaluateCommand {
     private final PrintStream out;
@@ -31,21 +32,28 @@ final class EvaluateCommand {
             out.println("usage: sparkbp evaluate --model M --data PATH [key=value ...]\n\n"
                     + "Prints the metrics of model M on the labelled data at PATH (a Hadoop path or glob).\n"
                     + "The last line of standard output is one JSON object. Keys that apply: data.format,\n"
-                    + "data.labelColumns, data.onBadRecord, data.partitions, data.blockRows.");
+                    + "data.labelColumns, data.weightColumn, data.onBadRecord, data.partitions, data.blockRows,\n"
+                    + "output.report (an HTML report with the metrics and, for classifiers, the confusion\n"
+                    + "matrix) and output.overwrite.");
             return;
         }
         Config config = a.config();
+        String reportPath = config.isSet(Keys.OUTPUT_REPORT) ? config.get(Keys.OUTPUT_REPORT).strip() : null;
+        boolean overwrite = config.getBoolean(Keys.OUTPUT_OVERWRITE);
         try (SparkSession session = SparkSession.start("sparkbp evaluate")) {
             JavaSparkContext sc = session.context();
             Model model = Models.load(a.option("--model"), sc.hadoopConfiguration());
+            Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite);
+            outputs.checkFileWritable(Keys.OUTPUT_REPORT, reportPath);
             config.set(Keys.DATA_TEST, a.option("--data"), "--data");
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromConfig(config, Keys.DATA_TEST, model.spec().output(),
                     model.spec().outputs(), model.spec().inputs()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
             Transform outT = model.outputTransform().orElse(null);
+            // the confusion counts ride along in the same pass when a report will show them
             Metrics m = Evaluator.evaluate(sc, data.rdd(), model.spec(), model.theta(),
-                    outT == null ? null : outT.mean(), outT == null ? null : outT.scale(), 2);
+                    outT == null ? null : outT.mean(), outT == null ? null : outT.scale(), 2, reportPath != null);
             data.rdd().unpersist(false);
             Map<String, Double> metrics = m.toMap();
             if (data.skipped() > 0) {
@@ -54,6 +62,11 @@ final class EvaluateCommand {
             out.printf(Locale.ROOT, "model %s on %s%n", model.spec(), src.path());
             for (Map.Entry<String, Double> e : metrics.entrySet()) {
                 out.printf(Locale.ROOT, "  %-16s %s%n", e.getKey(), Json.number(e.getValue()));
+            }
+            if (reportPath != null) {
+                outputs.writeText(reportPath, Reports.evaluation(model, a.option("--model"), src.path(),
+                        src.format().id(), data.skipped(), config.isSet(Keys.DATA_WEIGHT_COLUMN), m, sc).html());
+                out.println("report written to " + reportPath);
             }
             out.println(Json.object(metrics));
         }

@@ -57,6 +57,7 @@ public final class Keys {
     public static final String TRAIN_RESUME = def("train.resume", "false", "continue from the newest checkpoint in train.checkpointDir after its epoch (start from scratch if there is none); the settings, the data (paths as resolved, examples, partitions, standardization) and the initial weights must match the checkpoint's, only train.epochs, train.checkpoint*, output.* and data.storageLevel may change; the result equals an uninterrupted run bit for bit");
     public static final String OUTPUT_MODEL = def("output.model", "", "where to write the model JSON (Hadoop path)");
     public static final String OUTPUT_METRICS = def("output.metrics", "", "where to write per-epoch metrics as JSON lines (optional)");
+    public static final String OUTPUT_REPORT = def("output.report", "", "where to write a self-contained HTML report (Hadoop path; optional): for train the loss, metric and throughput curves per epoch, data, settings and final metrics; for evaluate the metrics and the confusion matrix");
     public static final String OUTPUT_OVERWRITE = def("output.overwrite", "false", "allow replacing existing output files");
 
     private Keys() {

@@ -33,6 +33,22 @@ final class Outputs {
         }
     }
 
+    /**
+     * As {@link #checkWritable}, for an output that is one file: also refused when {@code uri} is a
+     * directory, which the write at the end would refuse.
+     */
+    void checkFileWritable(String key, String uri) {
+        checkWritable(key, uri);
+        if (uri == null) {
+            return;
+        }
+        try {
+            HadoopFiles.checkWritable(uri, conf, true);
+        } catch (IOException e) {
+            throw new UsageException(key + "=" + uri + " cannot be written: " + e.getMessage());
+        }
+    }
+
     void writeText(String uri, String text) {
         try {
             HadoopFiles.writeString(uri, conf, overwrite, text);

@@ -9,6 +9,7 @@ import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.report.TrainingReport;
 import io.sparkbp.spark.Checkpoint;
 import io.sparkbp.spark.Checkpointer;
 import io.sparkbp.spark.DataLoader;
@@ -68,8 +69,9 @@ final class TrainCommand {
     private void train(Job job, Config config, JavaSparkContext sc, DataLoader loader) {
         org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
         Outputs outputs = new Outputs(hadoop, job.overwrite);
-        outputs.checkWritable(Keys.OUTPUT_MODEL, job.modelPath);
-        outputs.checkWritable(Keys.OUTPUT_METRICS, job.metricsPath);
+        outputs.checkFileWritable(Keys.OUTPUT_MODEL, job.modelPath);
+        outputs.checkFileWritable(Keys.OUTPUT_METRICS, job.metricsPath);
+        outputs.checkFileWritable(Keys.OUTPUT_REPORT, job.reportPath);
 
         Model init = job.initModel == null ? null : Models.load(job.initModel, hadoop);
         NetworkSpec spec = job.spec;
@@ -126,15 +128,16 @@ final class TrainCommand {
                 train.examples(), train.partitions(), Bytes.human(train.bytes()),
                 config.get(Keys.DATA_STORAGE_LEVEL).strip().toUpperCase(Locale.ROOT),
                 train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "");
-        DistributedTrainer.EvalSet validation = null;
+        DataLoader.Loaded validationData = null;
         if (job.validation != null) {
-            validation = evalSet(loader.load(job.validation, DataLoader.Holdout.ALL, inT, null), outT, "validation");
+            validationData = loader.load(job.validation, DataLoader.Holdout.ALL, inT, null);
         } else if (job.validationFraction > 0) {
-            validation = evalSet(loader.load(job.train, new DataLoader.Holdout(job.validationFraction, job.seed, true),
-                    inT, null), outT, "validation");
+            validationData = loader.load(job.train, new DataLoader.Holdout(job.validationFraction, job.seed, true),
+                    inT, null);
         }
-        DistributedTrainer.EvalSet test = job.test == null ? null
-                : evalSet(loader.load(job.test, DataLoader.Holdout.ALL, inT, null), outT, "test");
+        DistributedTrainer.EvalSet validation = validationData == null ? null : evalSet(validationData, outT, "validation");
+        DataLoader.Loaded testData = job.test == null ? null : loader.load(job.test, DataLoader.Holdout.ALL, inT, null);
+        DistributedTrainer.EvalSet test = testData == null ? null : evalSet(testData, outT, "test");
 
         double[] theta0 = init != null ? init.theta() : spec.initialParameters(job.seed);
         if (checkpointer != null) {
@@ -164,11 +167,13 @@ final class TrainCommand {
         }
 
         Map<String, Object> finalMetrics = new LinkedHashMap<>();
+        Map<String, Double> testMetrics = null;
         if (test != null) {
             Metrics m = Evaluator.evaluate(sc, test.data(), spec, result.theta(), test.outMean(), test.outScale(),
                     job.settings.aggregationDepth());
-            finalMetrics.put("test", m.toMap());
-            out.println("test: " + Progress.metrics(m.toMap()));
+            testMetrics = m.toMap();
+            finalMetrics.put("test", testMetrics);
+            out.println("test: " + Progress.metrics(testMetrics));
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("config", config.effective());
@@ -184,6 +189,12 @@ final class TrainCommand {
         if (job.modelPath != null) {
             Models.save(model, job.modelPath, hadoop, job.overwrite);
             out.println("model written to " + job.modelPath);
+        }
+        if (job.reportPath != null) {
+            TrainingReport report = Reports.training(job, config, sc, train, validationData, testData, inT, outT,
+                    resumed, result, testMetrics);
+            outputs.writeText(job.reportPath, report.html());
+            out.println("report written to " + job.reportPath);
         }
         train.rdd().unpersist(false);
         if (validation != null) {
@@ -201,8 +212,8 @@ final class TrainCommand {
      */
     private static final Set<String> NOT_FINGERPRINTED = Set.of(Keys.TRAIN_EPOCHS, Keys.TRAIN_CHECKPOINT_DIR,
             Keys.TRAIN_CHECKPOINT_EVERY, Keys.TRAIN_RESUME, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS,
-            Keys.OUTPUT_OVERWRITE, Keys.DATA_STORAGE_LEVEL, Keys.DATA_TRAIN, Keys.DATA_TEST, Keys.DATA_VALIDATION,
-            Keys.TRAIN_INIT_MODEL);
+            Keys.OUTPUT_REPORT, Keys.OUTPUT_OVERWRITE, Keys.DATA_STORAGE_LEVEL, Keys.DATA_TRAIN, Keys.DATA_TEST,
+            Keys.DATA_VALIDATION, Keys.TRAIN_INIT_MODEL);
 
     /**
      * The configuration part of a checkpoint fingerprint: every effective setting that can change the
@@ -237,6 +248,18 @@ final class TrainCommand {
                 outT == null ? null : outT.scale());
     }
 
+    /** Two outputs at the same path would replace each other (or fail at the end of training). */
+    private static void requireDistinct(Config c, String... keys) {
+        for (int i = 0; i < keys.length; i++) {
+            for (int j = i + 1; j < keys.length; j++) {
+                if (c.isSet(keys[i]) && c.get(keys[i]).strip().equals(c.get(keys[j]).strip())) {
+                    throw new UsageException(c.source(keys[j]) + ": " + keys[j] + "=" + c.get(keys[j])
+                            + " is also " + keys[i] + "; give each output its own path");
+                }
+            }
+        }
+    }
+
     static String help() {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: sparkbp train --conf FILE [key=value ...]\n\n");
@@ -262,6 +285,7 @@ final class TrainCommand {
         String initModel;
         String modelPath;
         String metricsPath;
+        String reportPath;
         boolean overwrite;
         String checkpointDir;
         int checkpointEvery;
@@ -329,6 +353,8 @@ final class TrainCommand {
             j.initModel = c.isSet(Keys.TRAIN_INIT_MODEL) ? c.get(Keys.TRAIN_INIT_MODEL) : null;
             j.modelPath = c.isSet(Keys.OUTPUT_MODEL) ? c.get(Keys.OUTPUT_MODEL) : null;
             j.metricsPath = c.isSet(Keys.OUTPUT_METRICS) ? c.get(Keys.OUTPUT_METRICS) : null;
+            j.reportPath = c.isSet(Keys.OUTPUT_REPORT) ? c.get(Keys.OUTPUT_REPORT) : null;
+            requireDistinct(c, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS, Keys.OUTPUT_REPORT);
             j.overwrite = c.getBoolean(Keys.OUTPUT_OVERWRITE);
             j.checkpointDir = c.isSet(Keys.TRAIN_CHECKPOINT_DIR) && !c.get(Keys.TRAIN_CHECKPOINT_DIR).isBlank()
                     ? c.get(Keys.TRAIN_CHECKPOINT_DIR).strip() : null;

@@ -78,7 +78,7 @@ class DriverKillResumeIT {
     private static List<String> settings(Path checkpointDir, Path model, boolean resume) {
         return List.of("train", "--conf", "conf/digits.properties", "data.test=", "model.hidden=16",
                 "train.epochs=" + EPOCHS, "train.checkpointDir=" + checkpointDir, "train.resume=" + resume,
-                "output.model=" + model, "output.metrics=", "output.overwrite=true");
+                "output.model=" + model, "output.metrics=", "output.report=", "output.overwrite=true");
     }
 
     private static Process start(Path work, String name, List<String> appArgs) throws IOException {

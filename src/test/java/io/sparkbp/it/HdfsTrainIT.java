@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Training end to end on HDFS: an in-process {@link MiniDFSCluster} (one datanode, replication 1,
  * everything bound to 127.0.0.1, storage under target/), the digits data copied into it, and the
- * CLI reading data and writing the model and metrics through hdfs:// URIs on a local[2] Spark.
+ * CLI reading data and writing the model, metrics and report through hdfs:// URIs on a local[2] Spark.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class HdfsTrainIT {
@@ -106,7 +106,8 @@ class HdfsTrainIT {
                     "train.epochs=8",
                     "train.seed=3",
                     "output.model=" + root + "/out/model.json",
-                    "output.metrics=" + root + "/out/metrics.jsonl");
+                    "output.metrics=" + root + "/out/metrics.jsonl",
+                    "output.report=" + root + "/out/report.html");
             assertEquals(ExitCode.OK, train.exit(), train::describe);
             // scheme-less paths resolve on the default file system, the mini cluster
             evaluate = ItSupport.runMain("evaluate", "--model", "/out/model.json", "--data", "/data/digits/test.libsvm");
@@ -118,6 +119,14 @@ class HdfsTrainIT {
         assertTrue(train.outLines().stream().anyMatch(l -> l.startsWith("epoch 8/8")), train::describe);
         assertTrue(fs.getFileStatus(new Path(root + "/out/model.json")).isFile());
         assertTrue(fs.getFileStatus(new Path(root + "/out/metrics.jsonl")).isFile());
+        String report;
+        try (var in = fs.open(new Path(root + "/out/report.html"))) {
+            report = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(report.startsWith("<!DOCTYPE html>") && report.endsWith("</html>\n"), "a whole report on HDFS");
+        assertTrue(report.contains(root + "/data/digits/train.libsvm"), "the report names the HDFS data");
+        assertEquals(0, fs.listStatus(new Path(root + "/out"), p -> p.getName().contains(".tmp-")).length,
+                "no temporary file left");
 
         String metrics;
         try (var in = fs.open(new Path(root + "/out/metrics.jsonl"))) {

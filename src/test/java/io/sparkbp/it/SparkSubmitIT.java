@@ -134,8 +134,9 @@ class SparkSubmitIT {
     void trainsAndEvaluatesThroughSparkSubmit() throws Exception {
         Path model = work.resolve("digits.json");
         Path metrics = work.resolve("digits-metrics.jsonl");
+        Path report = work.resolve("digits-report.html");
         Result train = submit("train", trainArgs("output.model=" + model, "output.metrics=" + metrics,
-                "train.epochs=2"));
+                "output.report=" + report, "train.epochs=2"));
         assertEquals(0, train.exit(), train::describe);
         for (int e = 1; e <= 2; e++) {
             String prefix = "epoch " + e + "/2  loss ";
@@ -145,6 +146,8 @@ class SparkSubmitIT {
         assertTrue(train.out().stream().anyMatch(l -> l.equals("model written to " + model)), train::describe);
         assertTrue(Files.isRegularFile(model), train::describe);
         assertEquals(2, Files.readAllLines(metrics).size(), train::describe);
+        String html = Files.readString(report, StandardCharsets.UTF_8);
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("id=\"epoch-table\""), train::describe);
         Model m = ModelFormat.load(model.toString(), new Configuration());
         assertEquals(64, m.spec().inputs());
         assertEquals(10, m.spec().outputs());
