@@ -224,7 +224,8 @@ final class TrainingPage {
 
     private static String caption(String metric) {
         return switch (metric) {
-            case "accuracy" -> "Fraction of examples classified right (logistic: at the threshold 0.5).";
+            case "accuracy" -> "Fraction of examples classified right: the most probable class (softmax), or "
+                    + "p >= 0.5 (one logistic output).";
             case "subsetAccuracy" -> "Fraction of examples with every output right (threshold 0.5).";
             case "hammingAccuracy" -> "Fraction of all outputs right (threshold 0.5).";
             case "rmse" -> "Root mean squared error over all outputs, in the data's units.";
