@@ -92,6 +92,16 @@ final class ItSupport {
         return cp;
     }
 
+    /**
+     * The Scala binary version of the Scala library on this JVM's classpath ("2.13" for Spark 4.0,
+     * "2.12" with the spark-3.5 profile): what Spark's launcher and its jar names use.
+     */
+    static String scalaBinaryVersion() {
+        String full = scala.util.Properties.versionNumberString(); // e.g. 2.13.16
+        int second = full.indexOf('.', full.indexOf('.') + 1);
+        return second < 0 ? full : full.substring(0, second);
+    }
+
     static void assertNoSparkContext() {
         assertNull(SparkEnv.get(), "a SparkContext is already running in this JVM (leaked by an earlier test?)");
     }

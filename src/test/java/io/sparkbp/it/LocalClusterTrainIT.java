@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>The Workers build the executor command from {@code SPARK_HOME} (an environment variable of this
  * JVM, set by failsafe to target/it-spark-home): its {@code jars/} is left empty and the executors
  * get this JVM's classpath through {@code spark.executor.extraClassPath}; the launcher insists on
- * the directory {@code launcher/target/scala-2.13} to learn the Scala version.
+ * the directory {@code launcher/target/scala-2.13} (scala-2.12 for Spark 3.5) to learn the Scala version.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LocalClusterTrainIT {
@@ -157,7 +157,7 @@ class LocalClusterTrainIT {
         assertEquals(expected.toString(), env == null ? null : Path.of(env).toAbsolutePath().normalize().toString(),
                 "the Workers of local-cluster mode read the SPARK_HOME environment variable; failsafe sets it");
         Files.createDirectories(expected.resolve("jars"));
-        Files.createDirectories(expected.resolve("launcher/target/scala-2.13"));
+        Files.createDirectories(expected.resolve("launcher/target/scala-" + ItSupport.scalaBinaryVersion()));
         try (var s = Files.list(expected.resolve("jars"))) {
             assertEquals(0, s.count(), "jars/ under " + expected + " must stay empty (the executors get the test classpath)");
         }

@@ -45,7 +45,8 @@ class SparkSubmitIT {
         Path cpFile = Path.of(ItSupport.required("sparkbp.it.runtimeClasspathFile"));
         assertTrue(Files.isRegularFile(cpFile), cpFile + " does not exist (dependency:build-classpath writes it)");
         runtimeClasspath = Files.readString(cpFile, StandardCharsets.UTF_8).strip();
-        assertTrue(runtimeClasspath.contains("spark-core_2.13"), "no Spark in " + cpFile);
+        assertTrue(runtimeClasspath.contains("spark-core_" + ItSupport.scalaBinaryVersion() + "-"),
+                "no Spark for Scala " + ItSupport.scalaBinaryVersion() + " in " + cpFile);
         assertFalse(runtimeClasspath.contains("junit") || runtimeClasspath.contains("test-classes"),
                 "test dependencies in " + cpFile);
         work = ItSupport.workDir("spark-submit");
