@@ -14,11 +14,35 @@ if [ -z "${SPARKBP_SCRIPTS:-}" ]; then
 fi
 
 SPARKBP_REPO="$(cd -P "$SPARKBP_SCRIPTS/.." && pwd -P)"
-SPARKBP_TARGET="$SPARKBP_REPO/target"
 SPARKBP_MAIN_CLASS="io.sparkbp.cli.Main"
-# The jar `mvn package` builds: target/<artifactId>-<version>.jar (keep in sync with pom.xml).
+
+# Which Spark the scripts build for and run on, chosen by SPARKBP_PROFILE (keep in sync with pom.xml):
+#   unset or empty  Spark 4.0.x / Scala 2.13, the default build: mvn ...,             into target/
+#   spark-3.5       Spark 3.5.x / Scala 2.12, the Maven profile: mvn -Pspark-3.5 ...,  into target/spark-3.5/
+# Every Maven call below (building the jar, resolving the classpath) uses that profile, so the jar,
+# the embedded Spark's classpath and local-cluster.sh's Spark home always belong to the same build.
+SPARKBP_PROFILE="${SPARKBP_PROFILE:-}"
+case "$SPARKBP_PROFILE" in
+  '')
+    SPARKBP_TARGET="$SPARKBP_REPO/target"
+    SPARKBP_JAR_NAME="sparkbp-0.1.0-SNAPSHOT.jar"
+    SPARKBP_SPARK_LINE=4.0 SPARKBP_SCALA_BINARY=2.13
+    SPARKBP_MVN_PROFILE_ARGS=() ;;
+  spark-3.5)
+    SPARKBP_TARGET="$SPARKBP_REPO/target/spark-3.5"
+    SPARKBP_JAR_NAME="sparkbp-0.1.0-SNAPSHOT-spark3.5.jar"
+    SPARKBP_SPARK_LINE=3.5 SPARKBP_SCALA_BINARY=2.12
+    SPARKBP_MVN_PROFILE_ARGS=(-Pspark-3.5) ;;
+  *)
+    printf '%s: error: SPARKBP_PROFILE=%s is unknown; expected spark-3.5 (Spark 3.5.x / Scala 2.12), or unset for Spark 4.0.x / Scala 2.13\n' \
+      "${SPARKBP_PROG:-sparkbp}" "$SPARKBP_PROFILE" >&2
+    exit 2 ;;
+esac
+# The jar `mvn package` builds: <build directory>/<artifactId>-<version>[-spark3.5].jar.
 # Set SPARKBP_JAR to use a prebuilt jar elsewhere; then no build is attempted.
-SPARKBP_DEFAULT_JAR="$SPARKBP_TARGET/sparkbp-0.1.0-SNAPSHOT.jar"
+SPARKBP_DEFAULT_JAR="$SPARKBP_TARGET/$SPARKBP_JAR_NAME"
+# For messages: how to rerun a command with the same build, e.g. "SPARKBP_PROFILE=spark-3.5 " (empty by default).
+SPARKBP_PROFILE_PREFIX="${SPARKBP_PROFILE:+SPARKBP_PROFILE=$SPARKBP_PROFILE }"
 SPARKBP_CLASSPATH_FILE="$SPARKBP_TARGET/classpath.txt"
 # log4j2 configuration for drivers started by these scripts (Spark and Hadoop at WARN, io.sparkbp at INFO).
 SPARKBP_LOG4J="${SPARKBP_LOG4J:-$SPARKBP_REPO/conf/log4j2.properties}"
@@ -100,8 +124,8 @@ sparkbp_require_java() {
   major="${version%%.*}"
   if [ "$major" = "1" ]; then major=8; fi   # 1.8.0_x
   case "$major" in
-    ''|*[!0-9]*) sparkbp_log "warning: cannot tell the version of $SPARKBP_JAVA; Spark 4 needs Java 17+" ;;
-    *) [ "$major" -ge 17 ] || sparkbp_die "$SPARKBP_JAVA is Java $version; Spark 4 needs Java 17 or newer (set JAVA_HOME)" ;;
+    ''|*[!0-9]*) sparkbp_log "warning: cannot tell the version of $SPARKBP_JAVA; sparkbp needs Java 17+" ;;
+    *) [ "$major" -ge 17 ] || sparkbp_die "$SPARKBP_JAVA is Java $version; sparkbp needs Java 17 or newer (set JAVA_HOME)" ;;
   esac
 }
 
@@ -116,7 +140,7 @@ sparkbp_require_mvn() {
 sparkbp_mvn() {
   sparkbp_require_mvn
   local rc=0
-  (cd "$SPARKBP_REPO" && mvn -B -q -Dstyle.color=never "$@") 2>&1 \
+  (cd "$SPARKBP_REPO" && mvn -B -q -Dstyle.color=never ${SPARKBP_MVN_PROFILE_ARGS[@]+"${SPARKBP_MVN_PROFILE_ARGS[@]}"} "$@") 2>&1 \
     | sed "s/$(printf '\033')\\[[0-9;]*m//g" >&2 || rc=$?
   return "$rc"
 }
@@ -141,14 +165,14 @@ sparkbp_jar_stale() {
 
 sparkbp_build_jar_if_stale() {
   sparkbp_jar_stale || return 0
-  sparkbp_log "building $SPARKBP_DEFAULT_JAR (mvn package, tests skipped) ..."
+  sparkbp_log "building $SPARKBP_DEFAULT_JAR (mvn ${SPARKBP_MVN_PROFILE_ARGS[*]+${SPARKBP_MVN_PROFILE_ARGS[*]} }package, tests skipped) ..."
   sparkbp_mvn -Dmaven.test.skip=true package || return 1
   [ -f "$SPARKBP_DEFAULT_JAR" ] || { sparkbp_log "error: the build did not produce $SPARKBP_DEFAULT_JAR"; return 1; }
   # The jar plugin may leave an up-to-date jar untouched; mark it current so the next run does not rebuild.
   touch "$SPARKBP_DEFAULT_JAR"
 }
 
-# Sets SPARKBP_APP_JAR: $SPARKBP_JAR if set, else target/sparkbp-*.jar, built first when missing or stale.
+# Sets SPARKBP_APP_JAR: $SPARKBP_JAR if set, else $SPARKBP_DEFAULT_JAR, built first when missing or stale.
 sparkbp_ensure_jar() {
   if [ -n "${SPARKBP_JAR:-}" ]; then
     [ -f "$SPARKBP_JAR" ] || sparkbp_die "SPARKBP_JAR=$SPARKBP_JAR does not exist" 2
@@ -188,7 +212,7 @@ sparkbp_build_classpath_if_stale() {
 }
 
 # Sets SPARKBP_CLASSPATH: the compile+provided dependency jars (Spark, Hadoop, ...), cached in
-# target/classpath.txt and regenerated when pom.xml is newer.
+# $SPARKBP_TARGET/classpath.txt and regenerated when pom.xml is newer.
 sparkbp_ensure_classpath() {
   if sparkbp_classpath_stale; then
     sparkbp_require_mvn
@@ -207,10 +231,25 @@ sparkbp_export_submit_log4j() {
   export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:+$SPARK_SUBMIT_OPTS }\"-Dlog4j2.configurationFile=$SPARKBP_LOG4J\""
 }
 
-# Dies unless SPARK_HOME points at a Spark distribution with bin/spark-submit.
+# Dies unless SPARK_HOME points at a Spark distribution with bin/spark-submit. Warns when its
+# jars/spark-core_<scala>-<version>.jar says it is not the Spark line the jar is built for
+# (SPARKBP_PROFILE above): such a combination is untested and Scala 2.12/2.13 are not binary compatible.
 sparkbp_require_spark_home() {
+  local want="Spark $SPARKBP_SPARK_LINE.x (Scala $SPARKBP_SCALA_BINARY)"
   [ -n "${SPARK_HOME:-}" ] \
-    || sparkbp_die "SPARK_HOME is not set: point it at a Spark 4.0.x (Scala 2.13) distribution" 2
+    || sparkbp_die "SPARK_HOME is not set: point it at a $want distribution" 2
   [ -x "$SPARK_HOME/bin/spark-submit" ] \
     || sparkbp_die "SPARK_HOME=$SPARK_HOME has no executable bin/spark-submit" 2
+  local core scala version hint
+  core="$(cd "$SPARK_HOME/jars" 2>/dev/null && ls spark-core_*.jar 2>/dev/null | head -n 1)" || true
+  [ -n "$core" ] || return 0   # another layout: nothing to compare
+  scala="${core#spark-core_}"; scala="${scala%%-*}"
+  version="${core#spark-core_"$scala"-}"; version="${version%.jar}"
+  case "$version" in "$SPARKBP_SPARK_LINE".*) [ "$scala" != "$SPARKBP_SCALA_BINARY" ] || return 0 ;; esac
+  case "$scala:$version" in
+    2.12:3.5.*) hint="set SPARKBP_PROFILE=spark-3.5 to build and submit the Spark 3.5 jar" ;;
+    2.13:4.0.*) hint="unset SPARKBP_PROFILE to build and submit the Spark 4.0 jar" ;;
+    *) hint="supported: Spark 4.0.x (Scala 2.13) and, with SPARKBP_PROFILE=spark-3.5, Spark 3.5.x (Scala 2.12)" ;;
+  esac
+  sparkbp_log "warning: SPARK_HOME=$SPARK_HOME is Spark $version for Scala $scala ($core), but the sparkbp build in use (SPARKBP_PROFILE=${SPARKBP_PROFILE:-<unset>}) is for $want; $hint"
 }

@@ -8,6 +8,8 @@
 #   target/spark-home/jars/                       Spark's runtime jars (mvn dependency:copy-dependencies)
 #   target/spark-home/launcher/target/scala-2.13/ marker the Worker's launcher needs to find the jars
 #   target/local-cluster/{master,worker-I}.{pid,log}, target/local-cluster/work/worker-I/ (executor logs)
+# With SPARKBP_PROFILE=spark-3.5 the cluster runs Spark 3.5 / Scala 2.12 instead, from target/spark-3.5/
+# (scala-2.12 marker); use the same SPARKBP_PROFILE for start, status, stop and for submitting.
 #
 # Submit to it from the same machine, e.g.
 #   submit-scripts/sparkbp --master spark://127.0.0.1:7077 --executor-memory 1g train --conf conf/digits.properties
@@ -127,6 +129,18 @@ wait_for_log() {
   return 1
 }
 
+# Points at a cluster started with the other SPARKBP_PROFILE, whose state lives in the other build directory.
+other_profile_hint() {
+  local dir profile
+  for profile in "" spark-3.5; do
+    [ "$profile" != "$SPARKBP_PROFILE" ] || continue
+    dir="$SPARKBP_REPO/target${profile:+/$profile}/local-cluster"
+    if ls "$dir"/*.pid >/dev/null 2>&1; then
+      echo "note: $dir has cluster state; for that cluster run with SPARKBP_PROFILE=${profile:-<unset>}"
+    fi
+  done
+}
+
 # ---- the Spark home assembled from Maven artifacts ----------------------------------------------
 
 spark_home_stale() {
@@ -148,7 +162,7 @@ build_spark_home_if_stale() {
   mv "$tmp" "$CLUSTER_SPARK_HOME/jars"
   # Spark's launcher (used by the Worker to build executor command lines) looks for this directory
   # to find the Scala version, else fails with "Cannot find any build directories".
-  mkdir -p "$CLUSTER_SPARK_HOME/launcher/target/scala-2.13"
+  mkdir -p "$CLUSTER_SPARK_HOME/launcher/target/scala-$SPARKBP_SCALA_BINARY"
   touch "$CLUSTER_SPARK_HOME/.complete"
 }
 
@@ -183,7 +197,7 @@ cmd_start() {
   ensure_spark_home
 
   export SPARK_HOME="$CLUSTER_SPARK_HOME"   # the Workers launch executors from $SPARK_HOME/jars
-  export SPARK_SCALA_VERSION=2.13
+  export SPARK_SCALA_VERSION="$SPARKBP_SCALA_BINARY"
   export SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1
   unset SPARK_CONF_DIR
 
@@ -208,8 +222,8 @@ cmd_start() {
     fi
     echo "worker-$i running (pid $pid): $WORKER_CORES core(s), $WORKER_MEMORY, web UI http://127.0.0.1:$((WORKER_WEBUI_PORT + i - 1))"
   done
-  echo "submit with: $SPARKBP_SCRIPTS/sparkbp --master $MASTER_URL train --conf conf/digits.properties"
-  echo "logs: $STATE; stop with: $0 stop"
+  echo "submit with: ${SPARKBP_PROFILE_PREFIX}$SPARKBP_SCRIPTS/sparkbp --master $MASTER_URL train --conf conf/digits.properties"
+  echo "logs: $STATE; stop with: ${SPARKBP_PROFILE_PREFIX}$0 stop"
 }
 
 cmd_stop() {
@@ -228,7 +242,10 @@ cmd_stop() {
   for pid in $(leftover_executors); do
     stop_pid "$pid" "leftover executor" || failed=1
   done
-  [ "$found" = 1 ] || echo "no cluster state in $STATE: nothing to stop"
+  if [ "$found" = 0 ]; then
+    echo "no cluster state in $STATE: nothing to stop"
+    other_profile_hint
+  fi
   return "$failed"
 }
 
@@ -252,7 +269,7 @@ cmd_status() {
     alive="$(curl -fsS --max-time 5 "$url" 2>/dev/null | sed -n 's/.*"aliveworkers" *: *\([0-9]*\).*/\1/p')" || true
     [ -z "$alive" ] || echo "master $MASTER_URL reports $alive alive worker(s) ($url)"
   fi
-  if [ "$up" -eq 0 ]; then return 3; fi
+  if [ "$up" -eq 0 ]; then other_profile_hint; return 3; fi
   if [ "$down" -gt 0 ]; then return 1; fi
   return 0
 }

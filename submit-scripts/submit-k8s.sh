@@ -5,7 +5,9 @@
 #
 #   submit-scripts/submit-k8s.sh [key=value ...]         e.g.  train.epochs=100 model.hidden=128
 #
-# Needs: SPARK_HOME = a Spark 4.0.x (Scala 2.13) distribution; kubectl access to the cluster; a
+# Needs: SPARK_HOME = a Spark 4.0.x (Scala 2.13) distribution (for Spark 3.5.x / Scala 2.12, set
+# SPARKBP_PROFILE=spark-3.5 and build the image from apache/spark:3.5.x-scala2.12-java17-ubuntu with
+# target/spark-3.5/sparkbp-0.1.0-SNAPSHOT-spark3.5.jar); kubectl access to the cluster; a
 # namespace and a service account the driver may use to create pods, e.g.
 #   kubectl create namespace sparkbp
 #   kubectl -n sparkbp create serviceaccount spark

@@ -4,7 +4,8 @@
 #
 #   submit-scripts/submit-standalone.sh [key=value ...]   e.g.  train.epochs=100 model.hidden=128
 #
-# Needs: SPARK_HOME = a Spark 4.0.x (Scala 2.13) distribution. The master defaults to the cluster of
+# Needs: SPARK_HOME = a Spark 4.0.x (Scala 2.13) distribution (for Spark 3.5.x / Scala 2.12, set
+# SPARKBP_PROFILE=spark-3.5: the jar built by mvn -Pspark-3.5). The master defaults to the cluster of
 # submit-scripts/local-cluster.sh (spark://127.0.0.1:7077); set SPARKBP_MASTER for another one.
 # (Without a Spark distribution, the same run works with the embedded launcher:
 #   submit-scripts/sparkbp --master spark://127.0.0.1:7077 --executor-memory 1g train --conf conf/digits.properties)

@@ -4,7 +4,8 @@
 #
 #   submit-scripts/submit-yarn.sh [key=value ...]        e.g.  train.epochs=100 model.hidden=128
 #
-# Needs: SPARK_HOME = a Spark 4.0.x (Scala 2.13) distribution with YARN support; HADOOP_CONF_DIR (or
+# Needs: SPARK_HOME = a Spark 4.0.x (Scala 2.13) distribution with YARN support (for Spark 3.5.x /
+# Scala 2.12, set SPARKBP_PROFILE=spark-3.5: the jar built by mvn -Pspark-3.5); HADOOP_CONF_DIR (or
 # YARN_CONF_DIR) = the cluster's client configuration; the data on HDFS, e.g.
 #   hdfs dfs -mkdir -p /user/$USER/sparkbp/data/digits
 #   hdfs dfs -put src/data/digits/train.libsvm src/data/digits/test.libsvm /user/$USER/sparkbp/data/digits/
