@@ -29,6 +29,9 @@ case "$mode" in
     # the Workers of local-cluster mode build the executor command from SPARK_HOME (an empty jars/:
     # the executors get this JVM's classpath through spark.executor.extraClassPath)
     export SPARK_HOME="$SPARKBP_TARGET/bench/spark-home"
+    # Scaling.java creates both launcher/target/scala-2.1x markers; Spark 3.5's launcher refuses two
+    # unless SPARK_SCALA_VERSION says which one (SPARKBP_PROFILE, common.sh)
+    export SPARK_SCALA_VERSION="$SPARKBP_SCALA_BINARY"
     ;;
   sections=*) mode=quick ;;
   -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
