@@ -64,10 +64,23 @@ public final class DataLoader {
         public static final Holdout ALL = new Holdout(0, 0, false);
 
         boolean keeps(String file, long offset) {
+            return keeps(file.hashCode(), offset);
+        }
+
+        /**
+         * The same rule for data that have no files and byte offsets (a DataFrame): keyed on the
+         * partition index and the 0-based position of the row in its partition, so the split depends
+         * on the partitioning.
+         */
+        public boolean keepsRow(int partition, long row) {
+            return keeps((long) partition, row);
+        }
+
+        private boolean keeps(long key, long position) {
             if (fraction <= 0) {
                 return !heldOut;
             }
-            long h = PartitionData.mix(seed, file.hashCode(), offset);
+            long h = PartitionData.mix(seed, key, position);
             boolean out = (h >>> 11) * 0x1.0p-53 < fraction;
             return out == heldOut;
         }
@@ -171,9 +184,15 @@ public final class DataLoader {
 
     /** Feature and target statistics of the kept examples, in one distributed pass. */
     public FeatureStats stats(Source s, Holdout holdout) {
-        int nIn = s.features();
-        int nOut = s.outputs();
-        FeatureStats stats = OrderedAggregate.aggregate(examples(s, holdout, null, null),
+        return stats(examples(s, holdout, null, null), s.features(), s.outputs());
+    }
+
+    /**
+     * Feature and target statistics of raw (unstandardized) {@code examples}, merged in partition order:
+     * the same statistics, bit for bit, whatever the source of the same examples in the same partitions.
+     */
+    public static FeatureStats stats(JavaRDD<ParsedExample> examples, int nIn, int nOut) {
+        FeatureStats stats = OrderedAggregate.aggregate(examples,
                 (FeatureStats a, ParsedExample e) -> (a == null ? new FeatureStats(nIn, nOut) : a).add(e),
                 FeatureStats::merge, 2);
         return stats != null ? stats : new FeatureStats(nIn, nOut);
@@ -181,7 +200,12 @@ public final class DataLoader {
 
     /** Input standardization from {@code stats}: centered and scaled, or only scaled for sparse data. */
     public static Transform inputTransform(FeatureStats stats, Source s) {
-        return stats.inputTransform(Standardizer.centerInputs(s.layout(), stats));
+        return inputTransform(stats, s.layout());
+    }
+
+    /** Input standardization from {@code stats} for blocks stored as {@code layout}. */
+    public static Transform inputTransform(FeatureStats stats, Layout layout) {
+        return stats.inputTransform(Standardizer.centerInputs(layout, stats));
     }
 
     /** Target standardization from {@code stats} (for linear outputs). */
@@ -195,27 +219,37 @@ public final class DataLoader {
      */
     public Loaded load(Source s, Holdout holdout, Transform in, Transform targets) {
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + s.key());
-        JavaRDD<ParsedExample> examples = examples(s, holdout, new Standardizer(in, targets), skipped);
-        int nIn = s.features();
-        int nOut = s.outputs();
-        int rows = s.blockRows();
-        Layout layout = s.layout();
-        JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
-            List<Block> blocks = new ArrayList<>();
-            new BlockPacker(nIn, nOut, rows, layout).pack(it).forEachRemaining(blocks::add);
-            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]));
-            return List.of(pd).iterator();
-        }, true);
-        data.persist(s.storageLevel());
-        data.setName("sparkbp " + s.key() + " blocks");
-        long[] totals = data.map(pd -> new long[] {pd.rows(), pd.sizeInBytes()})
-                .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-        if (totals[0] == 0) {
-            data.unpersist(false);
+        Loaded packed = pack(examples(s, holdout, null, skipped), new Standardizer(in, targets), s.features(),
+                s.outputs(), s.blockRows(), s.layout(), s.storageLevel(), "sparkbp " + s.key() + " blocks");
+        if (packed.examples() == 0) {
+            packed.rdd().unpersist(false);
             throw DataException.schema(s.key() + " holds no examples", s.path(), null,
                     "at least one valid line" + (skipped.value() > 0 ? " (" + skipped.value() + " bad lines were skipped)" : ""));
         }
-        return new Loaded(data, totals[0], totals[1], skipped.value(), data.getNumPartitions());
+        return new Loaded(packed.rdd(), packed.examples(), packed.bytes(), skipped.value(), packed.partitions());
+    }
+
+    /**
+     * Standardizes raw {@code examples} with {@code standardizer}, packs each partition's examples, in
+     * order, into blocks of {@code blockRows} (one {@link PartitionData} per partition, never
+     * reshuffled), caches them at {@code level} and materializes the cache. The same examples in the
+     * same partitions give the same blocks whatever their source (text files here, a DataFrame in
+     * {@code io.sparkbp.ml}). The result may hold no examples ({@link Loaded#skipped()} is 0); the
+     * caller reports that as it sees fit and unpersists.
+     */
+    public static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, int nIn, int nOut,
+                              int blockRows, Layout layout, StorageLevel level, String name) {
+        JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
+            List<Block> blocks = new ArrayList<>();
+            new BlockPacker(nIn, nOut, blockRows, layout).pack(it, standardizer::apply).forEachRemaining(blocks::add);
+            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]));
+            return List.of(pd).iterator();
+        }, true);
+        data.persist(level);
+        data.setName(name);
+        long[] totals = data.map(pd -> new long[] {pd.rows(), pd.sizeInBytes()})
+                .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        return new Loaded(data, totals[0], totals[1], 0, data.getNumPartitions());
     }
 
     /**
