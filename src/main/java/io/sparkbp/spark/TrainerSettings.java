@@ -17,17 +17,34 @@ public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSc
                               double momentum, boolean nesterov, int batchSize, int localSteps, int epochs,
                               double l2, long seed, int patience, int aggregationDepth) implements Serializable {
     public TrainerSettings {
-        if (!optimizer.equals("sgd") && !optimizer.equals("adam") && !optimizer.equals("lbfgs")) {
+        if (spec == null || schedule == null) {
+            throw new IllegalArgumentException("a network spec and a learning-rate schedule are required");
+        }
+        check(optimizer, momentum, nesterov, batchSize, localSteps, epochs, l2, patience, aggregationDepth);
+    }
+
+    /**
+     * Checks the settings that do not involve the network, e.g. before the data that decide its input
+     * and output sizes have been read; the constructor applies the same checks.
+     *
+     * @throws IllegalArgumentException naming the first invalid setting or combination
+     */
+    public static void check(String optimizer, double momentum, boolean nesterov, int batchSize, int localSteps,
+                             int epochs, double l2, int patience, int aggregationDepth) {
+        if (!"sgd".equals(optimizer) && !"adam".equals(optimizer) && !"lbfgs".equals(optimizer)) {
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected sgd, adam or lbfgs");
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }
+        if (optimizer.equals("sgd") && nesterov && momentum == 0) {
+            throw new IllegalArgumentException("nesterov needs momentum > 0, got momentum " + momentum);
+        }
         if (batchSize < 0) {
             throw new IllegalArgumentException("batchSize must be >= 0, got " + batchSize);
         }
         if (optimizer.equals("lbfgs") && batchSize != 0) {
-            throw new IllegalArgumentException("lbfgs is a full-batch method: set train.batchSize=0, got " + batchSize);
+            throw new IllegalArgumentException("lbfgs is a full-batch method: batchSize must be 0, got " + batchSize);
         }
         if (localSteps < 1) {
             throw new IllegalArgumentException("localSteps must be >= 1, got " + localSteps);
