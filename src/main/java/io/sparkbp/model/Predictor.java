@@ -154,11 +154,27 @@ public final class Predictor {
      * The block's targets and weights are ignored.
      */
     public double[] predict(Block block) {
+        double[] y = new double[nOut * block.rows()];
+        predict(block, y, null);
+        return y;
+    }
+
+    /**
+     * As {@link #predict(Block)}, into {@code y}, and also the output pre-activations {@code s} (the
+     * network's outputs before the output activation, i.e. logits for logistic and softmax outputs;
+     * for linear outputs standardized values, before the output transform) into {@code s} unless it is
+     * null. Both arrays need at least {@code outputs() x block.rows()} values.
+     */
+    public void predict(Block block, double[] y, double[] s) {
         if (block.inputs() != nIn || block.outputs() != nOut) {
             throw new IllegalArgumentException("block has " + block.inputs() + " inputs and " + block.outputs()
                     + " outputs, the model " + spec + " has " + nIn + " and " + nOut);
         }
         int m = block.rows();
+        if (y.length < nOut * m || (s != null && s.length < nOut * m)) {
+            throw new IllegalArgumentException("output arrays of " + y.length + (s == null ? "" : " and " + s.length)
+                    + " values cannot hold " + nOut + " x " + m + " outputs");
+        }
         Block b = block;
         if (in != null) {
             if (block.isSparse() && !in.centers()) {
@@ -199,14 +215,15 @@ public final class Predictor {
             checkSparseIndices(block.indices(), block.colPtr());
         }
         forward(b);
-        double[] y = new double[nOut * m];
         System.arraycopy(gradient.outputs(), 0, y, 0, nOut * m);
+        if (s != null) {
+            System.arraycopy(gradient.preActivations(), 0, s, 0, nOut * m);
+        }
         if (out != null) {
             for (int n = 0; n < m; n++) {
                 out.invertInPlace(y, n * nOut);
             }
         }
-        return y;
     }
 
     // ---- internals ----------------------------------------------------------------------------
