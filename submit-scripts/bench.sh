@@ -9,7 +9,7 @@
 # round trip on local[1], local[2] and a standalone cluster of two one-core Workers
 # (local-cluster[2,1,3072]: executor JVMs of their own) and writes target/bench/scaling.md.
 # Compiles the test classes when needed (mvn -DskipTests test-compile) and caches the test
-# classpath (which includes spark-mllib, a test-scope dependency) in target/bench-classpath.txt.
+# classpath (which includes spark-mllib, a provided dependency) in target/bench-classpath.txt.
 # Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM options, e.g.
 # "-XX:StartFlightRecording=filename=target/bench/bench.jfr"), OPENBLAS_NUM_THREADS (default 1, see
 # common.sh; both sparkbp and MLlib run under the same setting).

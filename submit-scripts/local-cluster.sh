@@ -154,7 +154,7 @@ build_spark_home_if_stale() {
   local tmp="$CLUSTER_SPARK_HOME/jars.tmp"
   rm -rf "$tmp" "$CLUSTER_SPARK_HOME/.complete"
   mkdir -p "$CLUSTER_SPARK_HOME"
-  # includeScope=compile: the compile + provided dependencies, i.e. Spark core, mllib-local, Hadoop
+  # includeScope=compile: the compile + provided dependencies, i.e. Spark core, SQL, MLlib, Hadoop
   # client and their runtime jars; test-scope jars stay out.
   sparkbp_mvn dependency:copy-dependencies -DincludeScope=compile "-DoutputDirectory=$tmp" || return 1
   ls "$tmp"/spark-core_*.jar >/dev/null 2>&1 || { sparkbp_log "error: no spark-core jar in $tmp"; return 1; }
