@@ -1,0 +1,263 @@
+package io.sparkbp.ml;
+
+import io.sparkbp.data.DataException;
+import io.sparkbp.data.ParsedExample;
+import io.sparkbp.nn.OutputKind;
+import io.sparkbp.spark.DataLoader;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Turns DataFrame rows into the trainer's examples, checking every value: the rows of a projection
+ * {@code (features, label[, weight][, validation indicator])} with the label cast to double or
+ * {@code array<double>}. A bad row is a {@link DataException} that names the column, the value, the row
+ * (0-based position in its partition) and what was expected. Features keep only their nonzero values,
+ * as the text parsers do, so the block packer sees the same examples whatever the source.
+ */
+final class RowExamples implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int nIn;
+    private final int nOut;
+    private final OutputKind kind;
+    private final Columns.LabelShape shape;
+    private final String featuresCol;
+    private final String labelCol;
+    private final String weightCol;
+    private final String indicatorCol;
+    private final String classes;
+    private final DataLoader.Holdout heldOut;
+
+    /**
+     * @param weightCol    the weight column, or empty for none (then the projection has no weight)
+     * @param indicatorCol the validation indicator column, or empty
+     * @param classes      where the class count came from, for messages
+     * @param fraction     the validationFraction (0 unless there is no indicator column)
+     */
+    RowExamples(int nIn, int nOut, OutputKind kind, Columns.LabelShape shape, String featuresCol, String labelCol,
+                String weightCol, String indicatorCol, String classes, double fraction, long seed) {
+        this.nIn = nIn;
+        this.nOut = nOut;
+        this.kind = kind;
+        this.shape = shape;
+        this.featuresCol = featuresCol;
+        this.labelCol = labelCol;
+        this.weightCol = weightCol;
+        this.indicatorCol = indicatorCol;
+        this.classes = classes;
+        this.heldOut = fraction > 0 ? new DataLoader.Holdout(fraction, seed, true) : null;
+    }
+
+    /**
+     * The examples of the training rows ({@code validation == false}) or of the validation rows, in
+     * partition order, one example partition per row partition (never reshuffled).
+     */
+    JavaRDD<ParsedExample> examples(JavaRDD<Row> rows, boolean validation) {
+        RowExamples reader = this;
+        return rows.mapPartitionsWithIndex((p, it) -> new Examples(reader, it, p, validation), true);
+    }
+
+    /** Whether row {@code index} of partition {@code partition} belongs to the validation set. */
+    private boolean isValidation(Row row, int partition, long index) {
+        if (!indicatorCol.isEmpty()) {
+            int c = weightCol.isEmpty() ? 2 : 3;
+            if (row.isNullAt(c)) {
+                throw bad(partition, index, "validation indicator column '" + indicatorCol + "' is null", null,
+                        "true or false");
+            }
+            return row.getBoolean(c);
+        }
+        return heldOut != null && heldOut.keepsRow(partition, index);
+    }
+
+    /** The example of one row, checked. */
+    ParsedExample example(Row row, int partition, long index) {
+        Vector v = features(row, 0, featuresCol, nIn, partition, index);
+        double weight = 1.0;
+        if (!weightCol.isEmpty()) {
+            if (row.isNullAt(2)) {
+                throw bad(partition, index, "weight column '" + weightCol + "' is null", null, "a number >= 0");
+            }
+            weight = row.getDouble(2);
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw bad(partition, index, "weight column '" + weightCol + "' holds " + weight, null,
+                        "a finite number >= 0");
+            }
+        }
+        return example(v, targets(row, partition, index), weight, featuresCol, partition, index);
+    }
+
+    /** The features vector in column {@code c} of {@code row}, checked against the number of inputs {@code nIn}. */
+    static Vector features(Row row, int c, String featuresCol, int nIn, int partition, long index) {
+        if (row.isNullAt(c)) {
+            throw bad(partition, index, "features column '" + featuresCol + "' is null", null,
+                    "a vector of " + nIn + " features");
+        }
+        Vector v = (Vector) row.get(c);
+        if (v.size() != nIn) {
+            throw bad(partition, index, "features column '" + featuresCol + "' holds a vector of size " + v.size(),
+                    null, "size " + nIn + " (the number of inputs)");
+        }
+        return v;
+    }
+
+    /** An example of the nonzero values of {@code v} (which must be finite), owning {@code targets}. */
+    static ParsedExample example(Vector v, double[] targets, double weight, String featuresCol, int partition,
+                                 long index) {
+        int[] idx;
+        double[] val;
+        if (v instanceof SparseVector sv) {
+            idx = sv.indices();
+            val = sv.values();
+        } else {
+            val = ((DenseVector) v).values();
+            idx = null;
+        }
+        int nnz = 0;
+        for (int p = 0; p < val.length; p++) {
+            if (!Double.isFinite(val[p])) {
+                int j = idx == null ? p : idx[p];
+                throw bad(partition, index, "feature " + j + " of column '" + featuresCol + "' is " + val[p], null,
+                        "finite numbers (NaN and Infinity are not allowed)");
+            }
+            if (val[p] != 0) {
+                nnz++;
+            }
+        }
+        int[] indices = new int[nnz];
+        double[] values = new double[nnz];
+        for (int p = 0, q = 0; p < val.length; p++) {
+            if (val[p] != 0) {
+                indices[q] = idx == null ? p : idx[p];
+                values[q++] = val[p];
+            }
+        }
+        return new ParsedExample(indices, values, targets, weight);
+    }
+
+    private double[] targets(Row row, int partition, long index) {
+        if (row.isNullAt(1)) {
+            throw bad(partition, index, "label column '" + labelCol + "' is null", null, expected());
+        }
+        double[] t = new double[nOut];
+        if (shape == Columns.LabelShape.SCALAR) {
+            double v = row.getDouble(1);
+            switch (kind) {
+                case SOFTMAX -> {
+                    if (!(v >= 0 && v < nOut && v == Math.rint(v))) {
+                        throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
+                    }
+                    t[(int) v] = 1.0;
+                }
+                case LOGISTIC -> {
+                    if (v != 0 && v != 1) {
+                        throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
+                    }
+                    t[0] = v == 1 ? 1.0 : 0.0;
+                }
+                case LINEAR -> {
+                    if (!Double.isFinite(v)) {
+                        throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
+                    }
+                    t[0] = v == 0 ? 0.0 : v;
+                }
+                default -> throw new IllegalStateException("unknown output kind " + kind);
+            }
+            return t;
+        }
+        double[] raw = labelValues(row, partition, index);
+        if (raw.length != nOut) {
+            throw bad(partition, index, "label column '" + labelCol + "' holds " + raw.length + " values", null,
+                    expected());
+        }
+        for (int k = 0; k < nOut; k++) {
+            double v = raw[k];
+            boolean ok = kind == OutputKind.LINEAR ? Double.isFinite(v) : v == 0 || v == 1;
+            if (!ok) {
+                throw bad(partition, index, "label column '" + labelCol + "' holds " + v + " at position " + k, null,
+                        expected());
+            }
+            t[k] = v == 0 ? 0.0 : v;
+        }
+        return t;
+    }
+
+    private double[] labelValues(Row row, int partition, long index) {
+        if (shape == Columns.LabelShape.VECTOR) {
+            return ((Vector) row.get(1)).toArray();
+        }
+        List<Object> list = row.getList(1);
+        double[] raw = new double[list.size()];
+        for (int k = 0; k < raw.length; k++) {
+            Object o = list.get(k);
+            if (o == null) {
+                throw bad(partition, index, "label column '" + labelCol + "' holds null at position " + k, null,
+                        expected());
+            }
+            raw[k] = ((Number) o).doubleValue();
+        }
+        return raw;
+    }
+
+    private String expected() {
+        return switch (kind) {
+            case SOFTMAX -> "a class index 0.." + (nOut - 1) + " (" + classes + ")";
+            case LOGISTIC -> nOut == 1 && shape == Columns.LabelShape.SCALAR ? "0 or 1 (binary logistic output)"
+                    : nOut + " values of 0 or 1 (multi-label logistic output, " + classes + ")";
+            case LINEAR -> nOut == 1 && shape == Columns.LabelShape.SCALAR ? "a finite number (linear output)"
+                    : nOut + " finite numbers (linear output, " + classes + ")";
+        };
+    }
+
+    static DataException bad(int partition, long index, String problem, String token, String expected) {
+        return DataException.record("row " + index + " of partition " + partition + ": " + problem, token, null,
+                expected);
+    }
+
+    /** The kept rows of one partition as examples, lazily, in order. */
+    private static final class Examples implements Iterator<ParsedExample> {
+        private final RowExamples reader;
+        private final Iterator<Row> rows;
+        private final int partition;
+        private final boolean validation;
+        private long index = -1;
+        private ParsedExample next;
+
+        Examples(RowExamples reader, Iterator<Row> rows, int partition, boolean validation) {
+            this.reader = reader;
+            this.rows = rows;
+            this.partition = partition;
+            this.validation = validation;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && rows.hasNext()) {
+                Row row = rows.next();
+                index++;
+                if (reader.isValidation(row, partition, index) == validation) {
+                    next = reader.example(row, partition, index);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public ParsedExample next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            ParsedExample e = next;
+            next = null;
+            return e;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.sparkbp.ml;
+
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The params shared by {@link SparkbpEstimator} and {@link SparkbpModel} (what a Scala trait such as
+ * MLlib's {@code MultilayerPerceptronParams} does): one accessor per {@link Param}, which is how Spark
+ * finds them ({@code params()}, {@code explainParams()}, {@code copy()}, persistence,
+ * {@code ParamGridBuilder}), and one getter per param. The estimator has a setter for every param; the
+ * model for the columns, {@code threshold} and {@code blockRows}, which apply at prediction time.
+ *
+ * <p>Training params are named after the last part of their command-line key and have its default;
+ * {@code explainParams()} lists every param with its doc, its key and its current value.
+ */
+public interface SparkbpParams extends Params {
+    /** The param objects of this instance. */
+    ParamDefs paramDefs();
+
+    default Param<String> featuresCol() {
+        return paramDefs().featuresCol;
+    }
+
+    default String getFeaturesCol() {
+        return $(featuresCol());
+    }
+
+    default Param<String> labelCol() {
+        return paramDefs().labelCol;
+    }
+
+    default String getLabelCol() {
+        return $(labelCol());
+    }
+
+    default Param<String> weightCol() {
+        return paramDefs().weightCol;
+    }
+
+    default String getWeightCol() {
+        return $(weightCol());
+    }
+
+    default Param<String> validationIndicatorCol() {
+        return paramDefs().validationIndicatorCol;
+    }
+
+    default String getValidationIndicatorCol() {
+        return $(validationIndicatorCol());
+    }
+
+    default Param<String> predictionCol() {
+        return paramDefs().predictionCol;
+    }
+
+    default String getPredictionCol() {
+        return $(predictionCol());
+    }
+
+    default Param<String> probabilityCol() {
+        return paramDefs().probabilityCol;
+    }
+
+    default String getProbabilityCol() {
+        return $(probabilityCol());
+    }
+
+    default Param<String> rawPredictionCol() {
+        return paramDefs().rawPredictionCol;
+    }
+
+    default String getRawPredictionCol() {
+        return $(rawPredictionCol());
+    }
+
+    default IntArrayParam hidden() {
+        return paramDefs().hidden;
+    }
+
+    /** A copy of the hidden layer widths. */
+    default int[] getHidden() {
+        return $(hidden()).clone();
+    }
+
+    default Param<String> activation() {
+        return paramDefs().activation;
+    }
+
+    default String getActivation() {
+        return $(activation());
+    }
+
+    default Param<String> output() {
+        return paramDefs().output;
+    }
+
+    default String getOutput() {
+        return $(output());
+    }
+
+    default Param<String> optimizer() {
+        return paramDefs().optimizer;
+    }
+
+    default String getOptimizer() {
+        return $(optimizer());
+    }
+
+    default DoubleParam learningRate() {
+        return paramDefs().learningRate;
+    }
+
+    default double getLearningRate() {
+        return (Double) $(learningRate());
+    }
+
+    default DoubleParam momentum() {
+        return paramDefs().momentum;
+    }
+
+    default double getMomentum() {
+        return (Double) $(momentum());
+    }
+
+    default BooleanParam nesterov() {
+        return paramDefs().nesterov;
+    }
+
+    default boolean getNesterov() {
+        return (Boolean) $(nesterov());
+    }
+
+    default Param<String> schedule() {
+        return paramDefs().schedule;
+    }
+
+    default String getSchedule() {
+        return $(schedule());
+    }
+
+    default DoubleParam decay() {
+        return paramDefs().decay;
+    }
+
+    default double getDecay() {
+        return (Double) $(decay());
+    }
+
+    default IntParam decayEvery() {
+        return paramDefs().decayEvery;
+    }
+
+    default int getDecayEvery() {
+        return (Integer) $(decayEvery());
+    }
+
+    default IntParam batchSize() {
+        return paramDefs().batchSize;
+    }
+
+    default int getBatchSize() {
+        return (Integer) $(batchSize());
+    }
+
+    default IntParam localSteps() {
+        return paramDefs().localSteps;
+    }
+
+    default int getLocalSteps() {
+        return (Integer) $(localSteps());
+    }
+
+    default IntParam epochs() {
+        return paramDefs().epochs;
+    }
+
+    default int getEpochs() {
+        return (Integer) $(epochs());
+    }
+
+    default DoubleParam l2() {
+        return paramDefs().l2;
+    }
+
+    default double getL2() {
+        return (Double) $(l2());
+    }
+
+    default LongParam seed() {
+        return paramDefs().seed;
+    }
+
+    default long getSeed() {
+        return (Long) $(seed());
+    }
+
+    default BooleanParam standardize() {
+        return paramDefs().standardize;
+    }
+
+    default boolean getStandardize() {
+        return (Boolean) $(standardize());
+    }
+
+    default IntParam patience() {
+        return paramDefs().patience;
+    }
+
+    default int getPatience() {
+        return (Integer) $(patience());
+    }
+
+    default IntParam aggregationDepth() {
+        return paramDefs().aggregationDepth;
+    }
+
+    default int getAggregationDepth() {
+        return (Integer) $(aggregationDepth());
+    }
+
+    default DoubleParam validationFraction() {
+        return paramDefs().validationFraction;
+    }
+
+    default double getValidationFraction() {
+        return (Double) $(validationFraction());
+    }
+
+    default IntParam blockRows() {
+        return paramDefs().blockRows;
+    }
+
+    default int getBlockRows() {
+        return (Integer) $(blockRows());
+    }
+
+    default Param<String> layout() {
+        return paramDefs().layout;
+    }
+
+    default String getLayout() {
+        return $(layout());
+    }
+
+    default Param<String> storageLevel() {
+        return paramDefs().storageLevel;
+    }
+
+    default String getStorageLevel() {
+        return $(storageLevel());
+    }
+
+    default DoubleParam threshold() {
+        return paramDefs().threshold;
+    }
+
+    default double getThreshold() {
+        return (Double) $(threshold());
+    }
+}

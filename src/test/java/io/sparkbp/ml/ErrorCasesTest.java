@@ -1,0 +1,184 @@
+package io.sparkbp.ml;
+
+import io.sparkbp.cli.CliHarness;
+import io.sparkbp.data.DataException;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad columns, bad rows and bad settings fail with one clear message, before or instead of training. */
+class ErrorCasesTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = MlHarness.start("ErrorCasesTest");
+        CliHarness.quietTaskFailures(true);
+    }
+
+    @AfterAll
+    static void stop() {
+        CliHarness.quietTaskFailures(false);
+        MlHarness.stop(spark);
+    }
+
+    private static SparkbpEstimator quick() {
+        return new SparkbpEstimator().setEpochs(1).setBatchSize(0);
+    }
+
+    /** Rows of (features, label) with the given label type. */
+    private static Dataset<Row> rows(DataType labelType, Object[]... rows) {
+        List<Row> list = new ArrayList<>();
+        for (Object[] r : rows) {
+            list.add(RowFactory.create(r));
+        }
+        return spark.createDataFrame(list, new StructType().add("features", new VectorUDT()).add("label", labelType));
+    }
+
+    private static Object[] row(Object label, double... x) {
+        return new Object[] {Vectors.dense(x), label};
+    }
+
+    private static <T extends Throwable> void fails(Class<T> type, Executable run, String... parts) {
+        T e = assertThrows(type, run);
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' does not contain '" + p + "'");
+        }
+    }
+
+    @Test
+    void columnsOfTheWrongTypeAreRefusedBeforeAnyJob() {
+        Dataset<Row> good = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1));
+        fails(IllegalArgumentException.class, () -> quick().setFeaturesCol("label").fit(good),
+                "column 'label' (featuresCol) is of type double", "expected a vector");
+        fails(IllegalArgumentException.class, () -> quick().setLabelCol("missing").fit(good),
+                "column 'missing' (labelCol) does not exist", "[features, label]");
+        Dataset<Row> strings = rows(DataTypes.StringType, row("a", 1, 2), row("b", 2, 1));
+        fails(IllegalArgumentException.class, () -> quick().fit(strings), "of type string", "StringIndexer");
+        Dataset<Row> arrays = rows(DataTypes.createArrayType(DataTypes.DoubleType), row(List.of(0.0, 1.0), 1, 2));
+        fails(IllegalArgumentException.class, () -> quick().fit(arrays), "softmax output needs a class index");
+        fails(IllegalArgumentException.class, () -> quick().setWeightCol("w").fit(good.withColumn("w",
+                functions.lit("x"))), "column 'w' (weightCol) is of type string; expected a number");
+        fails(IllegalArgumentException.class, () -> quick().setValidationIndicatorCol("label").fit(good),
+                "(validationIndicatorCol) is of type double; expected boolean");
+    }
+
+    @Test
+    void badLabelsAreNamedWithTheirRow() {
+        Dataset<Row> nan = rows(DataTypes.DoubleType, row(1.0, 1, 2), row(Double.NaN, 2, 1));
+        fails(DataException.class, () -> quick().setOutput("linear").fit(nan),
+                "label column 'label' holds NaN; expected a finite number (linear output)");
+        fails(DataException.class, () -> quick().fit(nan), "the largest value of label column 'label' is NaN");
+        Dataset<Row> fraction = rows(DataTypes.DoubleType, row(1.0, 1, 2), row(1.5, 2, 1), row(2.0, 2, 2));
+        fails(DataException.class, () -> quick().fit(fraction), "label column 'label' holds 1.5",
+                "expected a class index 0..2 (3 classes: the largest label in column 'label' is 2)");
+        Dataset<Row> negative = rows(DataTypes.DoubleType, row(1.0, 1, 2), row(-1.0, 2, 1));
+        fails(DataException.class, () -> quick().fit(negative), "holds -1.0");
+        // StringIndexer-style metadata fixes the class count; a larger label is out of range
+        Dataset<Row> indexed = rows(DataTypes.DoubleType, row(1.0, 1, 2), row(4.0, 2, 1)).withColumn("label",
+                functions.col("label").as("label", NominalAttribute.defaultAttr().withNumValues(3).toMetadata()));
+        fails(DataException.class, () -> quick().fit(indexed), "holds 4.0",
+                "expected a class index 0..2 (3 classes from the metadata of column 'label')");
+        Dataset<Row> binary = rows(DataTypes.DoubleType, row(1.0, 1, 2), row(2.0, 2, 1));
+        fails(DataException.class, () -> quick().setOutput("logistic").fit(binary), "holds 2.0",
+                "expected 0 or 1 (binary logistic output)");
+        Dataset<Row> labels = rows(new VectorUDT(), row(Vectors.dense(1, 0, 1), 1, 2), row(Vectors.dense(1, 0), 2, 1));
+        fails(DataException.class, () -> quick().setOutput("logistic").fit(labels), "holds 2 values",
+                "expected 3 values of 0 or 1 (multi-label logistic output, 3 outputs, the size of the label in the first row)");
+    }
+
+    @Test
+    void badFeaturesAndWeightsAreNamedWithTheirRow() {
+        Dataset<Row> sizes = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 1, 2, 3));
+        fails(DataException.class, () -> quick().fit(sizes), "features column 'features' holds a vector of size 3",
+                "expected size 2");
+        Dataset<Row> nan = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 1, Double.NaN));
+        fails(DataException.class, () -> quick().fit(nan), "feature 1 of column 'features' is NaN");
+        Dataset<Row> weights = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1))
+                .withColumn("w", functions.expr("IF(label = 1, -1.0, 1.0)"));
+        fails(DataException.class, () -> quick().setWeightCol("w").fit(weights),
+                "weight column 'w' holds -1.0; expected a finite number >= 0");
+        Dataset<Row> empty = rows(DataTypes.DoubleType).limit(0);
+        fails(DataException.class, () -> quick().fit(empty), "the DataFrame holds no rows");
+    }
+
+    @Test
+    void invalidSettingsAreRefusedAsTheCommandLineRefusesThem() {
+        SparkbpEstimator e = new SparkbpEstimator();
+        fails(IllegalArgumentException.class, () -> e.setLearningRate(-1), "learningRate given invalid value -1.0");
+        fails(IllegalArgumentException.class, () -> e.setLearningRate(Double.POSITIVE_INFINITY), "learningRate");
+        fails(IllegalArgumentException.class, () -> e.setMomentum(1.0), "momentum");
+        fails(IllegalArgumentException.class, () -> e.setOptimizer("rmsprop"), "optimizer");
+        fails(IllegalArgumentException.class, () -> e.setSchedule("cosine"), "schedule");
+        fails(IllegalArgumentException.class, () -> e.setHidden(new int[] {8, 0}), "hidden");
+        fails(IllegalArgumentException.class, () -> e.setValidationFraction(1.0), "validationFraction");
+        fails(IllegalArgumentException.class, () -> e.setStorageLevel("IN_THE_CLOUD"), "storageLevel");
+        fails(IllegalArgumentException.class, () -> e.setEpochs(0), "epochs");
+        e.setOptimizer(" LBFGS ").setLayout("Sparse").setStorageLevel("memory_only");
+        assertEquals(" LBFGS ", e.getOptimizer());
+
+        Dataset<Row> good = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1));
+        fails(IllegalArgumentException.class, () -> quick().setOptimizer("lbfgs").setBatchSize(64).fit(good),
+                "lbfgs is a full-batch method");
+        fails(IllegalArgumentException.class, () -> quick().setOptimizer("sgd").setMomentum(0).setNesterov(true)
+                .fit(good), "nesterov needs momentum > 0");
+        fails(IllegalArgumentException.class, () -> quick().setPatience(2).fit(good), "patience=2 needs validation data");
+        fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.2)
+                .setValidationIndicatorCol("v").fit(good.withColumn("v", functions.lit(true))), "not both");
+        fails(IllegalArgumentException.class, () -> quick().setOutput("softmax").fit(good.withColumn("label",
+                functions.lit(0.0))), "output 'softmax' needs at least 2 outputs");
+    }
+
+    @Test
+    void multiOutputRegressionTakesArrayLabelsAndPredictsVectors() {
+        List<Row> list = new ArrayList<>();
+        for (int n = 0; n < 40; n++) {
+            double a = n % 7;
+            double b = n % 5;
+            list.add(RowFactory.create(Vectors.dense(a, b), List.of(a + b, a - b)));
+        }
+        Dataset<Row> df = spark.createDataFrame(list, new StructType().add("features", new VectorUDT())
+                .add("label", DataTypes.createArrayType(DataTypes.DoubleType)));
+        SparkbpModel model = new SparkbpEstimator().setOutput("linear").setOptimizer("lbfgs").setEpochs(50).fit(df);
+        assertEquals(2, model.numOutputs());
+        Dataset<Row> out = model.transform(df);
+        assertEquals(model.transformSchema(df.schema()), out.schema());
+        Row first = out.select("label", "prediction").first();
+        double[] p = MlHarness.values(first.get(1));
+        assertEquals((Double) first.getList(0).get(0), p[0], 1e-3);
+        assertEquals((Double) first.getList(0).get(1), p[1], 1e-3);
+
+        // prediction-time checks
+        fails(IllegalArgumentException.class, () -> model.transform(out), "output column 'prediction' "
+                + "(predictionCol) already exists");
+        Dataset<Row> wide = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(1, 2, 3))),
+                new StructType().add("features", new VectorUDT()));
+        // found by a task when the rows are computed: Spark's job failure carries the row's DataException
+        Exception e = assertThrows(Exception.class, () -> model.transform(wide).collectAsList());
+        Throwable cause = e;
+        while (!(cause instanceof DataException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().contains("features column 'features' holds a vector of size 3; expected size 2"),
+                cause::getMessage);
+    }
+}
