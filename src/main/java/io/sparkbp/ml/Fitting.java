@@ -185,7 +185,7 @@ final class Fitting {
         int nIn = AttributeGroup.fromStructField(features).size();
         if (nIn < 0) {
             if (row.isNullAt(0)) {
-                throw DataException.schema("row 0 of partition 0: features column '" + est.getFeaturesCol()
+                throw DataException.schema("the first row's features column '" + est.getFeaturesCol()
                         + "' is null", null, null, "a vector");
             }
             nIn = ((Vector) row.get(0)).size();
@@ -217,12 +217,12 @@ final class Fitting {
             return new Inferred(nIn, k, k + " outputs from the metadata of " + labelName);
         }
         if (row.isNullAt(1)) {
-            throw DataException.schema("row 0 of partition 0: label " + labelName + " is null", null, null,
+            throw DataException.schema("the first row's label " + labelName + " is null", null, null,
                     "an array or vector of K values");
         }
         k = shape == Columns.LabelShape.VECTOR ? ((Vector) row.get(1)).size() : row.getList(1).size();
         if (k < 1) {
-            throw DataException.schema("label " + labelName + " holds an empty array or vector in row 0 of partition 0",
+            throw DataException.schema("the first row's label " + labelName + " holds an empty array or vector",
                     null, null, "K >= 1 values");
         }
         return new Inferred(nIn, k, k + " outputs, the size of the label in the first row");

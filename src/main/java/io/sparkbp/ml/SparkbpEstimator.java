@@ -32,8 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * output; {@code weightCol} optional example weights. The DataFrame's partitioning and row order are
  * kept: each partition is packed into cached blocks in order, as the command line packs a file's
  * input splits, so the same rows in the same partitions train the same model, bit for bit. Repartition
- * the DataFrame to choose the parallelism, and cache it when it is expensive to compute (it is read
- * once for the standardization statistics, once for the training blocks and once for validation).
+ * the DataFrame to choose the parallelism, and cache it when it is expensive to compute: it is read
+ * for its first row (and its largest label when no metadata gives the class count), then once each
+ * for the standardization statistics, the training blocks and the validation blocks.
  *
  * <p>The params, their command-line keys and defaults: {@link SparkbpParams} and {@code explainParams()}.
  * Persistence: {@code write().save(path)} and {@link #load(String)} (params only, as for every estimator).

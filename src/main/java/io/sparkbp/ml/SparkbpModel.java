@@ -50,6 +50,9 @@ public final class SparkbpModel extends org.apache.spark.ml.Model<SparkbpModel> 
     private final transient List<EpochReport> history;
 
     SparkbpModel(String uid, Model network, List<EpochReport> history) {
+        if (network == null) {
+            throw new IllegalArgumentException("a network is required");
+        }
         this.uid = uid;
         this.defs = new ParamDefs(this);
         this.network = network;

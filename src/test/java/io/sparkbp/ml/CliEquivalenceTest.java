@@ -89,6 +89,11 @@ class CliEquivalenceTest {
             right += rows.get(i).getDouble(1) == rows.get(i).getDouble(2) ? 1 : 0;
         }
 
+        // the command line's model file as a transformer predicts the same
+        assertEquals(model.transform(MlHarness.assembler(test).transform(test)).select("probability").collectAsList(),
+                SparkbpModel.fromModelFile(cliModel.toString()).transform(MlHarness.assembler(test).transform(test))
+                        .select("probability").collectAsList());
+
         // the saved model's file is a command-line model: evaluate reads it and agrees on the accuracy
         model.write().save(dir.resolve("saved").toString());
         r = CliHarness.run("evaluate", "--model", dir.resolve("saved").resolve(SparkbpModel.MODEL_FILE).toString(),
@@ -98,12 +103,26 @@ class CliEquivalenceTest {
     }
 
     @Test
-    void multiLabelVectorsWithAValidationColumnAndEarlyStoppingMatchDataValidation() {
+    void multiLabelVectorsWithAValidationColumnAndEarlyStoppingMatchDataValidation() throws Exception {
         Path trainFile = DATA.resolve("digits_multilabel/train.libsvm");
-        Path valFile = DATA.resolve("digits_multilabel/test.libsvm");
+        // validation rows with every label flipped: their loss rises as training succeeds, so early
+        // stopping must end the run and keep the model of the first epoch
+        List<String> flipped = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(DATA.resolve("digits_multilabel/test.libsvm"))) {
+            int space = line.indexOf(' ');
+            List<String> ids = List.of(line.substring(0, space).split(","));
+            StringBuilder labels = new StringBuilder();
+            for (int k = 0; k < 3; k++) {
+                if (!ids.contains(String.valueOf(k))) {
+                    labels.append(labels.length() > 0 ? "," : "").append(k);
+                }
+            }
+            flipped.add(labels + line.substring(space));
+        }
+        Path valFile = CliHarness.write(dir.resolve("flipped.libsvm"), flipped.toArray(new String[0]));
         Path cliModel = dir.resolve("cli.json");
         String[] settings = {"model.output=logistic", "model.outputs=3", "model.hidden=8", "train.batchSize=256",
-                "train.epochs=3", "train.learningRate=0.05", "train.earlyStopping.patience=1", "train.seed=11"};
+                "train.epochs=6", "train.learningRate=0.05", "train.earlyStopping.patience=1", "train.seed=11"};
         CliHarness.Result r = CliHarness.train(CliHarness.concat(new String[] {"data.train=" + trainFile,
                 "data.validation=" + valFile, "data.features=64", "output.model=" + cliModel}, settings));
         assertEquals(0, r.code(), r::toString);
@@ -113,7 +132,7 @@ class CliEquivalenceTest {
         Dataset<Row> assembled = new VectorAssembler().setInputCols(new String[] {"even", "above4", "prime"})
                 .setOutputCol("labels").transform(rows);
         SparkbpModel model = new SparkbpEstimator().setOutput("logistic").setHidden(new int[] {8}).setBatchSize(256)
-                .setEpochs(3).setLearningRate(0.05).setPatience(1).setSeed(11).setLabelCol("labels")
+                .setEpochs(6).setLearningRate(0.05).setPatience(1).setSeed(11).setLabelCol("labels")
                 .setValidationIndicatorCol("isValidation").fit(assembled);
         Model expected = CliHarness.loadModel(cliModel);
         Map<?, ?> cliRun = (Map<?, ?>) expected.extra().get("training");
@@ -121,6 +140,7 @@ class CliEquivalenceTest {
         assertEquals(cliRun.get("epochs"), run.get("epochs"));
         assertEquals(cliRun.get("bestEpoch"), run.get("bestEpoch"));
         assertEquals(cliRun.get("examples"), run.get("examples"));
+        assertTrue(((Number) run.get("epochs")).intValue() < 6, "early stopping ends the run before epoch 6: " + run);
         assertArrayEquals(expected.theta(), model.network().theta());
         assertTrue(model.trainingHistory().get(0).validation().containsKey("hammingAccuracy"));
 
