@@ -13,7 +13,8 @@ import org.apache.spark.ml.param.Params;
  * MLlib's {@code MultilayerPerceptronParams} does): one accessor per {@link Param}, which is how Spark
  * finds them ({@code params()}, {@code explainParams()}, {@code copy()}, persistence,
  * {@code ParamGridBuilder}), and one getter per param. The estimator has a setter for every param; the
- * model for the columns, {@code threshold} and {@code blockRows}, which apply at prediction time.
+ * model for those that apply at prediction time: the features and output columns, {@code threshold}
+ * and {@code blockRows}. The model's other params tell how it was trained.
  *
  * <p>Training params are named after the last part of their command-line key and have its default;
  * {@code explainParams()} lists every param with its doc, its key and its current value.
