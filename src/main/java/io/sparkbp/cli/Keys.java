@@ -51,6 +51,7 @@ public final class Keys {
     public static final String TRAIN_STANDARDIZE = def("train.standardize", "true", "standardize inputs (and linear targets); stored in the model");
     public static final String TRAIN_INIT_MODEL = def("train.initModel", "", "start from exactly the weights (and transforms) of this model file");
     public static final String TRAIN_PATIENCE = def("train.earlyStopping.patience", "0", "stop after this many epochs without validation-loss improvement and keep the best model (0 = off)");
+    public static final String TRAIN_PRECISION = def("train.precision", "float64", "arithmetic of the block kernels: float64, or float32 (inputs cached as floats, half the bytes; sgemm; float weights sent to executors; the driver's weights, optimizer and model stay double)");
     public static final String TRAIN_AGGREGATION_DEPTH = def("train.aggregationDepth", "2", "depth of treeAggregate");
     public static final String TRAIN_CHECKPOINT_DIR = def("train.checkpointDir", "", "directory (Hadoop path) for checkpoints checkpoint-<epoch>.ckpt of weights, optimizer and early-stopping state and the epoch metrics, written atomically; the newest 2 are kept (empty = no checkpoints)");
     public static final String TRAIN_CHECKPOINT_EVERY = def("train.checkpointEvery", "1", "write a checkpoint after every this many epochs, and always after the last epoch");

@@ -8,6 +8,7 @@ import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
 import io.sparkbp.report.TrainingReport;
 import io.sparkbp.spark.Checkpoint;
@@ -123,20 +124,22 @@ final class TrainCommand {
             inT = DataLoader.inputTransform(stats, job.train);
             outT = spec.output() == OutputKind.LINEAR ? DataLoader.targetTransform(stats) : null;
         }
-        DataLoader.Loaded train = loader.load(job.train, trainPart, inT, outT);
+        Precision precision = job.settings.precision();
+        DataLoader.Loaded train = loader.load(job.train, trainPart, inT, outT, precision);
         out.printf(Locale.ROOT, "training data: %,d examples in %d partitions, %s cached (%s)%s%n",
                 train.examples(), train.partitions(), Bytes.human(train.bytes()),
                 config.get(Keys.DATA_STORAGE_LEVEL).strip().toUpperCase(Locale.ROOT),
                 train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "");
         DataLoader.Loaded validationData = null;
         if (job.validation != null) {
-            validationData = loader.load(job.validation, DataLoader.Holdout.ALL, inT, null);
+            validationData = loader.load(job.validation, DataLoader.Holdout.ALL, inT, null, precision);
         } else if (job.validationFraction > 0) {
             validationData = loader.load(job.train, new DataLoader.Holdout(job.validationFraction, job.seed, true),
-                    inT, null);
+                    inT, null, precision);
         }
         DistributedTrainer.EvalSet validation = validationData == null ? null : evalSet(validationData, outT, "validation");
-        DataLoader.Loaded testData = job.test == null ? null : loader.load(job.test, DataLoader.Holdout.ALL, inT, null);
+        DataLoader.Loaded testData = job.test == null ? null
+                : loader.load(job.test, DataLoader.Holdout.ALL, inT, null, precision);
         DistributedTrainer.EvalSet test = testData == null ? null : evalSet(testData, outT, "test");
 
         double[] theta0 = init != null ? init.theta() : spec.initialParameters(job.seed);
@@ -153,10 +156,10 @@ final class TrainCommand {
             }
             checkpointer.fingerprint(fingerprint);
         }
-        out.printf(Locale.ROOT, "network %s, %,d parameters, optimizer %s, batch %s, BLAS %s, Spark %s%n",
+        out.printf(Locale.ROOT, "network %s, %,d parameters, optimizer %s, batch %s, BLAS %s%s, Spark %s%n",
                 spec, spec.numParams(), job.settings.optimizer(),
                 job.settings.batchSize() == 0 ? "full" : String.valueOf(job.settings.batchSize()),
-                Blas.implementation(), sc.version());
+                Blas.implementation(), precision == Precision.FLOAT64 ? "" : " (" + precision.id() + ")", sc.version());
         DistributedTrainer trainer = new DistributedTrainer(sc, job.settings);
         DistributedTrainer.Result result = trainer.train(train.rdd(), train.examples(), theta0, validation, test,
                 r -> out.println(Progress.line(r)), resumed, checkpointer);
@@ -235,12 +238,31 @@ final class TrainCommand {
     }
 
     private static void requireSameRun(String file, List<String> saved, List<String> current, boolean partial) {
-        String diff = Checkpointer.firstDifference(saved, current, partial);
+        String diff = Checkpointer.firstDifference(withDefaultsOfNewerKeys(saved), current, partial);
         if (diff != null) {
             throw new UsageException("checkpoint " + file + " was written by a different configuration: " + diff
                     + "; resume with the same settings (train.epochs, train.checkpointEvery and output.* may change)"
                     + " or use another train.checkpointDir");
         }
+    }
+
+    /**
+     * A checkpoint written before a key existed ran with that key's default: the saved items plus
+     * {@code key=default} for every known key they do not mention (and that is fingerprinted).
+     */
+    static List<String> withDefaultsOfNewerKeys(List<String> saved) {
+        Set<String> named = new java.util.HashSet<>();
+        for (String item : saved) {
+            int eq = item.indexOf('=');
+            named.add(eq < 0 ? item : item.substring(0, eq));
+        }
+        List<String> out = new ArrayList<>(saved);
+        for (Keys.Key k : Keys.all().values()) {
+            if (!named.contains(k.name()) && !NOT_FINGERPRINTED.contains(k.name())) {
+                out.add(k.name() + "=" + k.defaultValue());
+            }
+        }
+        return out;
     }
 
     private static DistributedTrainer.EvalSet evalSet(DataLoader.Loaded data, Transform outT, String name) {
@@ -338,10 +360,11 @@ final class TrainCommand {
                 throw new UsageException(c.source(Keys.TRAIN_LOCAL_STEPS) + ": train.localSteps=" + localSteps
                         + " needs train.optimizer=sgd or adam with mini-batches (train.batchSize > 0)");
             }
+            Precision precision = c.getParsed(Keys.TRAIN_PRECISION, Precision::parse);
             try {
                 j.settings = new TrainerSettings(j.spec, optimizer, schedule, momentum, nesterov,
                         batch, localSteps, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getNonNegative(Keys.TRAIN_L2),
-                        j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1));
+                        j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1), precision);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

@@ -1,6 +1,8 @@
 package io.sparkbp.data;
 
+import io.sparkbp.math.Kernels;
 import io.sparkbp.nn.Block;
+import io.sparkbp.nn.Precision;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -16,7 +18,8 @@ import java.util.function.Function;
  * sparse when fewer than {@link #SPARSE_BELOW} of its {@code nIn x rows} entries are nonzero (dense
  * costs 8 bytes per entry, sparse 12 per nonzero plus 4 per row, and dense BLAS is faster per entry),
  * else dense; a dense block that would not fit in one Java array is made sparse. Weights are stored
- * only when some example in the block has a weight other than 1.
+ * only when some example in the block has a weight other than 1. Input values are stored in the
+ * packer's {@link Precision} (floats for {@code FLOAT32}: 4 bytes per dense entry, 8 per nonzero).
  *
  * <p>Apply a {@link Standardizer} to the examples before packing, so the blocks hold the values the
  * network sees. Not thread-safe: one packer per partition.
@@ -35,6 +38,7 @@ public final class BlockPacker {
     private final int nOut;
     private final int blockRows;
     private final Layout layout;
+    private final Precision precision;
     private final ParsedExample[] pending;
     private int count;
     private long nonzeros;
@@ -49,9 +53,14 @@ public final class BlockPacker {
      *                                  targets would not fit in a Java array
      */
     public BlockPacker(int nIn, int nOut, int blockRows, Layout layout) {
-        if (nIn < 1 || nOut < 1 || blockRows < 1 || layout == null) {
+        this(nIn, nOut, blockRows, layout, Precision.FLOAT64);
+    }
+
+    /** As {@link #BlockPacker(int, int, int, Layout)}, storing input values in {@code precision}. */
+    public BlockPacker(int nIn, int nOut, int blockRows, Layout layout, Precision precision) {
+        if (nIn < 1 || nOut < 1 || blockRows < 1 || layout == null || precision == null) {
             throw new IllegalArgumentException("need nIn, nOut, blockRows >= 1 and a layout, got nIn=" + nIn + ", nOut="
-                    + nOut + ", blockRows=" + blockRows + ", layout=" + layout);
+                    + nOut + ", blockRows=" + blockRows + ", layout=" + layout + ", precision=" + precision);
         }
         if ((long) nOut * blockRows > MAX_ARRAY) {
             throw new IllegalArgumentException("blocks of " + blockRows + " rows x " + nOut
@@ -65,6 +74,7 @@ public final class BlockPacker {
         this.nOut = nOut;
         this.blockRows = blockRows;
         this.layout = layout;
+        this.precision = precision;
         this.pending = new ParsedExample[blockRows];
     }
 
@@ -74,6 +84,10 @@ public final class BlockPacker {
 
     public Layout layout() {
         return layout;
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     /** Examples waiting for the next block. */
@@ -110,7 +124,7 @@ public final class BlockPacker {
         if (count == 0) {
             return null;
         }
-        Block b = build(pending, 0, count, nIn, nOut, useSparse(layout, nonzeros, count, nIn));
+        Block b = build(pending, 0, count, nIn, nOut, useSparse(layout, nonzeros, count, nIn), precision);
         java.util.Arrays.fill(pending, 0, count, null);
         count = 0;
         nonzeros = 0;
@@ -172,7 +186,9 @@ public final class BlockPacker {
     }
 
     /** A block of {@code rows[from, to)} with exactly sized arrays. */
-    static Block build(ParsedExample[] rows, int from, int to, int nIn, int nOut, boolean sparse) {
+    static Block build(ParsedExample[] rows, int from, int to, int nIn, int nOut, boolean sparse,
+                       Precision precision) {
+        boolean single = precision == Precision.FLOAT32;
         int n = to - from;
         double[] t = new double[n * nOut];
         double[] w = null;
@@ -198,28 +214,40 @@ public final class BlockPacker {
             }
             int[] colPtr = new int[n + 1];
             int[] indices = new int[(int) nnz];
-            double[] values = new double[(int) nnz];
+            double[] values = single ? null : new double[(int) nnz];
+            float[] valuesF = single ? new float[(int) nnz] : null;
             int p = 0;
             for (int r = 0; r < n; r++) {
                 ParsedExample e = rows[from + r];
                 int k = e.nonzeros();
                 System.arraycopy(e.indices(), 0, indices, p, k);
-                System.arraycopy(e.values(), 0, values, p, k);
+                if (single) {
+                    Kernels.narrow(e.values(), 0, valuesF, p, k);
+                } else {
+                    System.arraycopy(e.values(), 0, values, p, k);
+                }
                 p += k;
                 colPtr[r + 1] = p;
             }
-            return Block.sparse(n, nIn, nOut, colPtr, indices, values, t, w);
+            return single ? Block.sparse(n, nIn, nOut, colPtr, indices, valuesF, t, w)
+                    : Block.sparse(n, nIn, nOut, colPtr, indices, values, t, w);
         }
-        double[] x = new double[Math.multiplyExact(n, nIn)];
+        int size = Math.multiplyExact(n, nIn);
+        double[] x = single ? null : new double[size];
+        float[] xf = single ? new float[size] : null;
         for (int r = 0; r < n; r++) {
             ParsedExample e = rows[from + r];
             int[] idx = e.indices();
             double[] val = e.values();
             int base = r * nIn;
             for (int q = 0; q < idx.length; q++) {
-                x[base + idx[q]] = val[q];
+                if (single) {
+                    xf[base + idx[q]] = (float) val[q];
+                } else {
+                    x[base + idx[q]] = val[q];
+                }
             }
         }
-        return Block.dense(n, nIn, nOut, x, t, w);
+        return single ? Block.dense(n, nIn, nOut, xf, t, w) : Block.dense(n, nIn, nOut, x, t, w);
     }
 }

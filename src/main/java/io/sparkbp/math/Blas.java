@@ -39,4 +39,16 @@ public final class Blas {
         IMPL.dgemm(transA ? "T" : "N", transB ? "T" : "N", m, n, k,
                 alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
+
+    /** Single-precision {@link #dgemm}: {@code C = alpha * op(A) * op(B) + beta * C}, same shapes and layout. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        IMPL.sgemm(transA ? "T" : "N", transB ? "T" : "N", m, n, k,
+                alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
 }

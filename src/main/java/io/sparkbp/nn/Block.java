@@ -1,5 +1,7 @@
 package io.sparkbp.nn;
 
+import io.sparkbp.math.Kernels;
+
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -13,6 +15,10 @@ import java.util.Arrays;
  * {@code indices[p]} (0-based, strictly ascending) for {@code colPtr[n] <= p < colPtr[n + 1]}.
  * Sparse blocks cost 12 bytes per nonzero, and the first layer's work is proportional to the
  * nonzeros. Blocks are immutable once built; the arrays are owned by the block.
+ *
+ * <p>The input values ({@code x}, or the sparse {@code values}) are stored in the block's {@link
+ * Precision}: doubles, or floats for {@link Precision#FLOAT32} (4 bytes per dense value, 8 per
+ * sparse nonzero). Targets and weights are always doubles, so losses and metrics see exact targets.
  */
 public final class Block implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -21,14 +27,16 @@ public final class Block implements Serializable {
     private final int nIn;
     private final int nOut;
     private final double[] x;
+    private final float[] xf;
     private final int[] colPtr;
     private final int[] indices;
     private final double[] values;
+    private final float[] valuesF;
     private final double[] t;
     private final double[] w;
 
-    private Block(int rows, int nIn, int nOut, double[] x, int[] colPtr, int[] indices, double[] values,
-                  double[] t, double[] w) {
+    private Block(int rows, int nIn, int nOut, double[] x, float[] xf, int[] colPtr, int[] indices, double[] values,
+                  float[] valuesF, double[] t, double[] w) {
         if (rows < 1) {
             throw new IllegalArgumentException("a block needs at least one example, got " + rows);
         }
@@ -42,28 +50,52 @@ public final class Block implements Serializable {
         this.nIn = nIn;
         this.nOut = nOut;
         this.x = x;
+        this.xf = xf;
         this.colPtr = colPtr;
         this.indices = indices;
         this.values = values;
+        this.valuesF = valuesF;
         this.t = t;
         this.w = w;
     }
 
     /** A dense block; {@code x} is {@code nIn x rows}, {@code t} is {@code nOut x rows}, both column-major. */
     public static Block dense(int rows, int nIn, int nOut, double[] x, double[] t, double[] w) {
-        if (x.length != (long) nIn * rows) {
-            throw new IllegalArgumentException("inputs hold " + x.length + " values, expected " + nIn + " x " + rows);
-        }
-        return new Block(rows, nIn, nOut, x, null, null, null, t, w);
+        checkDense(x.length, rows, nIn);
+        return new Block(rows, nIn, nOut, x, null, null, null, null, null, t, w);
+    }
+
+    /** A dense {@link Precision#FLOAT32} block; {@code x} is {@code nIn x rows} column-major. */
+    public static Block dense(int rows, int nIn, int nOut, float[] x, double[] t, double[] w) {
+        checkDense(x.length, rows, nIn);
+        return new Block(rows, nIn, nOut, null, x, null, null, null, null, t, w);
     }
 
     /** A sparse block in compressed-column form (see the class comment). */
     public static Block sparse(int rows, int nIn, int nOut, int[] colPtr, int[] indices, double[] values,
                                double[] t, double[] w) {
+        checkSparse(rows, nIn, colPtr, indices, values.length);
+        return new Block(rows, nIn, nOut, null, null, colPtr, indices, values, null, t, w);
+    }
+
+    /** A sparse {@link Precision#FLOAT32} block in compressed-column form. */
+    public static Block sparse(int rows, int nIn, int nOut, int[] colPtr, int[] indices, float[] values,
+                               double[] t, double[] w) {
+        checkSparse(rows, nIn, colPtr, indices, values.length);
+        return new Block(rows, nIn, nOut, null, null, colPtr, indices, null, values, t, w);
+    }
+
+    private static void checkDense(int length, int rows, int nIn) {
+        if (length != (long) nIn * rows) {
+            throw new IllegalArgumentException("inputs hold " + length + " values, expected " + nIn + " x " + rows);
+        }
+    }
+
+    private static void checkSparse(int rows, int nIn, int[] colPtr, int[] indices, int values) {
         if (colPtr.length != rows + 1 || colPtr[0] != 0 || colPtr[rows] != indices.length
-                || indices.length != values.length) {
+                || indices.length != values) {
             throw new IllegalArgumentException("inconsistent sparse block: colPtr " + colPtr.length
-                    + " entries for " + rows + " rows, " + indices.length + " indices, " + values.length + " values");
+                    + " entries for " + rows + " rows, " + indices.length + " indices, " + values + " values");
         }
         for (int n = 0; n < rows; n++) {
             if (colPtr[n + 1] < colPtr[n]) {
@@ -79,7 +111,25 @@ public final class Block implements Serializable {
                 prev = j;
             }
         }
-        return new Block(rows, nIn, nOut, null, colPtr, indices, values, t, w);
+    }
+
+    /**
+     * This block's examples with the inputs stored in {@code precision} (this block itself if it
+     * already is; float32 rounds each value to the nearest float). Targets and weights are shared.
+     */
+    public Block withPrecision(Precision precision) {
+        if (precision == precision()) {
+            return this;
+        }
+        if (precision == Precision.FLOAT32) {
+            return isSparse() ? new Block(rows, nIn, nOut, null, null, colPtr, indices, null, Kernels.toFloat(values), t, w)
+                    : new Block(rows, nIn, nOut, null, Kernels.toFloat(x), null, null, null, null, t, w);
+        }
+        float[] f = isSparse() ? valuesF : xf;
+        double[] d = new double[f.length];
+        Kernels.widen(f, 0, d, 0, f.length);
+        return isSparse() ? new Block(rows, nIn, nOut, null, null, colPtr, indices, d, null, t, w)
+                : new Block(rows, nIn, nOut, d, null, null, null, null, null, t, w);
     }
 
     public int rows() {
@@ -95,12 +145,22 @@ public final class Block implements Serializable {
     }
 
     public boolean isSparse() {
-        return x == null;
+        return colPtr != null;
     }
 
-    /** Dense inputs, {@code nIn x rows} column-major; only for dense blocks. Do not modify. */
+    /** The precision of the stored input values. */
+    public Precision precision() {
+        return x != null || values != null ? Precision.FLOAT64 : Precision.FLOAT32;
+    }
+
+    /** Dense inputs, {@code nIn x rows} column-major; only for dense float64 blocks (else null). Do not modify. */
     public double[] x() {
         return x;
+    }
+
+    /** Dense inputs of a dense float32 block (else null). Do not modify. */
+    public float[] xFloat() {
+        return xf;
     }
 
     /** Sparse column pointers ({@code rows + 1}); only for sparse blocks. Do not modify. */
@@ -113,9 +173,19 @@ public final class Block implements Serializable {
         return indices;
     }
 
-    /** Sparse values; only for sparse blocks. Do not modify. */
+    /** Sparse values; only for sparse float64 blocks (else null). Do not modify. */
     public double[] values() {
         return values;
+    }
+
+    /** Sparse values of a sparse float32 block (else null). Do not modify. */
+    public float[] valuesFloat() {
+        return valuesF;
+    }
+
+    /** Stored input values: {@code nIn x rows} for dense blocks, the nonzeros for sparse ones. */
+    public int storedValues() {
+        return isSparse() ? indices.length : rows * nIn;
     }
 
     /** Targets, {@code nOut x rows} column-major. Do not modify. */
@@ -135,20 +205,21 @@ public final class Block implements Serializable {
 
     /** Input value of feature {@code j} of example {@code n} (slow; for tests and prediction output). */
     public double input(int n, int j) {
-        if (x != null) {
-            return x[n * nIn + j];
+        if (!isSparse()) {
+            return x != null ? x[n * nIn + j] : xf[n * nIn + j];
         }
         int p = Arrays.binarySearch(indices, colPtr[n], colPtr[n + 1], j);
-        return p >= 0 ? values[p] : 0.0;
+        return p < 0 ? 0.0 : values != null ? values[p] : valuesF[p];
     }
 
     /** Bytes held by the block's arrays (what caching it costs, without object headers). */
     public long sizeInBytes() {
         long bytes = 8L * t.length + (w == null ? 0 : 8L * w.length);
-        if (x != null) {
-            bytes += 8L * x.length;
+        long valueBytes = precision().bytes();
+        if (!isSparse()) {
+            bytes += valueBytes * storedValues();
         } else {
-            bytes += 4L * colPtr.length + 12L * values.length;
+            bytes += 4L * colPtr.length + (4L + valueBytes) * indices.length;
         }
         return bytes;
     }

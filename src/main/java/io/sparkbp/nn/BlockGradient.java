@@ -1,8 +1,5 @@
 package io.sparkbp.nn;
 
-import io.sparkbp.math.Blas;
-import io.sparkbp.math.Kernels;
-
 /**
  * Forward and backward passes over a {@link Block} with level-3 BLAS, on work buffers that are
  * allocated once and reused for every block (they grow only if a larger block arrives). One
@@ -17,39 +14,43 @@ import io.sparkbp.math.Kernels;
  *   delta_{l-1} = f'(z_{l-1}) * (W_l^T delta_l)                 z (1 - z) for logistic units
  *   dJ/dW_l += delta_l z_{l-1}^T,   dJ/db_l += delta_l 1
  * </pre>
+ *
+ * <p>Precision follows the weights passed in: {@code double[]} weights run the layers in double
+ * (dgemm), {@code float[]} weights in single precision (sgemm; see {@link FloatLayerPass}). Blocks
+ * of the other precision are converted slice by slice. In both, {@code s} is taken to double and
+ * the output activation {@code y}, the loss and the output delta are computed in double, here, so
+ * the stable losses stay stable; the gradient, loss and weight sums are added in double.
  */
 public final class BlockGradient {
     private final NetworkSpec spec;
-    private final int numLayers;
-    private final int[] width;
-    private final double[][] z;      // z[l]: activations of weight layer l (output layer: s)
-    private final double[][] delta;  // delta[l]: error derivatives at weight layer l's pre-activations
-    private double[] y;              // output activations, nOut x capacity
-    private int capacity;
+    private DoubleLayerPass wide;    // created on first use
+    private FloatLayerPass narrow;   // created on first use
+    private double[] s;              // output pre-activations of the last forward pass
+    private double[] sScratch = new double[0];
+    private double[] y = new double[0];
+    private double[] dScratch = new double[0];
 
     public BlockGradient(NetworkSpec spec, int initialCapacity) {
         this.spec = spec;
-        this.numLayers = spec.numWeightLayers();
-        this.width = spec.layers();
-        this.z = new double[numLayers][];
-        this.delta = new double[numLayers][];
-        ensureCapacity(Math.max(1, initialCapacity));
+        wide().ensureCapacity(Math.max(1, initialCapacity));
     }
 
     public NetworkSpec spec() {
         return spec;
     }
 
-    private void ensureCapacity(int rows) {
-        if (rows <= capacity) {
-            return;
+    private DoubleLayerPass wide() {
+        if (wide == null) {
+            wide = new DoubleLayerPass(spec);
         }
-        for (int l = 0; l < numLayers; l++) {
-            z[l] = new double[Math.multiplyExact(width[l + 1], rows)];
-            delta[l] = new double[Math.multiplyExact(width[l + 1], rows)];
+        return wide;
+    }
+
+    private FloatLayerPass narrow() {
+        if (narrow == null) {
+            narrow = new FloatLayerPass(spec);
         }
-        y = new double[Math.multiplyExact(spec.outputs(), rows)];
-        capacity = rows;
+        return narrow;
     }
 
     /**
@@ -65,32 +66,28 @@ public final class BlockGradient {
      * their {@code y} as columns {@code 0 .. to - from - 1}.
      */
     public void forward(double[] theta, Block block, int from, int to) {
-        checkShapes(theta, block, from, to);
-        int m = to - from;
-        ensureCapacity(m);
-        for (int l = 0; l < numLayers; l++) {
-            int in = width[l];
-            int out = width[l + 1];
-            double[] a = z[l];
-            Kernels.broadcastColumns(theta, spec.biasOffset(l), a, 0, out, m);
-            int wOff = spec.weightOffset(l);
-            if (l == 0) {
-                if (block.isSparse()) {
-                    sparseTimes(theta, wOff, out, block, from, to, a);
-                } else {
-                    Blas.dgemm(false, false, out, m, in, 1.0, theta, wOff, out, block.x(), from * in, in, 1.0, a, 0, out);
-                }
-            } else {
-                Blas.dgemm(false, false, out, m, in, 1.0, theta, wOff, out, z[l - 1], 0, in, 1.0, a, 0, out);
-            }
-            if (l < numLayers - 1) {
-                spec.hidden().applyInPlace(a, 0, out * m);
-            }
-        }
+        checkShapes(theta.length, block, from, to);
+        forward(wide(), theta, block, from, to);
+    }
+
+    /** As {@link #forward(double[], Block, int, int)} in single precision, at float weights. */
+    public void forward(float[] theta, Block block, int from, int to) {
+        checkShapes(theta.length, block, from, to);
+        forward(narrow(), theta, block, from, to);
+    }
+
+    private <A> void forward(LayerPass<A> pass, A theta, Block block, int from, int to) {
+        pass.forward(theta, block, from, to);
         int k = spec.outputs();
-        double[] s = z[numLayers - 1];
-        for (int n = 0; n < m; n++) {
-            spec.output().activate(s, y, n * k, k);
+        int len = k * (to - from);
+        if (y.length < len) {
+            y = new double[len];
+            sScratch = new double[len];
+            dScratch = new double[len];
+        }
+        s = pass.outputsAsDouble(len, sScratch);
+        for (int col = 0; col < len; col += k) {
+            spec.output().activate(s, y, col, k);
         }
     }
 
@@ -101,7 +98,7 @@ public final class BlockGradient {
 
     /** Output pre-activations {@code s} of the last {@link #forward} call. */
     public double[] preActivations() {
-        return z[numLayers - 1];
+        return s;
     }
 
     /** Adds the weighted errors of {@code block} at {@code theta} into {@code acc}, without gradients. */
@@ -120,36 +117,27 @@ public final class BlockGradient {
 
     /** As {@link #accumulate(double[], Block, GradientAccumulator)}, for examples {@code [from, to)} only. */
     public void accumulate(double[] theta, Block block, int from, int to, GradientAccumulator acc) {
-        forward(theta, block, from, to);
+        checkShapes(theta.length, block, from, to);
+        accumulate(wide(), theta, block, from, to, acc);
+    }
+
+    /** As {@link #accumulate(double[], Block, int, int, GradientAccumulator)} in single precision, at float weights. */
+    public void accumulate(float[] theta, Block block, int from, int to, GradientAccumulator acc) {
+        checkShapes(theta.length, block, from, to);
+        accumulate(narrow(), theta, block, from, to, acc);
+    }
+
+    private <A> void accumulate(LayerPass<A> pass, A theta, Block block, int from, int to, GradientAccumulator acc) {
+        forward(pass, theta, block, from, to);
         addLosses(block, from, to, acc);
-        int m = to - from;
-        formOutputDelta(block, from, to, delta[numLayers - 1]);
-        double[] g = acc.gradSum();
-        for (int l = numLayers - 1; l >= 0; l--) {
-            int in = width[l];
-            int out = width[l + 1];
-            int wOff = spec.weightOffset(l);
-            double[] d = delta[l];
-            if (l == 0) {
-                if (block.isSparse()) {
-                    sparseOuterProduct(d, out, block, from, to, g, wOff);
-                } else {
-                    Blas.dgemm(false, true, out, in, m, 1.0, d, 0, out, block.x(), from * in, in, 1.0, g, wOff, out);
-                }
-            } else {
-                Blas.dgemm(false, true, out, in, m, 1.0, d, 0, out, z[l - 1], 0, in, 1.0, g, wOff, out);
-            }
-            Kernels.addRowSums(d, 0, out, m, g, spec.biasOffset(l));
-            if (l > 0) {
-                double[] below = delta[l - 1];
-                Blas.dgemm(true, false, in, m, out, 1.0, theta, wOff, out, d, 0, out, 0.0, below, 0, in);
-                spec.hidden().multiplyByDerivative(z[l - 1], below, 0, in * m);
-            }
-        }
+        double[] d = pass.topDeltaAsDouble(dScratch);
+        formOutputDelta(block, from, to, d);
+        pass.storeTopDelta(d, spec.outputs() * (to - from));
+        pass.backward(theta, block, from, to, acc.gradSum());
     }
 
     /**
-     * The one place where the output delta is formed, for every output kind:
+     * The one place where the output delta is formed, for every output kind and precision:
      * {@code dE/ds = y - t}, scaled by the example weight.
      */
     private void formOutputDelta(Block block, int from, int to, double[] d) {
@@ -167,7 +155,6 @@ public final class BlockGradient {
 
     private void addLosses(Block block, int from, int to, GradientAccumulator acc) {
         int k = spec.outputs();
-        double[] s = z[numLayers - 1];
         double[] t = block.t();
         OutputKind kind = spec.output();
         for (int n = from; n < to; n++) {
@@ -176,39 +163,13 @@ public final class BlockGradient {
         }
     }
 
-    /** {@code a += W x} for sparse {@code x}: each nonzero adds a scaled column of {@code W}. */
-    private static void sparseTimes(double[] theta, int wOff, int out, Block block, int from, int to, double[] a) {
-        int[] ptr = block.colPtr();
-        int[] idx = block.indices();
-        double[] val = block.values();
-        for (int n = from; n < to; n++) {
-            int col = (n - from) * out;
-            for (int p = ptr[n]; p < ptr[n + 1]; p++) {
-                Kernels.axpy(out, val[p], theta, wOff + idx[p] * out, a, col);
-            }
-        }
-    }
-
-    /** {@code G += delta x^T} for sparse {@code x}: each nonzero adds a scaled delta column to a column of G. */
-    private static void sparseOuterProduct(double[] d, int out, Block block, int from, int to, double[] g, int wOff) {
-        int[] ptr = block.colPtr();
-        int[] idx = block.indices();
-        double[] val = block.values();
-        for (int n = from; n < to; n++) {
-            int col = (n - from) * out;
-            for (int p = ptr[n]; p < ptr[n + 1]; p++) {
-                Kernels.axpy(out, val[p], d, col, g, wOff + idx[p] * out);
-            }
-        }
-    }
-
-    private void checkShapes(double[] theta, Block block, int from, int to) {
+    private void checkShapes(int params, Block block, int from, int to) {
         if (from < 0 || to > block.rows() || from >= to) {
             throw new IllegalArgumentException("row range [" + from + ", " + to + ") is empty or outside a block of "
                     + block.rows() + " rows");
         }
-        if (theta.length != spec.numParams()) {
-            throw new IllegalArgumentException("parameter array has " + theta.length + " values, network "
+        if (params != spec.numParams()) {
+            throw new IllegalArgumentException("parameter array has " + params + " values, network "
                     + spec + " needs " + spec.numParams());
         }
         if (block.inputs() != spec.inputs() || block.outputs() != spec.outputs()) {

@@ -11,6 +11,7 @@ import io.sparkbp.data.ParsedExample;
 import io.sparkbp.data.Standardizer;
 import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Block;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.nn.OutputKind;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -218,9 +219,14 @@ public final class DataLoader {
      * be null), packs and caches the kept examples of {@code s}, and materializes the cache.
      */
     public Loaded load(Source s, Holdout holdout, Transform in, Transform targets) {
+        return load(s, holdout, in, targets, Precision.FLOAT64);
+    }
+
+    /** As {@link #load(Source, Holdout, Transform, Transform)}, caching the input values in {@code precision}. */
+    public Loaded load(Source s, Holdout holdout, Transform in, Transform targets, Precision precision) {
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + s.key());
         Loaded packed = pack(examples(s, holdout, null, skipped), new Standardizer(in, targets), s.features(),
-                s.outputs(), s.blockRows(), s.layout(), s.storageLevel(), "sparkbp " + s.key() + " blocks");
+                s.outputs(), s.blockRows(), s.layout(), precision, s.storageLevel(), "sparkbp " + s.key() + " blocks");
         if (packed.examples() == 0) {
             packed.rdd().unpersist(false);
             throw DataException.schema(s.key() + " holds no examples", s.path(), null,
@@ -239,9 +245,16 @@ public final class DataLoader {
      */
     public static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, int nIn, int nOut,
                               int blockRows, Layout layout, StorageLevel level, String name) {
+        return pack(examples, standardizer, nIn, nOut, blockRows, layout, Precision.FLOAT64, level, name);
+    }
+
+    /** As {@link #pack(JavaRDD, Standardizer, int, int, int, Layout, StorageLevel, String)}, storing input values in {@code precision}. */
+    public static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, int nIn, int nOut,
+                              int blockRows, Layout layout, Precision precision, StorageLevel level, String name) {
         JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
             List<Block> blocks = new ArrayList<>();
-            new BlockPacker(nIn, nOut, blockRows, layout).pack(it, standardizer::apply).forEachRemaining(blocks::add);
+            new BlockPacker(nIn, nOut, blockRows, layout, precision).pack(it, standardizer::apply)
+                    .forEachRemaining(blocks::add);
             PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]));
             return List.of(pd).iterator();
         }, true);

@@ -1,16 +1,17 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.math.Kernels;
 import io.sparkbp.nn.BlockGradient;
 import io.sparkbp.nn.GradientAccumulator;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Objective;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.Lbfgs;
 import io.sparkbp.optim.Optimizer;
 import io.sparkbp.optim.OptimizerSettings;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -191,8 +192,9 @@ public final class DistributedTrainer {
                             continue;
                         }
                         double[] sum = acc.gradSum();
+                        boolean changes = settings.precision() == Precision.FLOAT32; // see localRound
                         for (int i = 0; i < theta.length; i++) {
-                            theta[i] = sum[i] / acc.weightSum();
+                            theta[i] = changes ? theta[i] + sum[i] / acc.weightSum() : sum[i] / acc.weightSum();
                         }
                         double j = acc.lossSum() / acc.weightSum() + Objective.penalty(spec, theta, settings.l2());
                         checkFinite(j, theta, epoch, last, "loss or averaged weights");
@@ -252,21 +254,32 @@ public final class DistributedTrainer {
 
     /** One distributed pass: the gradient, loss and weight sums of step {@code step} at {@code theta}. */
     GradientAccumulator gradientSum(JavaRDD<PartitionData> train, double[] theta, int epoch, int step, int steps) {
-        Broadcast<double[]> bc = sc.broadcast(theta.clone());
         NetworkSpec net = spec;
         long seed = settings.seed();
-        try {
+        int depth = settings.aggregationDepth();
+        return OrderedAggregate.withBroadcast(sc, wireWeights(theta), bc -> {
             GradientAccumulator acc = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
                 GradientAccumulator out = a != null ? a : new GradientAccumulator(net.numParams());
                 BlockGradient bg = Workspaces.get(net, 256);
-                double[] w = bc.value();
-                pd.forEachSlice(seed, epoch, step, steps, (b, from, to) -> bg.accumulate(w, b, from, to, out));
+                pd.forEachSlice(seed, epoch, step, steps, adder(bg, bc.value(), out));
                 return out;
-            }, GradientAccumulator::merge, settings.aggregationDepth());
+            }, GradientAccumulator::merge, depth);
             return acc != null ? acc : new GradientAccumulator(net.numParams());
-        } finally {
-            bc.destroy();
+        });
+    }
+
+    /** The weights as sent to executors: a double copy, or a float copy in single precision. */
+    private Object wireWeights(double[] theta) {
+        return settings.precision() == Precision.FLOAT32 ? Kernels.toFloat(theta) : theta.clone();
+    }
+
+    /** Adds each slice's sums into {@code out}, in the precision of the weights {@code w} ({@code double[]} or {@code float[]}). */
+    private static PartitionData.SliceConsumer adder(BlockGradient bg, Object w, GradientAccumulator out) {
+        if (w instanceof float[] f) {
+            return (b, from, to) -> bg.accumulate(f, b, from, to, out);
         }
+        double[] d = (double[]) w;
+        return (b, from, to) -> bg.accumulate(d, b, from, to, out);
     }
 
     /**
@@ -275,49 +288,68 @@ public final class DistributedTrainer {
      * configured kind, and returns its weights times the example weight it used. The driver divides
      * the sum by the total weight: a weighted model average. Loss and weight sums are those of the
      * local steps, each measured before its update.
+     *
+     * <p>In single precision the partitions start from the float weights they receive, compute each
+     * step's gradient at a float copy of their (double) local weights, and return their weight
+     * changes instead; the driver adds the weighted mean change to its double weights, so changes
+     * smaller than a float's resolution still accumulate on the driver.
      */
     GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, int epoch, int first, int last,
                                    int steps, double lr) {
-        Broadcast<double[]> bc = sc.broadcast(theta.clone());
         NetworkSpec net = spec;
         long seed = settings.seed();
         double l2 = settings.l2();
         String name = settings.optimizer();
         OptimizerSettings opt = OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov());
-        try {
+        int depth = settings.aggregationDepth();
+        return OrderedAggregate.withBroadcast(sc, wireWeights(theta), bc -> {
             GradientAccumulator acc = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
                 int n = net.numParams();
                 GradientAccumulator out = a != null ? a : new GradientAccumulator(n);
                 BlockGradient bg = Workspaces.get(net, 256);
-                double[] local = bc.value().clone();
+                Object w = bc.value();
+                float[] single = w instanceof float[] f ? f.clone() : null;
+                double[] start = single == null ? (double[]) w : widen(single);
+                double[] local = start.clone();
                 double[] g = new double[n];
                 Optimizer optimizer = Optimizer.create(name, n, opt);
                 GradientAccumulator stepSums = new GradientAccumulator(n);
+                PartitionData.SliceConsumer add = adder(bg, single == null ? local : single, stepSums);
                 double lossTotal = 0;
                 double weightTotal = 0;
                 long count = 0;
                 for (int s = first; s < last; s++) {
                     stepSums.reset();
-                    pd.forEachSlice(seed, epoch, s, steps, (b, from, to) -> bg.accumulate(local, b, from, to, stepSums));
+                    pd.forEachSlice(seed, epoch, s, steps, add);
                     if (stepSums.weightSum() <= 0) {
                         continue;
                     }
                     Objective.valueAndGradient(net, local, l2, stepSums, g);
                     optimizer.step(local, g, lr);
+                    if (single != null) {
+                        Kernels.narrow(local, 0, single, 0, n);
+                    }
                     lossTotal += stepSums.lossSum();
                     weightTotal += stepSums.weightSum();
                     count += stepSums.count();
                 }
                 if (weightTotal > 0) {
-                    io.sparkbp.math.Kernels.axpy(n, weightTotal, local, 0, out.gradSum(), 0);
+                    if (single != null) {
+                        Kernels.axpy(n, -1.0, start, 0, local, 0);
+                    }
+                    Kernels.axpy(n, weightTotal, local, 0, out.gradSum(), 0);
                     out.addTotals(lossTotal, weightTotal, count);
                 }
                 return out;
-            }, GradientAccumulator::merge, settings.aggregationDepth());
+            }, GradientAccumulator::merge, depth);
             return acc != null ? acc : new GradientAccumulator(net.numParams());
-        } finally {
-            bc.destroy();
-        }
+        });
+    }
+
+    private static double[] widen(float[] f) {
+        double[] d = new double[f.length];
+        Kernels.widen(f, 0, d, 0, f.length);
+        return d;
     }
 
     private void checkFinite(double value, double[] v, int epoch, int step, String what) {

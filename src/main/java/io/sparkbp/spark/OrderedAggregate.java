@@ -3,12 +3,15 @@ package io.sparkbp.spark;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A {@code treeAggregate} whose result does not depend on the order in which tasks finish.
@@ -59,6 +62,19 @@ final class OrderedAggregate {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("merging partial results failed", e);
+        }
+    }
+
+    /**
+     * Broadcasts {@code value}, runs {@code job} with the broadcast (typically one {@link #aggregate}
+     * whose functions read it on executors), and destroys the broadcast afterwards, also on failure.
+     */
+    static <W, U> U withBroadcast(JavaSparkContext sc, W value, Function<Broadcast<W>, U> job) {
+        Broadcast<W> bc = sc.broadcast(value);
+        try {
+            return job.apply(bc);
+        } finally {
+            bc.destroy();
         }
     }
 

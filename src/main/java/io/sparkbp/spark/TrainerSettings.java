@@ -1,6 +1,7 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
 
 import java.io.Serializable;
@@ -12,11 +13,25 @@ import java.io.Serializable;
  * @param localSteps steps each partition takes on its own between synchronizations (model averaging);
  *                   1 is plain synchronous data-parallel training
  * @param patience  epochs without validation-loss improvement before stopping; 0 disables
+ * @param precision arithmetic of the block kernels and the weights sent to executors; the driver's
+ *                  weights, optimizer state and model are double either way
  */
 public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule,
                               double momentum, boolean nesterov, int batchSize, int localSteps, int epochs,
-                              double l2, long seed, int patience, int aggregationDepth) implements Serializable {
+                              double l2, long seed, int patience, int aggregationDepth, Precision precision)
+        implements Serializable {
+    /** Settings with {@link Precision#FLOAT64} arithmetic. */
+    public TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule, double momentum,
+                           boolean nesterov, int batchSize, int localSteps, int epochs, double l2, long seed,
+                           int patience, int aggregationDepth) {
+        this(spec, optimizer, schedule, momentum, nesterov, batchSize, localSteps, epochs, l2, seed, patience,
+                aggregationDepth, Precision.FLOAT64);
+    }
+
     public TrainerSettings {
+        if (precision == null) {
+            throw new IllegalArgumentException("precision is required (float64 or float32)");
+        }
         if (spec == null || schedule == null) {
             throw new IllegalArgumentException("a network spec and a learning-rate schedule are required");
         }

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Blas#dgemm} against a naive triple loop, and the elementwise {@link Kernels}. Passes with
- * the native BLAS and with the Java fallback.
+ * {@link Blas#dgemm} and {@link Blas#sgemm} against a naive triple loop, and the elementwise {@link
+ * Kernels}. Passes with the native BLAS and with the Java fallback.
  */
 class KernelsTest {
 
@@ -80,10 +80,22 @@ class KernelsTest {
         }
         double[] a0 = a.clone();
         double[] b0 = b.clone();
+        double[] c0 = c.clone();
         Blas.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         assertArrayEquals(expected, c, 0.0, "C (including untouched padding) with " + Blas.implementation());
         assertArrayEquals(a0, a, 0.0, "A unchanged");
         assertArrayEquals(b0, b, 0.0, "B unchanged");
+
+        // sgemm on the same operands: small integers and dyadic scalars are exact in float too
+        float[] af = Kernels.toFloat(a0);
+        float[] bf = Kernels.toFloat(b0);
+        float[] cf = Kernels.toFloat(c0);
+        Blas.sgemm(transA, transB, m, n, k, (float) alpha, af, aOff, lda, bf, bOff, ldb, (float) beta, cf, cOff, ldc);
+        double[] single = new double[cf.length];
+        Kernels.widen(cf, 0, single, 0, cf.length);
+        assertArrayEquals(expected, single, 0.0, "sgemm C (including untouched padding) with " + Blas.implementation());
+        assertArrayEquals(Kernels.toFloat(a0), af, 0.0f, "sgemm A unchanged");
+        assertArrayEquals(Kernels.toFloat(b0), bf, 0.0f, "sgemm B unchanged");
     }
 
     /** Random (non-exact) operands on shapes large enough to reach blocked or vectorized kernels. */

@@ -1,0 +1,106 @@
+package io.sparkbp.nn;
+
+import io.sparkbp.math.Blas;
+import io.sparkbp.math.Kernels;
+
+/** {@link LayerPass} in double precision: dgemm, and gradients added straight into the double sum. */
+final class DoubleLayerPass extends LayerPass<double[]> {
+    private double[] scratch = new double[0];
+
+    DoubleLayerPass(NetworkSpec spec) {
+        super(spec, new double[spec.numWeightLayers()][], new double[spec.numWeightLayers()][]);
+    }
+
+    @Override
+    double[] alloc(int n) {
+        return new double[n];
+    }
+
+    @Override
+    void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff,
+              int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
+        Blas.dgemm(transA, transB, m, n, k, 1.0, a, aOff, lda, b, bOff, ldb, accumulate ? 1.0 : 0.0, c, cOff, ldc);
+    }
+
+    @Override
+    void broadcastColumns(double[] b, int bOff, double[] z, int rows, int cols) {
+        Kernels.broadcastColumns(b, bOff, z, 0, rows, cols);
+    }
+
+    @Override
+    void activate(Activation f, double[] z, int len) {
+        f.applyInPlace(z, 0, len);
+    }
+
+    @Override
+    void multiplyByDerivative(Activation f, double[] z, double[] delta, int len) {
+        f.multiplyByDerivative(z, delta, 0, len);
+    }
+
+    @Override
+    void addRowSums(double[] d, int rows, int cols, double[] g, int gOff) {
+        Kernels.addRowSums(d, 0, rows, cols, g, gOff);
+    }
+
+    @Override
+    void addWeightGradient(double[] d, double[] x, int xOff, int out, int in, int m, double[] g, int gOff) {
+        Blas.dgemm(false, true, out, in, m, 1.0, d, 0, out, x, xOff, in, 1.0, g, gOff, out);
+    }
+
+    @Override
+    void addScaled(int p, double[] x, int xOff, double[] y, int yOff, int n) {
+        Kernels.axpy(n, vals[p - valBase], x, xOff, y, yOff);
+    }
+
+    @Override
+    void addScaledToSum(int p, double[] x, int xOff, double[] g, int gOff, int n) {
+        addScaled(p, x, xOff, g, gOff, n);
+    }
+
+    @Override
+    void bindInputs(Block block, int from, int to) {
+        if (block.precision() == Precision.FLOAT64) {
+            in = block.x();
+            inOff = block.isSparse() ? 0 : from * block.inputs();
+            vals = block.values();
+            valBase = 0;
+            return;
+        }
+        // a float32 block at double weights (evaluation, prediction): widen the slice's inputs
+        float[] src;
+        int off;
+        int n;
+        if (block.isSparse()) {
+            src = block.valuesFloat();
+            off = block.colPtr()[from];
+            n = block.colPtr()[to] - off;
+        } else {
+            src = block.xFloat();
+            off = from * block.inputs();
+            n = (to - from) * block.inputs();
+        }
+        if (scratch.length < n) {
+            scratch = new double[n];
+        }
+        Kernels.widen(src, off, scratch, 0, n);
+        in = block.isSparse() ? null : scratch;
+        inOff = 0;
+        vals = block.isSparse() ? scratch : null;
+        valBase = off;
+    }
+
+    @Override
+    double[] outputsAsDouble(int n, double[] scratch) {
+        return z[numLayers - 1];
+    }
+
+    @Override
+    double[] topDeltaAsDouble(double[] scratch) {
+        return delta[numLayers - 1];
+    }
+
+    @Override
+    void storeTopDelta(double[] d, int n) {
+        // formed in place
+    }
+}
