@@ -133,6 +133,7 @@ class CommandLineTest {
                 {"train.earlyStopping.patience=3", "train.earlyStopping.patience"},
                 {"train.localSteps=0", "train.localSteps"},
                 {"train.optimizer=rmsprop", "train.optimizer"},
+                {"train.precision=float16", "train.precision"},
                 {"train.localSteps=2", "train.localSteps"},
                 {"train.optimizer=sgd train.momentum=0 train.nesterov=true", "train.nesterov"},
         };

@@ -142,6 +142,23 @@ class EndToEndTrainingTest {
         assertEquals(m.get("accuracy"), right / 359.0, 1e-15);
     }
 
+    @Test
+    void digitsReachNinetySevenPercentTestAccuracyInSinglePrecision() {
+        Path model = dir.resolve("digits-float32.json");
+        Result t = train(data("digits", "train"), "data.features=64", "model.hidden=64", "model.output=softmax",
+                "model.outputs=10", "train.optimizer=adam", "train.learningRate=0.02", "train.batchSize=256",
+                "train.epochs=10", "train.l2=1e-4", "train.seed=42", "train.precision=float32",
+                "output.model=" + model);
+        assertEquals(0, t.code(), t::toString);
+        assertTrue(t.out().contains("(float32)"), t::toString);
+        Map<String, Double> m = evaluate(model, DATA.resolve("digits/test.libsvm").toString());
+        assertTrue(m.get("accuracy") >= 0.97, () -> "float32 test accuracy " + m + "\n" + t);
+        // the model's weights are double; the configuration recorded with it names the precision
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) CliHarness.loadModel(model).extra().get("config");
+        assertEquals("float32", config.get("train.precision"));
+    }
+
     private static List<String> readLines(Path file) {
         try {
             return Files.readAllLines(file);

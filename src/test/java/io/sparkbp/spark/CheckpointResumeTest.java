@@ -77,6 +77,24 @@ class CheckpointResumeTest {
         assertResumeIsBitIdentical(concat(SGD, new String[] {"train.localSteps=2"}));
     }
 
+    @Test
+    void resumedFloat32RunIsBitIdentical() throws IOException {
+        assertResumeIsBitIdentical(concat(ADAM, new String[] {"train.precision=float32"}));
+    }
+
+    @Test
+    void aCheckpointOfTheOtherPrecisionIsRefused() {
+        Path ck = dir.resolve("precision");
+        Result first = train(concat(DIGITS, ADAM, new String[] {"train.epochs=1", "train.checkpointDir=" + ck,
+            "train.precision=float32"}));
+        assertEquals(0, first.code(), first::toString);
+        Result other = train(concat(DIGITS, ADAM, new String[] {"train.epochs=2", "train.checkpointDir=" + ck,
+            "train.resume=true"}));
+        assertEquals(2, other.code(), other::toString);
+        assertTrue(other.err().contains("different configuration: train.precision is 'float32' in the checkpoint but "
+                + "'float64' now"), other::toString);
+    }
+
     private void assertResumeIsBitIdentical(String[] optimizer) throws IOException {
         String[] base = concat(DIGITS, optimizer);
         Path ck = dir.resolve("ck");

@@ -107,4 +107,30 @@ class PartitionInvarianceTest {
         double difference = CliHarness.maxRelativeDifference(synchronous.theta(), local.theta());
         assertTrue(difference <= 1e-13, () -> "models differ by " + difference + " relative to max |theta|");
     }
+
+    @org.junit.jupiter.api.Test
+    void float32RunsAreBitIdenticalAndOneOrThreePartitionsAgreeWithinFloatRounding() {
+        String[] single = {"train.precision=float32"};
+        Model first = train("f32-first", DIGITS, FULL_BATCH_SGD, single, new String[] {"data.partitions=3"});
+        Model second = train("f32-second", DIGITS, FULL_BATCH_SGD, single, new String[] {"data.partitions=3"});
+        assertArrayEquals(first.theta(), second.theta(), "float32 theta must be bit-identical");
+        // other partitions change which examples share a block, so the per-block float sums round
+        // differently (about 1e-7 per step); four steps of momentum SGD stay within 1e-4
+        Model one = train("f32-one", DIGITS, FULL_BATCH_SGD, single, new String[] {"data.partitions=1"});
+        double partitions = CliHarness.maxRelativeDifference(one.theta(), first.theta());
+        assertTrue(partitions <= 1e-4, () -> "1 and 3 partitions differ by " + partitions + " relative to max |theta|");
+        assertTrue(partitions > 0, "float32 rounding should differ somewhere between 1 and 3 partitions");
+        // and float32 trains the float64 model up to float rounding
+        Model wide = train("f64-three", DIGITS, FULL_BATCH_SGD, new String[] {"data.partitions=3"});
+        double precision = CliHarness.maxRelativeDifference(wide.theta(), first.theta());
+        assertTrue(precision <= 1e-4, () -> "float32 and float64 differ by " + precision + " relative to max |theta|");
+    }
+
+    @org.junit.jupiter.api.Test
+    void float32LocalStepsRunsAreBitIdentical() {
+        String[] local = {"train.precision=float32", "data.partitions=3", "train.localSteps=2"};
+        Model first = train("f32-local-first", DIGITS, MINI_BATCH_ADAM, local);
+        Model second = train("f32-local-second", DIGITS, MINI_BATCH_ADAM, local);
+        assertArrayEquals(first.theta(), second.theta(), "float32 local-steps theta must be bit-identical");
+    }
 }
