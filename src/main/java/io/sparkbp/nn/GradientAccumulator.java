@@ -15,6 +15,7 @@ public final class GradientAccumulator implements Serializable {
     private double lossSum;
     private double weightSum;
     private long count;
+    private transient Runnable afterWrite;
 
     public GradientAccumulator(int numParams) {
         this.gradSum = new double[numParams];
@@ -67,6 +68,25 @@ public final class GradientAccumulator implements Serializable {
         weightSum += other.weightSum;
         count += other.count;
         return this;
+    }
+
+    /**
+     * Runs {@code action} once, right after this accumulator has been written by Java serialization
+     * (from then on the written bytes, not this object, carry its sums). A Spark task uses it to
+     * recycle its result buffer only once the result has been serialized; if it never is (another
+     * serializer, or a result passed by reference), the action never runs and nothing is recycled.
+     */
+    public void afterSerialization(Runnable action) {
+        this.afterWrite = action;
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        out.defaultWriteObject();
+        Runnable r = afterWrite;
+        afterWrite = null;
+        if (r != null) {
+            r.run();
+        }
     }
 
     /** Clears all sums for reuse. */

@@ -257,11 +257,12 @@ public final class DistributedTrainer {
         NetworkSpec net = spec;
         long seed = settings.seed();
         int depth = settings.aggregationDepth();
-        return OrderedAggregate.withBroadcast(sc, wireWeights(theta), bc -> {
+        Object wire = wireWeights(theta);
+        return OrderedAggregate.withShared(sc, wire, wireBytes(wire), shared -> {
             GradientAccumulator acc = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
-                GradientAccumulator out = a != null ? a : new GradientAccumulator(net.numParams());
-                BlockGradient bg = Workspaces.get(net, 256);
-                pd.forEachSlice(seed, epoch, step, steps, adder(bg, bc.value(), out));
+                Workspaces.Workspace ws = Workspaces.of(net);
+                GradientAccumulator out = a != null ? a : ws.result();
+                pd.forEachSlice(seed, epoch, step, steps, adder(ws.gradient, shared.value(), out));
                 return out;
             }, GradientAccumulator::merge, depth);
             return acc != null ? acc : new GradientAccumulator(net.numParams());
@@ -271,6 +272,10 @@ public final class DistributedTrainer {
     /** The weights as sent to executors: a double copy, or a float copy in single precision. */
     private Object wireWeights(double[] theta) {
         return settings.precision() == Precision.FLOAT32 ? Kernels.toFloat(theta) : theta.clone();
+    }
+
+    private static long wireBytes(Object w) {
+        return w instanceof float[] f ? 4L * f.length : 8L * ((double[]) w).length;
     }
 
     /** Adds each slice's sums into {@code out}, in the precision of the weights {@code w} ({@code double[]} or {@code float[]}). */
@@ -302,19 +307,29 @@ public final class DistributedTrainer {
         String name = settings.optimizer();
         OptimizerSettings opt = OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov());
         int depth = settings.aggregationDepth();
-        return OrderedAggregate.withBroadcast(sc, wireWeights(theta), bc -> {
+        Object wire = wireWeights(theta);
+        return OrderedAggregate.withShared(sc, wire, wireBytes(wire), shared -> {
             GradientAccumulator acc = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
                 int n = net.numParams();
-                GradientAccumulator out = a != null ? a : new GradientAccumulator(n);
-                BlockGradient bg = Workspaces.get(net, 256);
-                Object w = bc.value();
-                float[] single = w instanceof float[] f ? f.clone() : null;
-                double[] start = single == null ? (double[]) w : widen(single);
-                double[] local = start.clone();
-                double[] g = new double[n];
+                Workspaces.Workspace ws = Workspaces.of(net);
+                GradientAccumulator out = a != null ? a : ws.result();
+                Object w = shared.value();
+                float[] single = null;
+                double[] start;
+                if (w instanceof float[] f) {
+                    single = ws.floats();
+                    System.arraycopy(f, 0, single, 0, n);
+                    start = ws.vector(0);
+                    Kernels.widen(f, 0, start, 0, n);
+                } else {
+                    start = (double[]) w;
+                }
+                double[] local = ws.vector(1);
+                System.arraycopy(start, 0, local, 0, n);
+                double[] g = ws.vector(2);
                 Optimizer optimizer = Optimizer.create(name, n, opt);
-                GradientAccumulator stepSums = new GradientAccumulator(n);
-                PartitionData.SliceConsumer add = adder(bg, single == null ? local : single, stepSums);
+                GradientAccumulator stepSums = ws.sums();
+                PartitionData.SliceConsumer add = adder(ws.gradient, single == null ? local : single, stepSums);
                 double lossTotal = 0;
                 double weightTotal = 0;
                 long count = 0;
@@ -344,12 +359,6 @@ public final class DistributedTrainer {
             }, GradientAccumulator::merge, depth);
             return acc != null ? acc : new GradientAccumulator(net.numParams());
         });
-    }
-
-    private static double[] widen(float[] f) {
-        double[] d = new double[f.length];
-        Kernels.widen(f, 0, d, 0, f.length);
-        return d;
     }
 
     private void checkFinite(double value, double[] v, int epoch, int step, String what) {

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,16 +66,40 @@ final class OrderedAggregate {
         }
     }
 
+    /** A value that a job's functions read on executors. */
+    interface Shared<W> extends Serializable {
+        W value();
+    }
+
+    /** Values up to this many bytes travel inside the task closure instead of in a broadcast. */
+    static final long INLINE_BYTES = 64 * 1024;
+
     /**
-     * Broadcasts {@code value}, runs {@code job} with the broadcast (typically one {@link #aggregate}
-     * whose functions read it on executors), and destroys the broadcast afterwards, also on failure.
+     * Runs {@code job} with {@code value} (of about {@code bytes} bytes) available on executors
+     * through the {@link Shared} handle it is given. A small value travels inside the job's task
+     * closure, which Spark ships once per job anyway, so small models pay for no broadcast, no
+     * broadcast fetch and no destroy on every step; a larger one is broadcast (each executor
+     * fetches it once) and the broadcast is destroyed after the job, also on failure.
      */
-    static <W, U> U withBroadcast(JavaSparkContext sc, W value, Function<Broadcast<W>, U> job) {
+    static <W, U> U withShared(JavaSparkContext sc, W value, long bytes, Function<Shared<W>, U> job) {
+        if (bytes <= INLINE_BYTES) {
+            return job.apply(new Inline<>(value));
+        }
         Broadcast<W> bc = sc.broadcast(value);
         try {
-            return job.apply(bc);
+            return job.apply(new Broadcasted<>(bc));
         } finally {
             bc.destroy();
+        }
+    }
+
+    private record Inline<W>(W value) implements Shared<W> {
+    }
+
+    private record Broadcasted<W>(Broadcast<W> broadcast) implements Shared<W> {
+        @Override
+        public W value() {
+            return broadcast.value();
         }
     }
 

@@ -67,10 +67,10 @@ public final class PartitionData implements Serializable {
         if (begin >= end) {
             return;
         }
-        int[] order = blockOrder(seed, epoch, steps);
+        int[] order = steps > 1 ? blockOrder(seed, epoch) : null;
         long pos = 0;
-        for (int i : order) {
-            Block b = blocks[i];
+        for (int i = 0; i < blocks.length; i++) {
+            Block b = blocks[order == null ? i : order[i]];
             long bStart = pos;
             long bEnd = pos + b.rows();
             pos = bEnd;
@@ -86,19 +86,17 @@ public final class PartitionData implements Serializable {
         }
     }
 
-    private int[] blockOrder(long seed, int epoch, int steps) {
+    private int[] blockOrder(long seed, int epoch) {
         int[] order = new int[blocks.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        if (steps > 1) {
-            SplittableRandom rng = new SplittableRandom(mix(seed, epoch, partition));
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+        SplittableRandom rng = new SplittableRandom(mix(seed, epoch, partition));
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
         }
         return order;
     }
