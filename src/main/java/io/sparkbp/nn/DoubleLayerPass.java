@@ -58,35 +58,17 @@ final class DoubleLayerPass extends LayerPass<double[]> {
     }
 
     @Override
-    void bindInputs(Block block, int from, int to) {
-        if (block.precision() == Precision.FLOAT64) {
-            in = block.x();
-            inOff = block.isSparse() ? 0 : from * block.inputs();
-            vals = block.values();
-            valBase = 0;
-            return;
-        }
-        // a float32 block at double weights (evaluation, prediction): widen the slice's inputs
-        float[] src;
-        int off;
-        int n;
-        if (block.isSparse()) {
-            src = block.valuesFloat();
-            off = block.colPtr()[from];
-            n = block.colPtr()[to] - off;
-        } else {
-            src = block.xFloat();
-            off = from * block.inputs();
-            n = (to - from) * block.inputs();
-        }
+    double[] storedInputs(Block block) {
+        return block.isSparse() ? block.values() : block.x();
+    }
+
+    @Override
+    double[] convertInputs(Block block, int off, int n) {
         if (scratch.length < n) {
             scratch = new double[n];
         }
-        Kernels.widen(src, off, scratch, 0, n);
-        in = block.isSparse() ? null : scratch;
-        inOff = 0;
-        vals = block.isSparse() ? scratch : null;
-        valBase = off;
+        Kernels.widen(block.isSparse() ? block.valuesFloat() : block.xFloat(), off, scratch, 0, n);
+        return scratch;
     }
 
     @Override

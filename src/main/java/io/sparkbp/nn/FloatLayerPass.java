@@ -67,35 +67,17 @@ final class FloatLayerPass extends LayerPass<float[]> {
     }
 
     @Override
-    void bindInputs(Block block, int from, int to) {
-        if (block.precision() == Precision.FLOAT32) {
-            in = block.xFloat();
-            inOff = block.isSparse() ? 0 : from * block.inputs();
-            vals = block.valuesFloat();
-            valBase = 0;
-            return;
-        }
-        // a float64 block at float weights: round the slice's inputs to float
-        double[] src;
-        int off;
-        int n;
-        if (block.isSparse()) {
-            src = block.values();
-            off = block.colPtr()[from];
-            n = block.colPtr()[to] - off;
-        } else {
-            src = block.x();
-            off = from * block.inputs();
-            n = (to - from) * block.inputs();
-        }
+    float[] storedInputs(Block block) {
+        return block.isSparse() ? block.valuesFloat() : block.xFloat();
+    }
+
+    @Override
+    float[] convertInputs(Block block, int off, int n) {
         if (inScratch.length < n) {
             inScratch = new float[n];
         }
-        Kernels.narrow(src, off, inScratch, 0, n);
-        in = block.isSparse() ? null : inScratch;
-        inOff = 0;
-        vals = block.isSparse() ? inScratch : null;
-        valBase = off;
+        Kernels.narrow(block.isSparse() ? block.values() : block.x(), off, inScratch, 0, n);
+        return inScratch;
     }
 
     @Override

@@ -63,8 +63,11 @@ abstract class LayerPass<A> {
     /** {@code g[gOff..gOff+n) += vals[p - valBase] * x[xOff..xOff+n)}, in double. */
     abstract void addScaledToSum(int p, A x, int xOff, double[] g, int gOff, int n);
 
-    /** Points {@link #in}/{@link #vals} at the inputs of examples {@code [from, to)}, converting them if the block has the other precision. */
-    abstract void bindInputs(Block block, int from, int to);
+    /** The block's stored input values ({@code x} or the sparse values) if they are in this precision, else null. */
+    abstract A storedInputs(Block block);
+
+    /** Converts {@code n} stored input values of a block of the other precision, from {@code off}, into reused scratch. */
+    abstract A convertInputs(Block block, int off, int n);
 
     /** The output pre-activations of the last forward pass as doubles ({@code n} values; {@code scratch} if a copy is needed). */
     abstract double[] outputsAsDouble(int n, double[] scratch);
@@ -76,6 +79,25 @@ abstract class LayerPass<A> {
     abstract void storeTopDelta(double[] d, int n);
 
     // ---- the passes, written once
+
+    /** Points {@link #in}/{@link #vals} at the inputs of examples {@code [from, to)}, converted if the block has the other precision. */
+    void bindInputs(Block block, int from, int to) {
+        boolean sparse = block.isSparse();
+        int off = sparse ? block.colPtr()[from] : from * block.inputs();
+        A values = storedInputs(block);
+        if (values == null) {
+            // e.g. float32 blocks at double weights (evaluation): convert just this slice
+            int n = sparse ? block.colPtr()[to] - off : (to - from) * block.inputs();
+            values = convertInputs(block, off, n);
+            valBase = off;
+            off = 0;
+        } else {
+            valBase = 0;
+        }
+        in = sparse ? null : values;
+        inOff = sparse ? 0 : off;
+        vals = sparse ? values : null;
+    }
 
     void ensureCapacity(int rows) {
         if (rows <= capacity) {
