@@ -163,6 +163,15 @@ class CommandLineTest {
     }
 
     @Test
+    void aCheckpointFromBeforeAKeyExistedComparesAsThatKeysDefault() {
+        List<String> saved = TrainCommand.withDefaultsOfNewerKeys(List.of("train.learningRate=0.5", "network=x"));
+        assertTrue(saved.contains("train.learningRate=0.5") && saved.contains("network=x"), saved::toString);
+        assertTrue(saved.contains("train.precision=float64"), saved::toString);
+        assertFalse(saved.contains("train.learningRate=0.01"), "a recorded key keeps its recorded value");
+        assertFalse(saved.stream().anyMatch(i -> i.startsWith("train.epochs=")), "train.epochs is not fingerprinted");
+    }
+
+    @Test
     void lbfgsWithAMiniBatchIsAUsageErrorNamingTheBatchSize() {
         Result r = train(valid("train.optimizer=lbfgs", "train.batchSize=32"));
         assertUsageError(r, "train.batchSize=32", "lbfgs");

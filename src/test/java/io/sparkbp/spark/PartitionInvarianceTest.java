@@ -115,22 +115,36 @@ class PartitionInvarianceTest {
         Model second = train("f32-second", DIGITS, FULL_BATCH_SGD, single, new String[] {"data.partitions=3"});
         assertArrayEquals(first.theta(), second.theta(), "float32 theta must be bit-identical");
         // other partitions change which examples share a block, so the per-block float sums round
-        // differently (about 1e-7 per step); four steps of momentum SGD stay within 1e-4
+        // differently; after four steps of momentum SGD about 1e-7 of max |theta| is observed, 1e-5 allowed
         Model one = train("f32-one", DIGITS, FULL_BATCH_SGD, single, new String[] {"data.partitions=1"});
         double partitions = CliHarness.maxRelativeDifference(one.theta(), first.theta());
-        assertTrue(partitions <= 1e-4, () -> "1 and 3 partitions differ by " + partitions + " relative to max |theta|");
+        assertTrue(partitions <= 1e-5, () -> "1 and 3 partitions differ by " + partitions + " relative to max |theta|");
         assertTrue(partitions > 0, "float32 rounding should differ somewhere between 1 and 3 partitions");
         // and float32 trains the float64 model up to float rounding
         Model wide = train("f64-three", DIGITS, FULL_BATCH_SGD, new String[] {"data.partitions=3"});
         double precision = CliHarness.maxRelativeDifference(wide.theta(), first.theta());
-        assertTrue(precision <= 1e-4, () -> "float32 and float64 differ by " + precision + " relative to max |theta|");
+        assertTrue(precision <= 1e-5, () -> "float32 and float64 differ by " + precision + " relative to max |theta|");
     }
 
     @org.junit.jupiter.api.Test
-    void float32LocalStepsRunsAreBitIdentical() {
-        String[] local = {"train.precision=float32", "data.partitions=3", "train.localSteps=2"};
-        Model first = train("f32-local-first", DIGITS, MINI_BATCH_ADAM, local);
-        Model second = train("f32-local-second", DIGITS, MINI_BATCH_ADAM, local);
+    void float32LocalStepsRunsAreBitIdenticalAndAverageLikeFloat64() {
+        String[] local = {"data.partitions=3", "train.localSteps=2", "train.optimizer=sgd", "train.momentum=0.5",
+                "train.learningRate=0.3", "train.batchSize=256", "train.epochs=2"};
+        String[] single = {"train.precision=float32"};
+        Model first = train("f32-local-first", DIGITS, local, single);
+        Model second = train("f32-local-second", DIGITS, local, single);
         assertArrayEquals(first.theta(), second.theta(), "float32 local-steps theta must be bit-identical");
+        // float32 rounds and returns weight changes instead of weights; the average is the same up to rounding
+        Model wide = train("f64-local", DIGITS, local);
+        double difference = CliHarness.maxRelativeDifference(wide.theta(), first.theta());
+        assertTrue(difference <= 1e-5, () -> "float32 and float64 local rounds differ by " + difference);
+    }
+
+    @org.junit.jupiter.api.Test
+    void float32LbfgsFollowsTheFloat64Path() {
+        Model single = train("f32-lbfgs", DIGITS, FULL_BATCH_LBFGS, new String[] {"train.precision=float32"});
+        Model wide = train("f64-lbfgs", DIGITS, FULL_BATCH_LBFGS);
+        double difference = CliHarness.maxRelativeDifference(wide.theta(), single.theta());
+        assertTrue(difference <= 1e-5, () -> "float32 and float64 L-BFGS differ by " + difference);
     }
 }
