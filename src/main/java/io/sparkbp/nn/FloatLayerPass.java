@@ -11,12 +11,11 @@ import io.sparkbp.math.Kernels;
  * over blocks and partitions are as in double precision.
  */
 final class FloatLayerPass extends LayerPass<float[]> {
-    private final float[] gradScratch;
+    private float[] gradScratch = new float[0];  // one dense weight matrix; never the sparse first layer's
     private float[] inScratch = new float[0];
 
     FloatLayerPass(NetworkSpec spec) {
         super(spec, new float[spec.numWeightLayers()][], new float[spec.numWeightLayers()][]);
-        this.gradScratch = new float[largestWeightMatrix()];
     }
 
     @Override
@@ -52,6 +51,9 @@ final class FloatLayerPass extends LayerPass<float[]> {
 
     @Override
     void addWeightGradient(float[] d, float[] x, int xOff, int out, int in, int m, double[] g, int gOff) {
+        if (gradScratch.length < out * in) {
+            gradScratch = new float[out * in];
+        }
         Blas.sgemm(false, true, out, in, m, 1.0f, d, 0, out, x, xOff, in, 0.0f, gradScratch, 0, out);
         Kernels.addWidened(gradScratch, 0, g, gOff, out * in);
     }

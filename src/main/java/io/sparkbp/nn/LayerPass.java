@@ -181,13 +181,4 @@ abstract class LayerPass<A> {
             }
         }
     }
-
-    /** Widest dense weight matrix ({@code out x in}) of this network. */
-    int largestWeightMatrix() {
-        int max = 0;
-        for (int l = 0; l < numLayers; l++) {
-            max = Math.max(max, width[l] * width[l + 1]);
-        }
-        return max;
-    }
 }
