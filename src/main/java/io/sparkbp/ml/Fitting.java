@@ -9,6 +9,7 @@ import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.DistributedTrainer;
@@ -44,8 +45,9 @@ import java.util.Map;
  * (label metadata such as StringIndexer's, else the data), reads the rows of each partition in order
  * into examples, and from there does exactly what {@code train} does with the examples of a file:
  * the same standardization statistics ({@link DataLoader#stats(JavaRDD, int, int)}), the same blocks
- * ({@link DataLoader#pack}), the same initial weights and the same {@link DistributedTrainer}. So the
- * same rows in the same partitions give the model {@code train} writes, bit for bit.
+ * ({@link DataLoader#pack}, in the same {@link Precision}), the same initial weights and the same
+ * {@link DistributedTrainer}. So the same rows in the same partitions give the model {@code train}
+ * writes, bit for bit, in either precision.
  */
 final class Fitting {
     private static final Logger LOG = LoggerFactory.getLogger(SparkbpEstimator.class);
@@ -64,6 +66,7 @@ final class Fitting {
                 est.getDecay(), est.getDecayEvery());
         Layout layout = Layout.parse(est.getLayout());
         StorageLevel level = ParamDefs.parseStorageLevel(est.getStorageLevel());
+        Precision precision = Precision.parse(est.getPrecision());
         String indicator = est.getValidationIndicatorCol();
         double fraction = est.getValidationFraction();
         if (!indicator.isEmpty() && fraction > 0) {
@@ -89,7 +92,7 @@ final class Fitting {
         NetworkSpec spec = new NetworkSpec(layers, act, kind);
         TrainerSettings settings = new TrainerSettings(spec, optimizer, schedule, est.getMomentum(), est.getNesterov(),
                 est.getBatchSize(), est.getLocalSteps(), est.getEpochs(), est.getL2(), est.getSeed(),
-                est.getPatience(), est.getAggregationDepth());
+                est.getPatience(), est.getAggregationDepth(), precision);
 
         RowExamples reader = new RowExamples(sizes.inputs, sizes.outputs, kind, shape, est.getFeaturesCol(),
                 est.getLabelCol(), est.getWeightCol(), indicator, sizes.source, fraction, est.getSeed());
@@ -107,7 +110,8 @@ final class Fitting {
             }
             sc.setJobDescription("sparkbp training blocks");
             DataLoader.Loaded train = DataLoader.pack(reader.examples(rows, false), new Standardizer(inT, outT),
-                    sizes.inputs, sizes.outputs, est.getBlockRows(), layout, level, "sparkbp training blocks " + est.uid());
+                    sizes.inputs, sizes.outputs, est.getBlockRows(), layout, precision, level,
+                    "sparkbp training blocks " + est.uid());
             cached.add(train.rdd());
             if (train.examples() == 0) {
                 throw DataException.schema("no training rows", null, null, hasValidation
@@ -117,7 +121,7 @@ final class Fitting {
             if (hasValidation) {
                 sc.setJobDescription("sparkbp validation blocks");
                 DataLoader.Loaded v = DataLoader.pack(reader.examples(rows, true), new Standardizer(inT, null),
-                        sizes.inputs, sizes.outputs, est.getBlockRows(), layout, level,
+                        sizes.inputs, sizes.outputs, est.getBlockRows(), layout, precision, level,
                         "sparkbp validation blocks " + est.uid());
                 cached.add(v.rdd());
                 if (v.examples() == 0) {
@@ -129,9 +133,9 @@ final class Fitting {
                         outT == null ? null : outT.scale());
             }
             sc.setJobDescription(null);
-            LOG.info(String.format(Locale.ROOT, "sparkbp: network %s, %,d parameters, optimizer %s; %,d training "
-                            + "examples in %d partitions, %,d bytes cached", spec, spec.numParams(), optimizer,
-                    train.examples(), train.partitions(), train.bytes()));
+            LOG.info(String.format(Locale.ROOT, "sparkbp: network %s, %,d parameters, optimizer %s, precision %s; %,d "
+                            + "training examples in %d partitions, %,d bytes cached", spec, spec.numParams(), optimizer,
+                    precision.id(), train.examples(), train.partitions(), train.bytes()));
             DistributedTrainer.Result result = new DistributedTrainer(sc, settings).train(train.rdd(), train.examples(),
                     spec.initialParameters(est.getSeed()), validation, null, Fitting::log);
             Model network = new Model(spec, result.theta(), inT, outT, extra(result, train.examples()));

@@ -4,6 +4,7 @@ import io.sparkbp.cli.Keys;
 import io.sparkbp.data.Layout;
 import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -61,6 +62,7 @@ final class ParamDefs implements Serializable {
     final BooleanParam standardize;
     final IntParam patience;
     final IntParam aggregationDepth;
+    final Param<String> precision;
     // data
     final DoubleParam validationFraction;
     final IntParam blockRows;
@@ -127,6 +129,10 @@ final class ParamDefs implements Serializable {
                 ParamChecks.intAtLeast(0));
         aggregationDepth = new IntParam(owner, "aggregationDepth", cli(Keys.TRAIN_AGGREGATION_DEPTH, "depth of the "
                 + "aggregation tree, >= 1"), ParamChecks.intAtLeast(1));
+        precision = parsed(owner, "precision", Keys.TRAIN_PRECISION, "arithmetic of the training kernels: float64, "
+                + "or float32 (the training and validation blocks cache their inputs as floats, half the bytes, and "
+                + "the hidden layers run with sgemm on float weights; the gradient sums, the optimizer, the model "
+                + "and prediction stay double)", Precision::parse);
 
         validationFraction = new DoubleParam(owner, "validationFraction", cli(Keys.DATA_VALIDATION_FRACTION,
                 "fraction in [0, 1) of the rows held out for validation, chosen by a hash of the seed, the "
@@ -169,6 +175,7 @@ final class ParamDefs implements Serializable {
         defaultBoolean(owner, standardize, Keys.TRAIN_STANDARDIZE);
         defaultInt(owner, patience, Keys.TRAIN_PATIENCE);
         defaultInt(owner, aggregationDepth, Keys.TRAIN_AGGREGATION_DEPTH);
+        defaultString(owner, precision, Keys.TRAIN_PRECISION);
         defaultDouble(owner, validationFraction, Keys.DATA_VALIDATION_FRACTION);
         defaultInt(owner, blockRows, Keys.DATA_BLOCK_ROWS);
         defaultString(owner, layout, Keys.DATA_LAYOUT);

@@ -248,6 +248,12 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
         return this;
     }
 
+    /** {@code "float64"} (the default) or {@code "float32"}: see the {@code precision} param's doc. */
+    public SparkbpEstimator setPrecision(String value) {
+        set(precision(), value);
+        return this;
+    }
+
     public SparkbpEstimator setValidationFraction(double value) {
         set(validationFraction(), value);
         return this;

@@ -224,6 +224,14 @@ public interface SparkbpParams extends Params {
         return (Integer) $(aggregationDepth());
     }
 
+    default Param<String> precision() {
+        return paramDefs().precision;
+    }
+
+    default String getPrecision() {
+        return $(precision());
+    }
+
     default DoubleParam validationFraction() {
         return paramDefs().validationFraction;
     }

@@ -237,18 +237,12 @@ public final class DataLoader {
 
     /**
      * Standardizes raw {@code examples} with {@code standardizer}, packs each partition's examples, in
-     * order, into blocks of {@code blockRows} (one {@link PartitionData} per partition, never
-     * reshuffled), caches them at {@code level} and materializes the cache. The same examples in the
-     * same partitions give the same blocks whatever their source (text files here, a DataFrame in
-     * {@code io.sparkbp.ml}). The result may hold no examples ({@link Loaded#skipped()} is 0); the
-     * caller reports that as it sees fit and unpersists.
+     * order, into blocks of {@code blockRows} with their input values stored in {@code precision} (one
+     * {@link PartitionData} per partition, never reshuffled), caches them at {@code level} and
+     * materializes the cache. The same examples in the same partitions give the same blocks whatever
+     * their source (text files here, a DataFrame in {@code io.sparkbp.ml}). The result may hold no
+     * examples ({@link Loaded#skipped()} is 0); the caller reports that as it sees fit and unpersists.
      */
-    public static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, int nIn, int nOut,
-                              int blockRows, Layout layout, StorageLevel level, String name) {
-        return pack(examples, standardizer, nIn, nOut, blockRows, layout, Precision.FLOAT64, level, name);
-    }
-
-    /** As {@link #pack(JavaRDD, Standardizer, int, int, int, Layout, StorageLevel, String)}, storing input values in {@code precision}. */
     public static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, int nIn, int nOut,
                               int blockRows, Layout layout, Precision precision, StorageLevel level, String name) {
         JavaRDD<PartitionData> data = examples.mapPartitions(it -> {

@@ -133,8 +133,13 @@ class ErrorCasesTest {
         fails(IllegalArgumentException.class, () -> e.setValidationFraction(1.0), "validationFraction");
         fails(IllegalArgumentException.class, () -> e.setStorageLevel("IN_THE_CLOUD"), "storageLevel");
         fails(IllegalArgumentException.class, () -> e.setEpochs(0), "epochs");
-        e.setOptimizer(" LBFGS ").setLayout("Sparse").setStorageLevel("memory_only");
+        fails(IllegalArgumentException.class, () -> e.setPrecision("float16"), "precision given invalid value float16");
+        fails(IllegalArgumentException.class, () -> e.setPrecision("double"), "precision given invalid value double");
+        assertEquals("float64", e.getPrecision());
+        // as train reads them: any case, blanks stripped
+        e.setOptimizer(" LBFGS ").setLayout("Sparse").setStorageLevel("memory_only").setPrecision(" Float32 ");
         assertEquals(" LBFGS ", e.getOptimizer());
+        assertEquals(" Float32 ", e.getPrecision());
 
         Dataset<Row> good = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1));
         fails(IllegalArgumentException.class, () -> quick().setOptimizer("lbfgs").setBatchSize(64).fit(good),

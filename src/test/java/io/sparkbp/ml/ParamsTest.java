@@ -31,15 +31,12 @@ class ParamsTest {
      * partitioning, bad-line policy; the output count comes from the label) or because
      * {@code write().save()} does (outputs); checkpoints, starting from a model file and the HTML report
      * are not offered (the model's training history holds the report's per-epoch numbers).
-     * train.precision is not offered yet: the estimator trains in float64 (wiring it means passing it
-     * to TrainerSettings and DataLoader.pack).
      * A new key must be added either as a param or here.
      */
     private static final Set<String> NOT_FOR_DATAFRAMES = Set.of(Keys.DATA_TRAIN, Keys.DATA_TEST, Keys.DATA_VALIDATION,
             Keys.DATA_FORMAT, Keys.DATA_FEATURES, Keys.DATA_LABEL_COLUMNS, Keys.DATA_PARTITIONS, Keys.DATA_ON_BAD_RECORD,
             Keys.MODEL_OUTPUTS, Keys.TRAIN_INIT_MODEL, Keys.TRAIN_CHECKPOINT_DIR, Keys.TRAIN_CHECKPOINT_EVERY,
-            Keys.TRAIN_RESUME, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS, Keys.OUTPUT_REPORT, Keys.OUTPUT_OVERWRITE,
-            Keys.TRAIN_PRECISION);
+            Keys.TRAIN_RESUME, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS, Keys.OUTPUT_REPORT, Keys.OUTPUT_OVERWRITE);
 
     @Test
     void everyCommandLineKeyIsAParamWithItsDefaultOrDeliberatelyLeftOut() {
@@ -70,7 +67,7 @@ class ParamsTest {
     void sparkFindsEveryParamAndExplainsIt() {
         SparkbpEstimator e = new SparkbpEstimator().setEpochs(7);
         Param<?>[] params = e.params();
-        assertEquals(30, params.length);
+        assertEquals(31, params.length);
         String explained = e.explainParams();
         for (Param<?> p : params) {
             assertTrue(explained.contains(p.name() + ": "), p.name());
