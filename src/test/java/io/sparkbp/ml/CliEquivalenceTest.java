@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 import static io.sparkbp.cli.CliHarness.DATA;
@@ -100,6 +102,43 @@ class CliEquivalenceTest {
                 "--data", DATA.resolve("digits/test.csv").toString(), "data.format=csv");
         assertEquals(0, r.code(), r::toString);
         assertEquals(right / (double) rows.size(), r.lastJson().get("accuracy"), 1e-12);
+    }
+
+    @Test
+    void float32WithAValidationColumnGivesTheCommandLinesFloat32ModelAndMetrics() throws Exception {
+        Path cliModel = dir.resolve("cli32.json");
+        Path cliMetrics = dir.resolve("cli32-metrics.jsonl");
+        CliHarness.Result r = CliHarness.train("data.train=" + DATA.resolve("digits/train.csv"),
+                "data.validation=" + DATA.resolve("digits/test.csv"), "data.format=csv", "model.hidden=16",
+                "model.outputs=10", "train.batchSize=256", "train.epochs=2", "train.l2=1e-4", "train.seed=7",
+                "train.precision=float32", "output.model=" + cliModel, "output.metrics=" + cliMetrics);
+        assertEquals(0, r.code(), r::toString);
+        // training rows, then the validation rows marked in a column (both files' partitions kept)
+        Dataset<Row> rows = MlHarness.csv(spark, DATA.resolve("digits/train.csv"), false)
+                .withColumn("isValidation", functions.lit(false))
+                .union(MlHarness.csv(spark, DATA.resolve("digits/test.csv"), false)
+                        .withColumn("isValidation", functions.lit(true)));
+        Dataset<Row> assembled = new VectorAssembler().setInputCols(java.util.Arrays.copyOfRange(rows.columns(), 1, 65))
+                .setOutputCol("features").transform(rows);
+        SparkbpModel model = new SparkbpEstimator().setHidden(new int[] {16}).setBatchSize(256).setEpochs(2)
+                .setL2(1e-4).setSeed(7).setPrecision("float32").setValidationIndicatorCol("isValidation")
+                .fit(assembled);
+        Model expected = CliHarness.loadModel(cliModel);
+        assertArrayEquals(expected.theta(), model.network().theta());
+        assertEquals("float32", ((Map<?, ?>) expected.extra().get("config")).get("train.precision"));
+        assertEquals("float32", ((Map<?, ?>) model.network().extra().get("config")).get("train.precision"));
+        // the same losses on the float training and validation blocks, epoch by epoch
+        List<String> lines = java.nio.file.Files.readAllLines(cliMetrics);
+        List<io.sparkbp.spark.EpochReport> history = model.trainingHistory();
+        assertEquals(lines.size(), history.size());
+        for (int i = 0; i < lines.size(); i++) {
+            Map<String, Double> cli = CliHarness.flatJson(lines.get(i)); // the validation members come last
+            assertEquals(cli.get("trainLoss"), history.get(i).trainLoss(), "epoch " + (i + 1));
+            assertEquals(Set.of("loss", "accuracy", "examples"), history.get(i).validation().keySet());
+            for (Map.Entry<String, Double> m : history.get(i).validation().entrySet()) {
+                assertEquals(cli.get(m.getKey()), m.getValue(), "epoch " + (i + 1) + " validation " + m.getKey());
+            }
+        }
     }
 
     @Test

@@ -5,6 +5,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerBlockUpdated;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -12,11 +15,17 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.BlockUpdatedInfo;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.storage.RDDInfo;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Test helpers for the spark.ml classes: a local[2] session on the context {@link CliHarness} starts
@@ -87,5 +96,63 @@ final class MlHarness {
 
     static double[] values(Object vector) {
         return ((Vector) vector).toArray();
+    }
+
+    /**
+     * The bytes Spark's block managers report for the cached partitions of named RDDs (such as the
+     * estimator's {@code "sparkbp training blocks <uid>"}), recorded as the blocks are stored, so they
+     * can be read after the RDD has been unpersisted. Deserialized blocks are measured by Spark's
+     * {@code SizeEstimator}, which counts primitive arrays exactly.
+     */
+    static final class CachedBytes extends SparkListener {
+        private final SparkSession spark;
+        private final Map<Integer, String> names = new ConcurrentHashMap<>();
+        /** RDD id to partition index to the largest size (memory + disk) reported for that block. */
+        private final Map<Integer, Map<Integer, Long>> sizes = new ConcurrentHashMap<>();
+
+        private CachedBytes(SparkSession spark) {
+            this.spark = spark;
+        }
+
+        /** A listener added to {@code spark}'s context; it sees the blocks cached from now on. */
+        static CachedBytes listen(SparkSession spark) {
+            CachedBytes c = new CachedBytes(spark);
+            spark.sparkContext().addSparkListener(c);
+            return c;
+        }
+
+        @Override
+        public void onStageSubmitted(SparkListenerStageSubmitted event) {
+            scala.collection.Iterator<RDDInfo> it = event.stageInfo().rddInfos().iterator();
+            while (it.hasNext()) {
+                RDDInfo info = it.next();
+                names.put(info.id(), info.name());
+            }
+        }
+
+        @Override
+        public void onBlockUpdated(SparkListenerBlockUpdated event) {
+            BlockUpdatedInfo info = event.blockUpdatedInfo();
+            if (info.blockId() instanceof RDDBlockId block) {
+                sizes.computeIfAbsent(block.rddId(), k -> new ConcurrentHashMap<>())
+                        .merge(block.splitIndex(), info.memSize() + info.diskSize(), Math::max);
+            }
+        }
+
+        /** The total over the partitions of the RDD named {@code name}; fails unless exactly one RDD had that name. */
+        long of(String name) {
+            try {
+                // private[spark] in Scala, public to Java; events are delivered asynchronously
+                spark.sparkContext().listenerBus().waitUntilEmpty();
+            } catch (TimeoutException e) {
+                throw new AssertionError("Spark's listener bus did not drain", e);
+            }
+            List<Integer> ids = names.entrySet().stream().filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey)
+                    .toList();
+            if (ids.size() != 1) {
+                throw new AssertionError(ids.size() + " RDDs named '" + name + "' were computed");
+            }
+            return sizes.getOrDefault(ids.get(0), Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 }
