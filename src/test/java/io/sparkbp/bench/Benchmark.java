@@ -14,6 +14,7 @@ import io.sparkbp.nn.GradientAccumulator;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Objective;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
 import io.sparkbp.optim.Optimizer;
 import io.sparkbp.optim.OptimizerSettings;
@@ -35,7 +36,9 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerBlockUpdated;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -156,7 +159,8 @@ public final class Benchmark {
         env.add("mode: " + (full ? "full" : "quick") + ", sections " + sections + ", started "
                 + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
         env.add("sparkbp BLAS: " + Blas.implementation() + (Blas.isNative() ? " (native)" : " (pure Java)")
-                + "; MLlib BLAS: " + mllibBlas());
+                + "; MLlib BLAS: " + mllibBlas() + "; OpenBLAS core type: " + KernelBench.openBlasCore()
+                + "; OPENBLAS_NUM_THREADS=" + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "(unset)"));
         env.add("Spark " + sc.version() + " master " + sc.master() + ", " + PARTITIONS + " partitions everywhere; JVM "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; cores "
@@ -167,6 +171,7 @@ public final class Benchmark {
         }
         out.flush();
 
+        section("0", () -> { ceiling(); return null; });
         Dense dense = null;
         if (sections.contains(1) || sections.contains(6)) {
             dense = section("1", this::denseThroughput);
@@ -230,9 +235,28 @@ public final class Benchmark {
     }
 
     // ------------------------------------------------------------------------------------------
+    // 0. what the BLAS can do here
+
+    KernelBench.Ceiling ceiling;
+
+    void ceiling() throws Exception {
+        // the largest product of the 784-256-128-10 network on a 256-row block: W1 (256 x 784) times X (784 x 256)
+        ceiling = KernelBench.ceiling(256, BlockPacker.DEFAULT_BLOCK_ROWS, 784, PARTITIONS, full ? 2.0 : 1.0);
+        KernelBench.Ceiling c = ceiling;
+        row("0", "BLAS ceiling: gemm " + c.m() + "x" + c.n() + "x" + c.k() + " (GFLOP/s)",
+                String.format(Locale.ROOT, "dgemm %.1f (1 thread), %.1f (%d at once); sgemm %.1f, %.1f",
+                        c.dgemm1(), c.dgemmAll(), c.threads(), c.sgemm1(), c.sgemmAll()),
+                "", "",
+                String.format(Locale.ROOT, "%d threads at once reach %.2fx one thread's dgemm: %s", c.threads(),
+                        c.dgemmAll() / c.dgemm1(), c.dgemmAll() / c.dgemm1() < 1.3
+                                ? "the cores share their floating-point throughput, so a second core adds little"
+                                : "the cores scale"));
+    }
+
+    // ------------------------------------------------------------------------------------------
     // 1. full-batch throughput, dense 20k x 784, 784-256-128-10
 
-    record Dense(DataSet sp, Dataset<Row> df, long mllibCachedBytes, String mllibCachedNote) {
+    record Dense(DataSet sp, DataSet sp32, Dataset<Row> df, long mllibCachedBytes) {
     }
 
     Dense denseThroughput() throws Exception {
@@ -244,7 +268,7 @@ public final class Benchmark {
         DataSet ds = cacheBlocks(denseGenerator(n, nIn, k), n, nIn, k, Layout.AUTO, "dense");
         note(String.format(Locale.ROOT, "1: generated and cached %,d x %d dense rows in %.1f s (%s blocks)", n, nIn,
                 (System.nanoTime() - t) / 1e9, ds.sparseBlocks ? "sparse" : "dense"));
-        int reps = full ? 7 : 3;
+        int reps = full ? 8 : 4;
         double[] theta = spec.initialParameters(SEED);
         TrainerSettings settings = settings(spec, "sgd", 0.01, 0, 1, 1);
         DistributedTrainer trainer = new DistributedTrainer(sc, settings);
@@ -252,32 +276,41 @@ public final class Benchmark {
         double[] grad = new double[spec.numParams()];
         // warm-up (JIT, workspace allocation)
         fullStep(trainer, ds.rdd, spec, theta, grad, opt);
+        // half of the steps now, half after MLlib's fits, so that drift in the machine's speed hits both
         double[] step = new double[reps];
-        for (int r = 0; r < reps; r++) {
+        int half = reps / 2;
+        for (int r = 0; r < half; r++) {
             step[r] = fullStep(trainer, ds.rdd, spec, theta, grad, opt);
         }
-        double spStep = median(step);
-        double spRate = n / spStep;
         // breakdown, from the outside
         Breakdown bd = breakdown(ds.rdd, spec, theta, grad, opt, full ? reps : 2);
 
+        // float32: the same rows cached as floats, sgemm, float weights on the wire
+        DataSet ds32 = cacheBlocks(denseGenerator(n, nIn, k), n, nIn, k, Layout.AUTO, "dense-f32", Precision.FLOAT32);
+        double[] theta32 = spec.initialParameters(SEED);
+        DistributedTrainer trainer32 = new DistributedTrainer(sc, settings(spec, "sgd", 0.01, 0, 1, 1, 0,
+                Precision.FLOAT32));
+        fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
+        double[] step32 = new double[reps];
+        for (int r = 0; r < half; r++) {
+            step32[r] = fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
+        }
+
         // MLlib
         Dataset<Row> df = denseFrame(n, nIn, k);
-        int k1 = full ? 2 : 1;
-        int k2 = full ? 7 : 3;
+        int iters = full ? 8 : 4;
         double best = Double.NaN;
         int bestBs = 0;
         List<String> perBs = new ArrayList<>();
         long mlCached = -1;
         for (int bs : new int[] {128, 1024}) {
-            // fit(k1), fit(k2), fit(k1) again: the smaller fit(k1) is used (the first fit on a frame can pay warm-up)
-            MlFit a = mlFit(df, new int[] {nIn, 256, 128, k}, "gd", k1, bs, 0.0);
-            MlFit b = mlFit(df, new int[] {nIn, 256, 128, k}, "gd", k2, bs, 0.0);
-            MlFit a2 = mlFit(df, new int[] {nIn, 256, 128, k}, "gd", k1, bs, 0.0);
-            double perIter = (b.seconds - Math.min(a.seconds, a2.seconds)) / (k2 - k1);
+            // one iteration of MLlib's gd = one treeAggregate job; the interval between consecutive job
+            // starts is the whole iteration (gradient, aggregation, driver update, next broadcast)
+            MlFit b = mlFit(df, new int[] {nIn, 256, 128, k}, "gd", iters, bs, 0.0);
+            double perIter = b.iterationSeconds;
             double rate = n / perIter;
-            perBs.add(String.format(Locale.ROOT, "blockSize %d: %.2f s/iter (%,.0f ex/s; fit(%d)=%.1fs,%.1fs fit(%d)=%.1fs)",
-                    bs, perIter, rate, k1, a.seconds, a2.seconds, k2, b.seconds));
+            perBs.add(String.format(Locale.ROOT, "blockSize %d: %.2f s/iter (%,.0f ex/s; fit(%d) %.1f s in all)",
+                    bs, perIter, rate, iters, b.seconds));
             if (Double.isNaN(best) || rate > best) {
                 best = rate;
                 bestBs = bs;
@@ -287,12 +320,33 @@ public final class Benchmark {
             }
         }
         note("1: MLlib gd " + String.join("; ", perBs));
-        row("1", "full-batch pass, 20k x 784 dense, 784-256-128-10 (examples/s)",
+        for (int r = half; r < reps; r++) {
+            step[r] = fullStep(trainer, ds.rdd, spec, theta, grad, opt);
+            step32[r] = fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
+        }
+        double spStep = median(step);
+        double spRate = n / spStep;
+        double sp32Step = median(step32);
+        double sp32Rate = n / sp32Step;
+        double flops = KernelBench.flopsPerExample(spec);
+        String ceil = ceiling == null ? "" : String.format(Locale.ROOT, "; the BLAS ceiling (row 0) is %.1f GFLOP/s "
+                + "dgemm, %.1f sgemm on %d threads", ceiling.dgemmAll(), ceiling.sgemmAll(), ceiling.threads());
+        row("1", "full-batch pass, 20k x 784 dense, 784-256-128-10, float64 (examples/s)",
                 String.format(Locale.ROOT, "%,.0f (%.2f s/step)", spRate, spStep),
                 String.format(Locale.ROOT, "%,.0f (blockSize %d)", best, bestBs),
                 ratio(spRate / best),
-                "sparkbp: median of " + reps + " steps (gradientSum + update); MLlib: (fit(" + k2 + ")-fit(" + k1
-                        + "))/" + (k2 - k1) + ", gd, best blockSize of 128/1024");
+                "sparkbp: median of " + reps + " steps (gradientSum + update); MLlib: median interval between its "
+                        + (iters - 1) + " consecutive gd iteration jobs in fit(" + iters + "), best blockSize of "
+                        + "128/1024; "
+                        + String.format(Locale.ROOT, "%.1f vs %.1f GFLOP/s (%.2f MFLOP per example)",
+                        spRate * flops / 1e9, best * flops / 1e9, flops / 1e6) + ceil);
+        row("1b", "full-batch pass, same, train.precision=float32 (examples/s)",
+                String.format(Locale.ROOT, "%,.0f (%.2f s/step)", sp32Rate, sp32Step),
+                String.format(Locale.ROOT, "%,.0f (float64 only)", best),
+                ratio(sp32Rate / best),
+                String.format(Locale.ROOT, "%.2fx sparkbp's own float64 step; %.1f GFLOP/s", spStep / sp32Step,
+                        sp32Rate * flops / 1e9) + ceil);
+        kernels(spec, nIn, k);
         row("1a", "  sparkbp step breakdown (ms, median)",
                 String.format(Locale.ROOT, "compute %.0f | agg-overhead %.0f | bcast %.1f | update %.1f",
                         bd.compute * 1e3, (bd.aggregate - bd.compute) * 1e3, bd.broadcast * 1e3, bd.update * 1e3),
@@ -301,7 +355,41 @@ public final class Benchmark {
                                 + "taskDeser %.0f, resultSer %.0f); agg-overhead = aggregate wall %.0f - compute; "
                                 + "bcast = create+destroy", bd.taskSum * 1e3, bd.deser * 1e3, bd.resultSer * 1e3,
                         bd.aggregate * 1e3));
-        return new Dense(ds, df, mlCached, "");
+        return new Dense(ds, ds32, df, mlCached);
+    }
+
+    /**
+     * One thread, no Spark: sparkbp's block gradient (float64 and float32) against MLlib's own gradient
+     * kernel on the same 10,000 rows, so the per-core arithmetic is compared apart from scheduling.
+     */
+    void kernels(NetworkSpec spec, int nIn, int k) {
+        int rowsN = 10_000;
+        Generator gen = denseGenerator(rowsN, nIn, k);
+        List<ParsedExample> rows = new ArrayList<>(rowsN);
+        for (int r = 0; r < rowsN; r++) {
+            rows.add(gen.row(r));
+        }
+        int reps = full ? 9 : 5;
+        double[] med = KernelBench.interleaved(reps,
+                KernelBench.sparkbpPass(spec, rows, Precision.FLOAT64, SEED),
+                KernelBench.mllibPass(spec, rows, 128, SEED),
+                KernelBench.sparkbpPass(spec, rows, Precision.FLOAT32, SEED),
+                KernelBench.mllibPass(spec, rows, 1024, SEED));
+        double f64 = med[0];
+        double ml128 = med[1];
+        double f32 = med[2];
+        double ml1024 = med[3];
+        double ml = Math.min(ml128, ml1024);
+        double gflop = rowsN * KernelBench.flopsPerExample(spec) / 1e9;
+        String ofCeiling = ceiling == null ? "" : String.format(Locale.ROOT,
+                "; one-thread ceiling: dgemm %.1f, sgemm %.1f GFLOP/s", ceiling.dgemm1(), ceiling.sgemm1());
+        row("1k", "  one thread, no Spark: gradient of 10k rows (GFLOP/s)",
+                String.format(Locale.ROOT, "float64 %.1f | float32 %.1f", gflop / f64, gflop / f32),
+                String.format(Locale.ROOT, "%.1f (blockSize %d)", gflop / ml, ml128 <= ml1024 ? 128 : 1024),
+                ratio(ml / f64) + " | " + ratio(ml / f32),
+                String.format(Locale.ROOT, "seconds per pass (median of %d, taken round-robin): sparkbp %.3f / %.3f, MLlib "
+                        + "FeedForwardModel.computeGradient %.3f (blockSize 128) / %.3f (1024)", reps, f64, f32, ml128,
+                        ml1024) + ofCeiling);
     }
 
     /** One full-batch step through the real code path: gradientSum (broadcast, aggregate, destroy) + Objective + update. */
@@ -376,10 +464,19 @@ public final class Benchmark {
     // 2. time to 95% on the MNIST sample
 
     record SpConfig(String name, String optimizer, double lr, int batch, int localSteps, boolean standardize,
-                    Layout layout, double l2, int[] hidden, int maxEpochs) {
+                    Layout layout, double l2, int[] hidden, int maxEpochs, Precision precision) {
         String describe() {
             return optimizer + " lr " + lr + " batch " + batch + (localSteps > 1 ? " localSteps " + localSteps : "")
-                    + " standardize " + standardize + " layout " + layout.id() + (l2 > 0 ? " l2 " + l2 : "");
+                    + " standardize " + standardize + " layout " + layout.id() + (l2 > 0 ? " l2 " + l2 : "")
+                    + (precision == Precision.FLOAT32 ? " float32" : "");
+        }
+
+        SpConfig withEpochs(int epochs) {
+            return new SpConfig(name, optimizer, lr, batch, localSteps, standardize, layout, l2, hidden, epochs, precision);
+        }
+
+        TrainerSettings settings(NetworkSpec spec, int epochs) {
+            return Benchmark.settings(spec, optimizer, lr, batch, localSteps, epochs, l2, precision);
         }
     }
 
@@ -396,9 +493,10 @@ public final class Benchmark {
         List<SpConfig> configs = new ArrayList<>();
         // found by trying adam 1e-3..3e-3, batch 128/256, standardize on/off, localSteps 1/2, dense/auto layout:
         // auto (= sparse blocks at 19% nonzeros) with batch 256 was the fastest; 95% is near this network's plateau here
-        configs.add(new SpConfig("c", "adam", 3e-3, 256, 1, false, Layout.AUTO, 0, hidden, 20));
+        configs.add(new SpConfig("c", "adam", 3e-3, 256, 1, false, Layout.AUTO, 0, hidden, 20, Precision.FLOAT64));
+        configs.add(new SpConfig("f", "adam", 3e-3, 256, 1, false, Layout.AUTO, 0, hidden, 20, Precision.FLOAT32));
         if (full || Boolean.getBoolean("bench.explore")) {
-            configs.add(new SpConfig("e", "adam", 3e-3, 256, 2, false, Layout.AUTO, 0, hidden, 20));
+            configs.add(new SpConfig("e", "adam", 3e-3, 256, 2, false, Layout.AUTO, 0, hidden, 20, Precision.FLOAT64));
         }
         Target sp = spTimeToTarget("2", train, test, 784, configs, target);
         Target ml = null;
@@ -409,6 +507,50 @@ public final class Benchmark {
             note("2: MLlib l-bfgs on MNIST skipped in quick mode (several minutes); run full");
         }
         targetRow("2", "MNIST 8k/2k, 784-256-128-10: time to >= 95% test acc (s)", sp, ml);
+        if (full && !Boolean.getBoolean("bench.skipMllib")) {
+            bestAccuracy(train, test, configs.get(0).withEpochs(40), 400);
+        } else {
+            note("2b: best-accuracy comparison skipped in quick mode (several minutes); run full");
+        }
+    }
+
+    /**
+     * Test accuracy after a fixed, generous budget: sparkbp's config trained {@code c.maxEpochs}
+     * epochs, MLlib's l-bfgs run {@code mlIters} iterations (tolerance 1e-6, so it stops earlier only
+     * if it converges). Both report the final model's accuracy; sparkbp's best epoch is shown too.
+     */
+    void bestAccuracy(Path train, Path test, SpConfig c, int mlIters) throws Exception {
+        Loaded2 data = loadFiles(train, test, 784, c.standardize, c.layout, c.precision);
+        NetworkSpec spec = new NetworkSpec(new int[] {784, c.hidden[0], c.hidden[1], 10}, Activation.SIGMOID,
+                OutputKind.SOFTMAX);
+        List<Double> accs = new ArrayList<>();
+        long t = System.nanoTime();
+        DistributedTrainer.Result res = new DistributedTrainer(sc, c.settings(spec, c.maxEpochs))
+                .train(data.train.rdd(), data.train.examples(), spec.initialParameters(SEED), null,
+                        new DistributedTrainer.EvalSet(data.test.rdd(), null, null),
+                        r -> accs.add(r.test().get("accuracy")));
+        double spSecs = (System.nanoTime() - t) / 1e9;
+        double finalAcc = Evaluator.evaluate(sc, data.test.rdd(), spec, res.theta(), null, null, 1).toMap()
+                .get("accuracy");
+        int bestEpoch = 0;
+        for (int i = 1; i < accs.size(); i++) {
+            if (accs.get(i) > accs.get(bestEpoch)) {
+                bestEpoch = i;
+            }
+        }
+        Dataset<Row> tr = libsvmFrame(train, 784);
+        Dataset<Row> te = libsvmFrame(test, 784);
+        MlFit f = mlFit(tr, new int[] {784, c.hidden[0], c.hidden[1], 10}, "l-bfgs", mlIters, 128, 1e-6);
+        double mlAcc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(f.model.transform(te));
+        tr.unpersist();
+        te.unpersist();
+        row("2b", "  MNIST: test accuracy of the final model after a long run",
+                pct(finalAcc) + " (" + c.maxEpochs + " epochs, " + fmt(spSecs, 0) + " s)",
+                pct(mlAcc) + " (maxIter " + mlIters + ", " + fmt(f.seconds, 0) + " s)",
+                String.format(Locale.ROOT, "%+.2f pts", 100 * (finalAcc - mlAcc)),
+                "sparkbp config " + c.name + " (" + c.describe() + "), its best epoch " + (bestEpoch + 1) + " at "
+                        + pct(accs.get(bestEpoch)) + " (wall incl. per-epoch test evaluation); MLlib l-bfgs blockSize "
+                        + "128 tol 1e-6, raw features");
     }
 
     record Target(double seconds, double accuracy, String detail) {
@@ -441,7 +583,7 @@ public final class Benchmark {
             throws Exception {
         Target best = null;
         for (SpConfig c : configs) {
-            Loaded2 data = loadFiles(train, test, nIn, c.standardize, c.layout);
+            Loaded2 data = loadFiles(train, test, nIn, c.standardize, c.layout, c.precision);
             int[] layers = new int[c.hidden.length + 2];
             layers[0] = nIn;
             System.arraycopy(c.hidden, 0, layers, 1, c.hidden.length);
@@ -455,7 +597,7 @@ public final class Benchmark {
             double firstRunSeconds;
             long t = System.nanoTime();
             try {
-                new DistributedTrainer(sc, settings(spec, c.optimizer, c.lr, c.batch, c.localSteps, c.maxEpochs, c.l2))
+                new DistributedTrainer(sc, c.settings(spec, c.maxEpochs))
                         .train(data.train.rdd(), data.train.examples(), theta0, null, testSet, r -> {
                             double acc = r.test().get("accuracy");
                             accs.add(acc);
@@ -489,8 +631,7 @@ public final class Benchmark {
             } else {
                 // pass 2: train exactly that many epochs without evaluation, timed
                 long t2 = System.nanoTime();
-                DistributedTrainer.Result res = new DistributedTrainer(sc,
-                        settings(spec, c.optimizer, c.lr, c.batch, c.localSteps, reachedAt, c.l2))
+                DistributedTrainer.Result res = new DistributedTrainer(sc, c.settings(spec, reachedAt))
                         .train(data.train.rdd(), data.train.examples(), theta0, null, null, null);
                 double secs = (System.nanoTime() - t2) / 1e9;
                 double acc = Evaluator.evaluate(sc, data.test.rdd(), spec, res.theta(), null, null, 1).toMap()
@@ -577,10 +718,13 @@ public final class Benchmark {
         }
         double target = 0.97;
         List<SpConfig> configs = new ArrayList<>();
-        configs.add(new SpConfig("a", "adam", 0.01, 128, 1, true, Layout.DENSE, 1e-4, new int[] {64}, 30));
+        configs.add(new SpConfig("a", "adam", 0.01, 128, 1, true, Layout.DENSE, 1e-4, new int[] {64}, 30,
+                Precision.FLOAT64));
         if (full) {
-            configs.add(new SpConfig("b", "adam", 0.01, 64, 1, true, Layout.DENSE, 1e-4, new int[] {64}, 30));
-            configs.add(new SpConfig("c", "adam", 0.02, 256, 1, true, Layout.DENSE, 1e-4, new int[] {64}, 40));
+            configs.add(new SpConfig("b", "adam", 0.01, 64, 1, true, Layout.DENSE, 1e-4, new int[] {64}, 30,
+                    Precision.FLOAT64));
+            configs.add(new SpConfig("c", "adam", 0.02, 256, 1, true, Layout.DENSE, 1e-4, new int[] {64}, 40,
+                    Precision.FLOAT64));
         }
         Target sp = spTimeToTarget("3", train, test, 64, configs, target);
         Target ml = Boolean.getBoolean("bench.skipMllib") ? null
@@ -636,18 +780,14 @@ public final class Benchmark {
         }
         // MLlib per iteration on the same data
         Dataset<Row> df = frame(denseGenerator(n, nIn, k), n, nIn);
-        int k1 = 5;
-        int k2 = full ? 105 : 45;
-        MlFit a = mlFit(df, new int[] {nIn, 5, k}, "gd", k1, 128, 0.0);
-        MlFit b = mlFit(df, new int[] {nIn, 5, k}, "gd", k2, 128, 0.0);
-        MlFit a2 = mlFit(df, new int[] {nIn, 5, k}, "gd", k1, 128, 0.0);
-        double mlIter = (b.seconds - Math.min(a.seconds, a2.seconds)) / (k2 - k1);
+        int k2 = full ? 100 : 40;
+        double mlIter = mlFit(df, new int[] {nIn, 5, k}, "gd", k2, 128, 0.0).iterationSeconds;
         df.unpersist();
         double spStep = median(step);
         row("4", "tiny 1000 x 10, 10-5-2: ms per full-batch step",
                 fmt(spStep * 1e3, 1) + " ms", fmt(mlIter * 1e3, 1) + " ms/iter", ratio(mlIter / spStep),
                 "floor: rdd.count() on the cached 2-partition RDD = " + fmt(median(count) * 1e3, 1)
-                        + " ms; MLlib (fit(" + k2 + ")-fit(" + k1 + "))/" + (k2 - k1) + ", gd");
+                        + " ms; MLlib: median interval between its consecutive gd iteration jobs in fit(" + k2 + ")");
         row("4a", "  sparkbp local round (localSteps=" + h + ", batch 100)",
                 fmt(median(round) * 1e3, 1) + " ms/round = " + fmt(median(round) * 1e3 / h, 1) + " ms/step", "", "",
                 "one Spark job per " + h + " steps");
@@ -657,7 +797,7 @@ public final class Benchmark {
     // ------------------------------------------------------------------------------------------
     // 5. sparse inputs: 20k x 100k, ~50 nonzeros per row, 100000-64-10
 
-    record Sparse(DataSet sp, long nnz) {
+    record Sparse(DataSet sp, DataSet sp32, long nnz) {
     }
 
     Sparse sparse() throws Exception {
@@ -681,6 +821,17 @@ public final class Benchmark {
         }
         Breakdown bd = breakdown(ds.rdd, spec, theta, grad, opt, reps);
         double spStep = median(step);
+
+        DataSet ds32 = cacheBlocks(sparseGenerator(n, nIn, k), n, nIn, k, Layout.AUTO, "sparse-f32", Precision.FLOAT32);
+        DistributedTrainer trainer32 = new DistributedTrainer(sc, settings(spec, "sgd", 0.01, 0, 1, 1, 0,
+                Precision.FLOAT32));
+        double[] theta32 = spec.initialParameters(SEED);
+        fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
+        double[] step32 = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            step32[r] = fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
+        }
+        double sp32Step = median(step32);
 
         // MLlib densifies: its stacked training data alone is rows x (nIn + k) doubles
         long heap = Runtime.getRuntime().maxMemory();
@@ -710,9 +861,8 @@ public final class Benchmark {
                 subSp.rdd.unpersist(true);
                 Dataset<Row> df = frame(sparseGenerator(sub, nIn, k), sub, nIn);
                 String r = guarded(full ? 600 : 120, () -> {
-                    MlFit a = mlFit(df, new int[] {nIn, 64, k}, "gd", 1, 128, 0.0);
-                    MlFit b = mlFit(df, new int[] {nIn, 64, k}, "gd", 2, 128, 0.0);
-                    double perIter = b.seconds - a.seconds;
+                    MlFit b = mlFit(df, new int[] {nIn, 64, k}, "gd", 3, 128, 0.0);
+                    double perIter = b.iterationSeconds;
                     return String.format(Locale.ROOT, "%.3f|%d", perIter, b.peakCachedBytes);
                 });
                 df.unpersist();
@@ -741,7 +891,11 @@ public final class Benchmark {
                 "", "",
                 String.format(Locale.ROOT, "%,d params (%.0f MB per gradient); tasks: sum %.0f ms, resultSer %.0f ms",
                         spec.numParams(), spec.numParams() * 8 / 1e6, bd.taskSum * 1e3, bd.resultSer * 1e3));
-        return new Sparse(ds, ds.nnz);
+        row("5b", "  the same, train.precision=float32 (examples/s)",
+                String.format(Locale.ROOT, "%,.0f (%.2f s/step)", n / sp32Step, sp32Step), "", "",
+                String.format(Locale.ROOT, "%.2fx the float64 step: the sparse first layer is scalar work either way; "
+                        + "float weights halve the broadcast", spStep / sp32Step));
+        return new Sparse(ds, ds32, ds.nnz);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -763,6 +917,14 @@ public final class Benchmark {
                             + ", Spark storage memSize " + (info == null ? "n/a" : io.sparkbp.cli.Bytes.human(info.memSize()))
                             + (mlInput < 0 ? "" : "; MLlib input DataFrame " + io.sparkbp.cli.Bytes.human(mlInput))
                             + (dense.mllibCachedBytes > 0 ? ", stacked " + io.sparkbp.cli.Bytes.human(dense.mllibCachedBytes) : ""));
+            if (dense.sp32 != null) {
+                RDDInfo info32 = storage(dense.sp32.rdd.id());
+                row("6a", "  the same, train.precision=float32",
+                        fmt(dense.sp32.bytes / (double) values, 2) + " (Spark: " + (info32 == null ? "n/a"
+                                : fmt(info32.memSize() / (double) values, 2)) + ")",
+                        "", "", String.format(Locale.ROOT, "%.2fx the float64 blocks; per row: %d values x 4 B + "
+                                + "%d targets x 8 B", dense.sp32.bytes / (double) dense.sp.bytes, dense.sp.nIn, 10));
+            }
         }
         if (sparse != null) {
             RDDInfo info = storage(sparse.sp.rdd.id());
@@ -773,6 +935,13 @@ public final class Benchmark {
                     "",
                     "sparkbp " + io.sparkbp.cli.Bytes.human(sparse.sp.bytes) + " for " + String.format(Locale.ROOT, "%,d", sparse.nnz)
                             + " nonzeros (incl. targets, colPtr); MLlib figure is its stacked data, estimated");
+            long rowsBytes = (long) sparse.sp.rows * (4 + 10 * 8);
+            row("6c", "  sparse, per nonzero without per-row targets and pointers",
+                    fmt((sparse.sp.bytes - rowsBytes) / (double) sparse.nnz, 2) + " | float32 "
+                            + (sparse.sp32 == null ? "n/a" : fmt((sparse.sp32.bytes - rowsBytes) / (double) sparse.nnz, 2)
+                            + " (all-in " + fmt(sparse.sp32.bytes / (double) sparse.nnz, 2) + ")"),
+                    "", "", "index 4 B + value 8 B (float32: 4 B); every row also costs a 4 B column pointer and its "
+                            + "10 double targets (84 B, ~1.7 B per nonzero at 50 nonzeros per row)");
         }
     }
 
@@ -867,12 +1036,21 @@ public final class Benchmark {
     }
 
     DataSet cacheBlocks(Generator gen, int n, int nIn, int k, Layout layout, String name) {
-        return cacheBlocks(sc, PARTITIONS, gen, n, nIn, k, layout, name);
+        return cacheBlocks(gen, n, nIn, k, layout, name, Precision.FLOAT64);
     }
 
-    /** Generates rows {@code 0..n-1} into {@code parts} partitions of blocks, caches and counts them. */
+    DataSet cacheBlocks(Generator gen, int n, int nIn, int k, Layout layout, String name, Precision precision) {
+        return cacheBlocks(sc, PARTITIONS, gen, n, nIn, k, layout, name, precision);
+    }
+
     static DataSet cacheBlocks(JavaSparkContext sc, int parts, Generator gen, int n, int nIn, int k, Layout layout,
                                String name) {
+        return cacheBlocks(sc, parts, gen, n, nIn, k, layout, name, Precision.FLOAT64);
+    }
+
+    /** Generates rows {@code 0..n-1} into {@code parts} partitions of blocks stored in {@code precision}, caches and counts them. */
+    static DataSet cacheBlocks(JavaSparkContext sc, int parts, Generator gen, int n, int nIn, int k, Layout layout,
+                               String name, Precision precision) {
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
             slots.add(i);
@@ -885,7 +1063,7 @@ public final class Benchmark {
                 ex.add(gen.row(r));
             }
             List<Block> blocks = new ArrayList<>();
-            new BlockPacker(nIn, k, BlockPacker.DEFAULT_BLOCK_ROWS, layout).pack(ex.iterator())
+            new BlockPacker(nIn, k, BlockPacker.DEFAULT_BLOCK_ROWS, layout, precision).pack(ex.iterator())
                     .forEachRemaining(blocks::add);
             return List.of(new PartitionData(p, blocks.toArray(new Block[0]))).iterator();
         }, true);
@@ -897,11 +1075,13 @@ public final class Benchmark {
             for (Block b : pd.blocks()) {
                 if (b.isSparse()) {
                     sparse = true;
-                    nnz += b.values().length;
+                    nnz += b.storedValues();
                 } else {
-                    for (double v : b.x()) {
-                        if (v != 0) {
-                            nnz++;
+                    for (int r = 0; r < b.rows(); r++) {
+                        for (int j = 0; j < nIn; j++) {
+                            if (b.input(r, j) != 0) {
+                                nnz++;
+                            }
                         }
                     }
                 }
@@ -963,8 +1143,8 @@ public final class Benchmark {
 
     final Map<String, Loaded2> loadedFiles = new ConcurrentHashMap<>();
 
-    Loaded2 loadFiles(Path train, Path test, int nIn, boolean standardize, Layout layout) {
-        String key = train + "|" + standardize + "|" + layout;
+    Loaded2 loadFiles(Path train, Path test, int nIn, boolean standardize, Layout layout, Precision precision) {
+        String key = train + "|" + standardize + "|" + layout + "|" + precision;
         return loadedFiles.computeIfAbsent(key, x -> {
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source tr = loader.resolve(source(train, "data.train", nIn, layout));
@@ -974,8 +1154,8 @@ public final class Benchmark {
                 FeatureStats st = loader.stats(tr, DataLoader.Holdout.ALL);
                 in = DataLoader.inputTransform(st, tr);
             }
-            return new Loaded2(loader.load(tr, DataLoader.Holdout.ALL, in, null),
-                    loader.load(te, DataLoader.Holdout.ALL, in, null));
+            return new Loaded2(loader.load(tr, DataLoader.Holdout.ALL, in, null, precision),
+                    loader.load(te, DataLoader.Holdout.ALL, in, null, precision));
         });
     }
 
@@ -987,7 +1167,9 @@ public final class Benchmark {
     // ------------------------------------------------------------------------------------------
     // MLlib
 
-    record MlFit(double seconds, MultilayerPerceptronClassificationModel model, long peakCachedBytes) {
+    /** {@code iterationSeconds}: median interval between consecutive gd iterations' jobs (NaN for l-bfgs or one iteration). */
+    record MlFit(double seconds, MultilayerPerceptronClassificationModel model, long peakCachedBytes,
+                 double iterationSeconds) {
     }
 
     private boolean mlWarm;
@@ -1023,10 +1205,20 @@ public final class Benchmark {
             before.add(i.id());
         }
         listener.blocks.clear();
+        listener.gdJobStarts.clear();
         long t = System.nanoTime();
         MultilayerPerceptronClassificationModel m = mlp.fit(df);
         double secs = (System.nanoTime() - t) / 1e9;
         listener.drain(sc);
+        Long[] starts = listener.gdJobStarts.toArray(new Long[0]);
+        double iteration = Double.NaN;
+        if (solver.equals("gd") && starts.length >= 2) {
+            double[] gaps = new double[starts.length - 1];
+            for (int i = 1; i < starts.length; i++) {
+                gaps[i - 1] = (starts[i] - starts[i - 1]) / 1e3;
+            }
+            iteration = median(gaps);
+        }
         long peak = 0;
         for (Map.Entry<String, Long> e : listener.blocks.entrySet()) {
             // rdd_<id>_<partition>
@@ -1035,7 +1227,7 @@ public final class Benchmark {
                 peak += e.getValue();
             }
         }
-        return new MlFit(secs, m, peak);
+        return new MlFit(secs, m, peak, iteration);
     }
 
     static String mllibBlas() {
@@ -1127,8 +1319,13 @@ public final class Benchmark {
 
     static TrainerSettings settings(NetworkSpec spec, String optimizer, double lr, int batch, int localSteps,
                                     int epochs, double l2) {
+        return settings(spec, optimizer, lr, batch, localSteps, epochs, l2, Precision.FLOAT64);
+    }
+
+    static TrainerSettings settings(NetworkSpec spec, String optimizer, double lr, int batch, int localSteps,
+                                    int epochs, double l2, Precision precision) {
         return new TrainerSettings(spec, optimizer, LearningRateSchedule.constant(lr), 0.0, false, batch, localSteps,
-                epochs, l2, SEED, 0, 1);
+                epochs, l2, SEED, 0, 1, precision);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1143,6 +1340,20 @@ public final class Benchmark {
 
         final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
         final Map<String, Long> blocks = new ConcurrentHashMap<>();
+        /** Start times (ms) of jobs whose stages were created by MLlib's GradientDescent (one per gd iteration). */
+        final ConcurrentLinkedQueue<Long> gdJobStarts = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart e) {
+            scala.collection.Iterator<StageInfo> it = e.stageInfos().iterator();
+            while (it.hasNext()) {
+                String name = it.next().name();
+                if (name.startsWith("treeAggregate") && name.contains("GradientDescent")) {
+                    gdJobStarts.add(e.time());
+                    return;
+                }
+            }
+        }
 
         void reset() {
             tasks.clear();
