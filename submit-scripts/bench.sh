@@ -5,9 +5,10 @@
 #   submit-scripts/bench.sh scaling [full]
 #
 # quick (default) takes ~2-3 minutes, full ~10-15; they print one table and write it as markdown to
-# target/bench/results.md. scaling (~3 minutes) times a full-batch step and the broadcast/result
-# round trip on local[1], local[2] and a standalone cluster of two one-core Workers
-# (local-cluster[2,1,3072]: executor JVMs of their own) and writes target/bench/scaling.md.
+# target/bench/results.md. scaling (~4 minutes) times a full-batch step and the broadcast/result
+# round trip on local[1], local[2], a standalone cluster of two one-core Workers
+# (local-cluster[2,1,3072]: executor JVMs of their own) and local[1] again (shared hosts drift), and
+# writes target/bench/scaling.md.
 # Compiles the test classes when needed (mvn -DskipTests test-compile) and caches the test
 # classpath (which includes spark-mllib, a provided dependency) in target/bench-classpath.txt.
 # Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM options, e.g.
@@ -34,7 +35,7 @@ case "$mode" in
     export SPARK_SCALA_VERSION="$SPARKBP_SCALA_BINARY"
     ;;
   sections=*) mode=quick ;;
-  -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) sparkbp_die "unknown mode '$mode': expected quick or full" 2 ;;
 esac
 

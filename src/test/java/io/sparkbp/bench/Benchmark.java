@@ -241,15 +241,17 @@ public final class Benchmark {
 
     void ceiling() throws Exception {
         // the largest product of the 784-256-128-10 network on a 256-row block: W1 (256 x 784) times X (784 x 256)
-        ceiling = KernelBench.ceiling(256, BlockPacker.DEFAULT_BLOCK_ROWS, 784, PARTITIONS, full ? 2.0 : 1.0);
+        ceiling = KernelBench.ceiling(256, BlockPacker.DEFAULT_BLOCK_ROWS, 784, PARTITIONS, full ? 7 : 5, 0.4);
         KernelBench.Ceiling c = ceiling;
         row("0", "BLAS ceiling: gemm " + c.m() + "x" + c.n() + "x" + c.k() + " (GFLOP/s)",
                 String.format(Locale.ROOT, "dgemm %.1f (1 thread), %.1f (%d at once); sgemm %.1f, %.1f",
                         c.dgemm1(), c.dgemmAll(), c.threads(), c.sgemm1(), c.sgemmAll()),
                 "", "",
-                String.format(Locale.ROOT, "%d threads at once reach %.2fx one thread's dgemm: %s", c.threads(),
-                        c.dgemmAll() / c.dgemm1(), c.dgemmAll() / c.dgemm1() < 1.3
-                                ? "the cores share their floating-point throughput, so a second core adds little"
+                String.format(Locale.ROOT, "medians of round-robin rounds; %d threads at once reach %.2fx one "
+                                + "thread's dgemm: %s", c.threads(), c.dgemmAll() / c.dgemm1(),
+                        c.dgemmAll() / c.dgemm1() < 1.3
+                                ? "the cores share their floating-point throughput, a second core adds little to gemm"
+                                : c.dgemmAll() / c.dgemm1() < 0.85 * c.threads() ? "the cores scale in part"
                                 : "the cores scale"));
     }
 

@@ -78,9 +78,20 @@ final class KernelBench {
     record Ceiling(int m, int n, int k, double dgemm1, double sgemm1, double dgemmAll, double sgemmAll, int threads) {
     }
 
-    static Ceiling ceiling(int m, int n, int k, int threads, double seconds) throws InterruptedException {
-        return new Ceiling(m, n, k, gemmRate(m, n, k, 1, false, seconds), gemmRate(m, n, k, 1, true, seconds),
-                gemmRate(m, n, k, threads, false, seconds), gemmRate(m, n, k, threads, true, seconds), threads);
+    /**
+     * Medians of {@code rounds} round-robin rounds of the four measurements, each {@code seconds}
+     * long, so that a host whose speed drifts (shared machines do) affects one and two threads alike.
+     */
+    static Ceiling ceiling(int m, int n, int k, int threads, int rounds, double seconds) throws InterruptedException {
+        double[][] r = new double[4][rounds];
+        for (int i = 0; i < rounds; i++) {
+            r[0][i] = gemmRate(m, n, k, 1, false, seconds);
+            r[1][i] = gemmRate(m, n, k, 1, true, seconds);
+            r[2][i] = gemmRate(m, n, k, threads, false, seconds);
+            r[3][i] = gemmRate(m, n, k, threads, true, seconds);
+        }
+        return new Ceiling(m, n, k, Benchmark.median(r[0]), Benchmark.median(r[1]), Benchmark.median(r[2]),
+                Benchmark.median(r[3]), threads);
     }
 
     /** Total GFLOP/s of {@code threads} threads each running {@code C = A B} on their own buffers for {@code seconds}. */

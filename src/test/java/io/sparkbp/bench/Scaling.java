@@ -55,6 +55,8 @@ public final class Scaling {
         results.add(measure("local[1]", 1, reps));
         results.add(measure("local[2]", 2, reps));
         results.add(measure("local-cluster[2,1,3072]", 2, reps));
+        // local[1] again: shared hosts drift in speed over minutes, and the two local[1] runs bracket the others
+        results.add(measure("local[1]", 1, reps));
         print(results, loadStart, reps);
         System.exit(0);
     }
@@ -173,7 +175,11 @@ public final class Scaling {
     }
 
     static void print(List<Measured> results, String loadStart, int reps) throws IOException {
-        Measured one = results.get(0);
+        Measured first = results.get(0);
+        Measured last = results.get(results.size() - 1);
+        // the baseline: the mean of the two local[1] runs, taken before and after the others
+        double oneStep = (first.step + last.step) / 2;
+        double oneCompute = (first.sumTasks + last.sumTasks) / 2;
         StringBuilder sb = new StringBuilder();
         sb.append("# sparkbp scaling measurements\n\n");
         sb.append("- BLAS ").append(Blas.implementation()).append(", cores ")
@@ -187,16 +193,19 @@ public final class Scaling {
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measured m : results) {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.2fx | %.3f | %.3f | %.0f | %.1f | %.1f | %.1f |%n",
-                    m.master, m.cores, m.step, one.step / m.step, m.slowestTask, m.sumTasks,
+                    m.master, m.cores, m.step, oneStep / m.step, m.slowestTask, m.sumTasks,
                     (m.step - m.slowestTask) * 1e3, m.floor * 1e3, m.comm[0] * 1e3, m.comm[1] * 1e3));
         }
         // per-byte cost of the round trip on the 2-executor standalone cluster, from the large payload
-        Measured cluster = results.get(results.size() - 1);
+        Measured cluster = results.stream().filter(m -> m.master.startsWith("local-cluster")).findFirst()
+                .orElseThrow();
         double perByte = cluster.comm[1] / (PARAMS[1] * 8.0) / cluster.cores;
+        sb.append(String.format(Locale.ROOT, "%nspeed-up: against the mean of the two local[1] steps (%.3f s and %.3f s,"
+                        + " measured first and last; their difference is the host's drift)%n", first.step, last.step));
         sb.append(String.format(Locale.ROOT, "%nderived: compute of one full pass on one core C1 = %.3f s (local[1] tasks"
-                        + " sum); round trip per executor and MB on the standalone cluster r = %.2f ms/MB;"
-                        + " Spark's job floor t0 = %.1f ms%n",
-                one.sumTasks, perByte * 1e9, cluster.floor * 1e3));
+                        + " sum, mean of both runs); round trip per executor and MB on the standalone cluster r = %.2f"
+                        + " ms/MB; Spark's job floor t0 = %.1f ms%n",
+                oneCompute, perByte * 1e9, cluster.floor * 1e3));
         System.out.println();
         System.out.println(sb);
         Path dir = Path.of("target", "bench");
