@@ -20,9 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What the machine's BLAS can do and how close each implementation's gradient kernel gets to it,
@@ -81,28 +83,33 @@ final class KernelBench {
     /**
      * Medians of {@code rounds} round-robin rounds of the four measurements, each {@code seconds}
      * long, so that a host whose speed drifts (shared machines do) affects one and two threads alike.
+     * The same long-lived threads run every measurement, as Spark's executor threads do (a native BLAS
+     * may keep per-thread buffers; a fresh thread per call would measure their setup).
      */
-    static Ceiling ceiling(int m, int n, int k, int threads, int rounds, double seconds) throws InterruptedException {
-        double[][] r = new double[4][rounds];
-        for (int i = 0; i < rounds; i++) {
-            r[0][i] = gemmRate(m, n, k, 1, false, seconds);
-            r[1][i] = gemmRate(m, n, k, 1, true, seconds);
-            r[2][i] = gemmRate(m, n, k, threads, false, seconds);
-            r[3][i] = gemmRate(m, n, k, threads, true, seconds);
+    static Ceiling ceiling(int m, int n, int k, int threads, int rounds, double seconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            double[][] r = new double[4][rounds];
+            for (int i = 0; i < rounds; i++) {
+                r[0][i] = gemmRate(pool, m, n, k, 1, false, seconds);
+                r[1][i] = gemmRate(pool, m, n, k, 1, true, seconds);
+                r[2][i] = gemmRate(pool, m, n, k, threads, false, seconds);
+                r[3][i] = gemmRate(pool, m, n, k, threads, true, seconds);
+            }
+            return new Ceiling(m, n, k, Benchmark.median(r[0]), Benchmark.median(r[1]), Benchmark.median(r[2]),
+                    Benchmark.median(r[3]), threads);
+        } finally {
+            pool.shutdownNow();
         }
-        return new Ceiling(m, n, k, Benchmark.median(r[0]), Benchmark.median(r[1]), Benchmark.median(r[2]),
-                Benchmark.median(r[3]), threads);
     }
 
-    /** Total GFLOP/s of {@code threads} threads each running {@code C = A B} on their own buffers for {@code seconds}. */
-    static double gemmRate(int m, int n, int k, int threads, boolean single, double seconds) throws InterruptedException {
-        AtomicLongArray calls = new AtomicLongArray(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> ts = new ArrayList<>();
-        long[] elapsed = new long[threads];
+    /** Total GFLOP/s of {@code threads} pool threads each running {@code C = A B} on their own buffers for {@code seconds}. */
+    static double gemmRate(ExecutorService pool, int m, int n, int k, int threads, boolean single, double seconds)
+            throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<Double>> rates = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            int id = t;
-            Thread th = new Thread(() -> {
+            rates.add(pool.submit(() -> {
                 double[] a = filled(m * k, 0.5);
                 double[] b = filled(k * n, 0.25);
                 double[] c = new double[m * n];
@@ -111,15 +118,10 @@ final class KernelBench {
                 float[] cf = new float[m * n];
                 Arrays.fill(af, 0.5f);
                 Arrays.fill(bf, 0.25f);
-                // warm-up outside the timed window
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 3; i++) {  // warm-up outside the timed window
                     call(single, m, n, k, a, b, c, af, bf, cf);
                 }
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
+                start.await();
                 long t0 = System.nanoTime();
                 long deadline = t0 + (long) (seconds * 1e9);
                 long done = 0;
@@ -127,19 +129,12 @@ final class KernelBench {
                     call(single, m, n, k, a, b, c, af, bf, cf);
                     done++;
                 }
-                elapsed[id] = System.nanoTime() - t0;
-                calls.set(id, done);
-            });
-            ts.add(th);
-            th.start();
-        }
-        start.countDown();
-        for (Thread th : ts) {
-            th.join();
+                return 2.0 * m * n * k * done / ((System.nanoTime() - t0) / 1e9);
+            }));
         }
         double total = 0;
-        for (int t = 0; t < threads; t++) {
-            total += 2.0 * m * n * k * calls.get(t) / (elapsed[t] / 1e9);
+        for (Future<Double> f : rates) {
+            total += f.get();
         }
         return total / 1e9;
     }
