@@ -394,6 +394,19 @@ public final class Benchmark {
                         ml1024) + ofCeiling);
     }
 
+    /** Median seconds of {@code reps} {@link #fullStep}s after {@code warmup} untimed ones. */
+    double medianStep(DistributedTrainer trainer, JavaRDD<PartitionData> rdd, NetworkSpec spec, double[] theta,
+                      double[] grad, Optimizer opt, int warmup, int reps) throws Exception {
+        for (int i = 0; i < warmup; i++) {
+            fullStep(trainer, rdd, spec, theta, grad, opt);
+        }
+        double[] step = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            step[r] = fullStep(trainer, rdd, spec, theta, grad, opt);
+        }
+        return median(step);
+    }
+
     /** One full-batch step through the real code path: gradientSum (broadcast, aggregate, destroy) + Objective + update. */
     double fullStep(DistributedTrainer trainer, JavaRDD<PartitionData> rdd, NetworkSpec spec, double[] theta,
                     double[] grad, Optimizer opt) throws Exception {
@@ -749,13 +762,7 @@ public final class Benchmark {
         DistributedTrainer trainer = new DistributedTrainer(sc, settings(spec, "sgd", 0.1, 0, 1, 1, 0));
         Optimizer opt = Optimizer.create("sgd", spec.numParams(), OptimizerSettings.DEFAULTS);
         double[] grad = new double[spec.numParams()];
-        for (int i = 0; i < 5; i++) {
-            fullStep(trainer, ds.rdd, spec, theta, grad, opt);
-        }
-        double[] step = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            step[r] = fullStep(trainer, ds.rdd, spec, theta, grad, opt);
-        }
+        double spStep = medianStep(trainer, ds.rdd, spec, theta, grad, opt, 5, reps);
         // local rounds: batch 100 -> 10 steps per epoch, H = 5 local steps per round
         int h = 5;
         int steps = 10;
@@ -785,7 +792,6 @@ public final class Benchmark {
         int k2 = full ? 100 : 40;
         double mlIter = mlFit(df, new int[] {nIn, 5, k}, "gd", k2, 128, 0.0).iterationSeconds;
         df.unpersist();
-        double spStep = median(step);
         row("4", "tiny 1000 x 10, 10-5-2: ms per full-batch step",
                 fmt(spStep * 1e3, 1) + " ms", fmt(mlIter * 1e3, 1) + " ms/iter", ratio(mlIter / spStep),
                 "floor: rdd.count() on the cached 2-partition RDD = " + fmt(median(count) * 1e3, 1)
@@ -816,24 +822,13 @@ public final class Benchmark {
         DistributedTrainer trainer = new DistributedTrainer(sc, settings(spec, "sgd", 0.01, 0, 1, 1, 0));
         Optimizer opt = Optimizer.create("sgd", spec.numParams(), OptimizerSettings.DEFAULTS);
         double[] grad = new double[spec.numParams()];
-        fullStep(trainer, ds.rdd, spec, theta, grad, opt);
-        double[] step = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            step[r] = fullStep(trainer, ds.rdd, spec, theta, grad, opt);
-        }
+        double spStep = medianStep(trainer, ds.rdd, spec, theta, grad, opt, 1, reps);
         Breakdown bd = breakdown(ds.rdd, spec, theta, grad, opt, reps);
-        double spStep = median(step);
 
         DataSet ds32 = cacheBlocks(sparseGenerator(n, nIn, k), n, nIn, k, Layout.AUTO, "sparse-f32", Precision.FLOAT32);
         DistributedTrainer trainer32 = new DistributedTrainer(sc, settings(spec, "sgd", 0.01, 0, 1, 1, 0,
                 Precision.FLOAT32));
-        double[] theta32 = spec.initialParameters(SEED);
-        fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
-        double[] step32 = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            step32[r] = fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
-        }
-        double sp32Step = median(step32);
+        double sp32Step = medianStep(trainer32, ds32.rdd, spec, spec.initialParameters(SEED), grad, opt, 1, reps);
 
         // MLlib densifies: its stacked training data alone is rows x (nIn + k) doubles
         long heap = Runtime.getRuntime().maxMemory();
@@ -853,13 +848,7 @@ public final class Benchmark {
                 mlNote = "even " + sub + " rows would need " + fmt(subBytes / 1e9, 1) + " GB stacked";
             } else {
                 DataSet subSp = cacheBlocks(sparseGenerator(sub, nIn, k), sub, nIn, k, Layout.AUTO, "sparse-sub");
-                double[] th = spec.initialParameters(SEED);
-                fullStep(trainer, subSp.rdd, spec, th, grad, opt);
-                double[] s2 = new double[reps];
-                for (int r = 0; r < reps; r++) {
-                    s2[r] = fullStep(trainer, subSp.rdd, spec, th, grad, opt);
-                }
-                double spSub = median(s2);
+                double spSub = medianStep(trainer, subSp.rdd, spec, spec.initialParameters(SEED), grad, opt, 1, reps);
                 subSp.rdd.unpersist(true);
                 Dataset<Row> df = frame(sparseGenerator(sub, nIn, k), sub, nIn);
                 String r = guarded(full ? 600 : 120, () -> {
