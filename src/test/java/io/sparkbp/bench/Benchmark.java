@@ -884,8 +884,8 @@ public final class Benchmark {
                         spec.numParams(), spec.numParams() * 8 / 1e6, bd.taskSum * 1e3, bd.resultSer * 1e3));
         row("5b", "  the same, train.precision=float32 (examples/s)",
                 String.format(Locale.ROOT, "%,.0f (%.2f s/step)", n / sp32Step, sp32Step), "", "",
-                String.format(Locale.ROOT, "%.2fx the float64 step: the sparse first layer is scalar work either way; "
-                        + "float weights halve the broadcast", spStep / sp32Step));
+                String.format(Locale.ROOT, "%.2fx the float64 step (the sparse first layer is scalar work in both "
+                        + "precisions; float weights halve the broadcast)", spStep / sp32Step));
         return new Sparse(ds, ds32, ds.nnz);
     }
 
