@@ -486,6 +486,19 @@ public final class Benchmark {
                     + (precision == Precision.FLOAT32 ? " float32" : "");
         }
 
+        /** {@code nIn}, the hidden widths, 10 classes: the layers both systems train for this config. */
+        int[] layers(int nIn) {
+            int[] layers = new int[hidden.length + 2];
+            layers[0] = nIn;
+            System.arraycopy(hidden, 0, layers, 1, hidden.length);
+            layers[layers.length - 1] = 10;
+            return layers;
+        }
+
+        NetworkSpec spec(int nIn) {
+            return new NetworkSpec(layers(nIn), Activation.SIGMOID, OutputKind.SOFTMAX);
+        }
+
         SpConfig withEpochs(int epochs) {
             return new SpConfig(name, optimizer, lr, batch, localSteps, standardize, layout, l2, hidden, epochs, precision);
         }
@@ -536,8 +549,7 @@ public final class Benchmark {
      */
     void bestAccuracy(Path train, Path test, SpConfig c, int mlIters) throws Exception {
         Loaded2 data = loadFiles(train, test, 784, c.standardize, c.layout, c.precision);
-        NetworkSpec spec = new NetworkSpec(new int[] {784, c.hidden[0], c.hidden[1], 10}, Activation.SIGMOID,
-                OutputKind.SOFTMAX);
+        NetworkSpec spec = c.spec(784);
         List<Double> accs = new ArrayList<>();
         long t = System.nanoTime();
         DistributedTrainer.Result res = new DistributedTrainer(sc, c.settings(spec, c.maxEpochs))
@@ -555,7 +567,7 @@ public final class Benchmark {
         }
         Dataset<Row> tr = libsvmFrame(train, 784);
         Dataset<Row> te = libsvmFrame(test, 784);
-        MlFit f = mlFit(tr, new int[] {784, c.hidden[0], c.hidden[1], 10}, "l-bfgs", mlIters, 128, 1e-6);
+        MlFit f = mlFit(tr, c.layers(784), "l-bfgs", mlIters, 128, 1e-6);
         double mlAcc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(f.model.transform(te));
         tr.unpersist();
         te.unpersist();
@@ -599,11 +611,7 @@ public final class Benchmark {
         Target best = null;
         for (SpConfig c : configs) {
             Loaded2 data = loadFiles(train, test, nIn, c.standardize, c.layout, c.precision);
-            int[] layers = new int[c.hidden.length + 2];
-            layers[0] = nIn;
-            System.arraycopy(c.hidden, 0, layers, 1, c.hidden.length);
-            layers[layers.length - 1] = 10;
-            NetworkSpec spec = new NetworkSpec(layers, Activation.SIGMOID, OutputKind.SOFTMAX);
+            NetworkSpec spec = c.spec(nIn);
             double[] theta0 = spec.initialParameters(SEED);
             DistributedTrainer.EvalSet testSet = new DistributedTrainer.EvalSet(data.test.rdd(), null, null);
             // pass 1: evaluate after every epoch to find the first epoch that reaches the target
