@@ -1,5 +1,11 @@
 package io.sparkbp.nn;
 
+import io.sparkbp.math.BulkIo;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamField;
 import java.io.Serializable;
 
 /**
@@ -7,11 +13,20 @@ import java.io.Serializable;
  * gradient sum {@code sum_n w_n dE_n/dtheta}, the loss sum {@code sum_n w_n E_n}, the weight sum
  * {@code sum_n w_n} and the example count. Division by the weight sum happens once, at the end,
  * in {@link Objective}; so the result is a mean over examples, never a mean of per-block means.
+ *
+ * <p>It travels as a Spark task result. Java serialization writes the three totals as fields and
+ * the gradient sum as raw bytes in bulk ({@link BulkIo}); a field-based serializer such as Kryo
+ * sees the ordinary fields, the gradient array included.
  */
 public final class GradientAccumulator implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    /** The fields Java serialization writes itself; {@code gradSum} follows them in bulk. */
+    private static final ObjectStreamField[] serialPersistentFields = {
+            new ObjectStreamField("lossSum", double.class),
+            new ObjectStreamField("weightSum", double.class),
+            new ObjectStreamField("count", long.class)};
 
-    private final double[] gradSum;
+    private double[] gradSum;
     private double lossSum;
     private double weightSum;
     private long count;
@@ -80,13 +95,25 @@ public final class GradientAccumulator implements Serializable {
         this.afterWrite = action;
     }
 
-    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
+        out.writeInt(gradSum.length);
+        BulkIo.writeDoubles(out, gradSum, 0, gradSum.length);
         Runnable r = afterWrite;
         afterWrite = null;
         if (r != null) {
             r.run();
         }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        int n = in.readInt();
+        if (n < 0) {
+            throw new java.io.InvalidObjectException("gradient sum length " + n + " is negative");
+        }
+        gradSum = new double[n];
+        BulkIo.readDoubles(in, gradSum, 0, n);
     }
 
     /** Clears all sums for reuse. */

@@ -1,5 +1,6 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.math.BulkIo;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -7,7 +8,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamField;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +43,11 @@ final class OrderedAggregate {
      * Returns null when no partition produced anything.
      */
     static <T, U> U aggregate(JavaRDD<T> rdd, Function2<U, T, U> seqOp, Function2<U, U, U> combOp, int depth) {
+        int n = rdd.getNumPartitions();
+        int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
+        if (depth <= 1 || n <= fanIn + (n + fanIn - 1) / fanIn) {
+            return foldAndMerge(rdd, seqOp, combOp);
+        }
         JavaPairRDD<Integer, U> partials = rdd.mapPartitionsWithIndex((index, it) -> {
             U acc = null;
             while (it.hasNext()) {
@@ -45,8 +59,6 @@ final class OrderedAggregate {
             }
             return one.iterator();
         }, true).mapToPair(t -> t);
-        int n = rdd.getNumPartitions();
-        int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
         while (depth > 1 && n > fanIn + (n + fanIn - 1) / fanIn) {
             int groups = (n + fanIn - 1) / fanIn;
             int f = fanIn;
@@ -63,6 +75,60 @@ final class OrderedAggregate {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("merging partial results failed", e);
+        }
+    }
+
+    /**
+     * The one-level case: a single job whose tasks each fold one partition, the driver merging the
+     * partials in partition order. Spark returns {@code runJob}'s results indexed by partition, so no
+     * keys, no pair RDD and no second transformation are needed; and the job's function is a named
+     * class rather than a lambda, so Spark's closure cleaner, which reads a lambda's bytecode on every
+     * call, has nothing to inspect. For a mini-batch step that is most of the driver's work per step.
+     */
+    private static <T, U> U foldAndMerge(JavaRDD<T> rdd, Function2<U, T, U> seqOp, Function2<U, U, U> combOp) {
+        @SuppressWarnings("unchecked")
+        ClassTag<U> anyRef = (ClassTag<U>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+        Object[] parts = (Object[]) rdd.context().runJob(rdd.rdd(), new Fold<T, U>(seqOp), anyRef);
+        try {
+            U acc = null;
+            for (Object p : parts) {
+                @SuppressWarnings("unchecked")
+                U u = (U) p;
+                if (u != null) {
+                    acc = acc == null ? u : combOp.call(acc, u);
+                }
+            }
+            return acc;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("merging partial results failed", e);
+        }
+    }
+
+    /** Folds one partition's elements with {@code seqOp}, starting from null. */
+    private static final class Fold<T, U> extends AbstractFunction1<scala.collection.Iterator<T>, U>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Function2<U, T, U> seqOp;
+
+        Fold(Function2<U, T, U> seqOp) {
+            this.seqOp = seqOp;
+        }
+
+        @Override
+        public U apply(scala.collection.Iterator<T> it) {
+            U acc = null;
+            try {
+                while (it.hasNext()) {
+                    acc = seqOp.call(acc, it.next());
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("folding a partition failed", e);
+            }
+            return acc;
         }
     }
 
@@ -85,7 +151,7 @@ final class OrderedAggregate {
         if (bytes <= INLINE_BYTES) {
             return job.apply(new Inline<>(value));
         }
-        Broadcast<W> bc = sc.broadcast(value);
+        Broadcast<Bulk<W>> bc = sc.broadcast(new Bulk<>(value));
         try {
             return job.apply(new Broadcasted<>(bc));
         } finally {
@@ -96,10 +162,94 @@ final class OrderedAggregate {
     private record Inline<W>(W value) implements Shared<W> {
     }
 
-    private record Broadcasted<W>(Broadcast<W> broadcast) implements Shared<W> {
+    private record Broadcasted<W>(Broadcast<Bulk<W>> broadcast) implements Shared<W> {
         @Override
         public W value() {
-            return broadcast.value();
+            return broadcast.value().value();
+        }
+    }
+
+    /**
+     * A broadcast value that Java serialization writes in bulk when it is a {@code double[]} or
+     * {@code float[]}, or an {@code Object[]} of such parts (weights and optimizer state: Java's own
+     * array serialization converts value by value, about a millisecond per megabyte on the driver
+     * and again on every executor). Other values, and field-based serializers such as Kryo, see the
+     * plain field.
+     */
+    static final class Bulk<W> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private static final ObjectStreamField[] serialPersistentFields = {};
+        private static final byte DOUBLES = 1;
+        private static final byte FLOATS = 2;
+        private static final byte OBJECT = 3;
+        private static final byte ARRAYS = 4;
+
+        private W value;
+
+        Bulk(W value) {
+            this.value = value;
+        }
+
+        W value() {
+            return value;
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
+            write(out, value);
+        }
+
+        private static void write(ObjectOutputStream out, Object value) throws IOException {
+            if (value instanceof Object[] parts && value.getClass() == Object[].class) {
+                out.writeByte(ARRAYS);
+                out.writeInt(parts.length);
+                for (Object p : parts) {
+                    write(out, p);
+                }
+            } else if (value instanceof double[] d) {
+                out.writeByte(DOUBLES);
+                out.writeInt(d.length);
+                BulkIo.writeDoubles(out, d, 0, d.length);
+            } else if (value instanceof float[] f) {
+                out.writeByte(FLOATS);
+                out.writeInt(f.length);
+                BulkIo.writeFloats(out, f, 0, f.length);
+            } else {
+                out.writeByte(OBJECT);
+                out.writeObject(value);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            value = (W) read(in);
+        }
+
+        private static Object read(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            byte kind = in.readByte();
+            if (kind == OBJECT) {
+                return in.readObject();
+            }
+            int n = in.readInt();
+            if (n < 0 || (kind != DOUBLES && kind != FLOATS && kind != ARRAYS)) {
+                throw new InvalidObjectException("bad broadcast header: kind " + kind + ", length " + n);
+            }
+            if (kind == ARRAYS) {
+                Object[] parts = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    parts[i] = read(in);
+                }
+                return parts;
+            }
+            if (kind == DOUBLES) {
+                double[] d = new double[n];
+                BulkIo.readDoubles(in, d, 0, n);
+                return d;
+            }
+            float[] f = new float[n];
+            BulkIo.readFloats(in, f, 0, n);
+            return f;
         }
     }
 
