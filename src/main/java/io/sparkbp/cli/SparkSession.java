@@ -1,5 +1,6 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.spark.SparkDefaults;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
@@ -25,18 +26,13 @@ final class SparkSession implements AutoCloseable {
     }
 
     /**
-     * Our defaults, each kept only if the user did not set the key: {@code local[*]} without a master;
-     * task results up to 64 MiB sent directly with the task's status message (Spark's default of
-     * 1 MiB sends every gradient of a model over ~130,000 parameters through the block manager, an
-     * extra round trip per task and step; Spark still caps it at {@code spark.rpc.message.maxSize});
-     * and no compression of broadcasts, whose payload here is weights (random-looking doubles that
-     * LZ4 cannot shrink, so compressing only costs time on the driver and every executor).
+     * Our defaults, each kept only if the user did not set the key: {@code local[*]} without a master,
+     * the app name, and the trainer's {@link SparkDefaults} (direct task results up to 64 MiB, no
+     * broadcast compression).
      */
     static SparkConf withDefaults(SparkConf conf, String appName) {
-        return conf.setIfMissing("spark.master", "local[*]")
-                .setIfMissing("spark.app.name", appName)
-                .setIfMissing("spark.task.maxDirectResultSize", "64m")
-                .setIfMissing("spark.broadcast.compress", "false");
+        return SparkDefaults.apply(conf.setIfMissing("spark.master", "local[*]")
+                .setIfMissing("spark.app.name", appName));
     }
 
     JavaSparkContext context() {
