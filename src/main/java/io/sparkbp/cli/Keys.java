@@ -44,7 +44,7 @@ public final class Keys {
     public static final String TRAIN_DECAY = def("train.decay", "0.5", "schedule factor gamma: step multiplies by it every train.decayEvery epochs, exponential by gamma^epoch, inverse divides by 1 + gamma*epoch");
     public static final String TRAIN_DECAY_EVERY = def("train.decayEvery", "10", "step schedule: epochs between decays");
     public static final String TRAIN_BATCH_SIZE = def("train.batchSize", "0", "examples per step across the whole cluster (0 = full batch)");
-    public static final String TRAIN_LOCAL_STEPS = def("train.localSteps", "1", "sgd/adam with mini-batches: steps each partition takes locally between synchronizations; the driver averages the partitions' weights (1 = plain synchronous training)");
+    public static final String TRAIN_LOCAL_STEPS = def("train.localSteps", "1", "sgd/adam with mini-batches: steps each partition takes locally between synchronizations; the driver averages the partitions' weights and optimizer state (1 = plain synchronous training)");
     public static final String TRAIN_EPOCHS = def("train.epochs", "10", "passes over the training data (lbfgs: iterations)");
     public static final String TRAIN_L2 = def("train.l2", "0", "L2 penalty lambda on weights (not biases): J += lambda/2 ||W||^2");
     public static final String TRAIN_SEED = def("train.seed", "1", "seed for initialization, block order and validation split");

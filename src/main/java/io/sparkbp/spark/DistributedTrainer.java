@@ -187,17 +187,17 @@ public final class DistributedTrainer {
                         int last = Math.min(steps, step + h);
                         sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " local steps " + (step + 1)
                                 + "-" + last + "/" + steps);
-                        GradientAccumulator acc = localRound(train, theta, epoch, step, last, steps, lr);
+                        GradientAccumulator acc = localRound(train, theta, optimizer.state(), epoch, step, last, steps, lr);
                         if (acc.weightSum() <= 0) {
                             continue;
                         }
-                        double[] sum = acc.gradSum();
-                        boolean changes = settings.precision() == Precision.FLOAT32; // see localRound
-                        for (int i = 0; i < theta.length; i++) {
-                            theta[i] = changes ? theta[i] + sum[i] / acc.weightSum() : sum[i] / acc.weightSum();
-                        }
+                        double[][] state = adoptRound(acc, theta, optimizer, last - step);
                         double j = acc.lossSum() / acc.weightSum() + Objective.penalty(spec, theta, settings.l2());
                         checkFinite(j, theta, epoch, last, "loss or averaged weights");
+                        for (int v = 1; v < state.length; v++) {
+                            checkFinite(0.0, state[v], epoch, last, "averaged optimizer state");
+                        }
+                        optimizer.restoreState(state);
                         lossSum += j * acc.weightSum();
                         weightSum += acc.weightSum();
                         seen += acc.count();
@@ -288,10 +288,13 @@ public final class DistributedTrainer {
     }
 
     /**
-     * One round of local training: every partition starts from {@code theta}, takes steps {@code
-     * [first, last)} of the epoch on its own share of each mini-batch with a fresh optimizer of the
-     * configured kind, and returns its weights times the example weight it used. The driver divides
-     * the sum by the total weight: a weighted model average. Loss and weight sums are those of the
+     * One round of local training: every partition starts from {@code theta} and the driver's
+     * optimizer {@code state} (as {@link Optimizer#state()} gives it), takes steps {@code [first,
+     * last)} of the epoch on its own share of each mini-batch, and returns, times the example weight
+     * it used, its weights followed by its optimizer state vectors. The driver divides the sums by
+     * the total weight ({@link #adoptRound}): a weighted average of the partitions' models and of
+     * their optimizer states, so Adam's moments and SGD's velocity carry over from round to round
+     * as they do from step to step in synchronous training. Loss and weight sums are those of the
      * local steps, each measured before its update.
      *
      * <p>In single precision the partitions start from the float weights they receive, compute each
@@ -299,35 +302,48 @@ public final class DistributedTrainer {
      * changes instead; the driver adds the weighted mean change to its double weights, so changes
      * smaller than a float's resolution still accumulate on the driver.
      */
-    GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, int epoch, int first, int last,
-                                   int steps, double lr) {
+    GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, double[][] state, int epoch,
+                                   int first, int last, int steps, double lr) {
         NetworkSpec net = spec;
         long seed = settings.seed();
         double l2 = settings.l2();
         String name = settings.optimizer();
         OptimizerSettings opt = OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov());
         int depth = settings.aggregationDepth();
-        Object wire = wireWeights(theta);
-        return OrderedAggregate.withShared(sc, wire, wireBytes(wire), shared -> {
+        int n = net.numParams();
+        int length = n * (1 + stateVectors(state, n));
+        Object[] wire = new Object[1 + state.length];
+        wire[0] = wireWeights(theta);
+        System.arraycopy(state, 0, wire, 1, state.length);
+        long bytes = wireBytes(wire[0]);
+        for (double[] v : state) {
+            bytes += 8L * v.length;
+        }
+        return OrderedAggregate.withShared(sc, wire, bytes, shared -> {
             GradientAccumulator acc = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
-                int n = net.numParams();
                 Workspaces.Workspace ws = Workspaces.of(net);
-                GradientAccumulator out = a != null ? a : ws.result();
-                Object w = shared.value();
+                GradientAccumulator out = a != null ? a : ws.result(length);
+                Object[] start = shared.value();
+                Object w = start[0];
                 float[] single = null;
-                double[] start;
+                double[] from;
                 if (w instanceof float[] f) {
                     single = ws.floats();
                     System.arraycopy(f, 0, single, 0, n);
-                    start = ws.vector(0);
-                    Kernels.widen(f, 0, start, 0, n);
+                    from = ws.vector(0);
+                    Kernels.widen(f, 0, from, 0, n);
                 } else {
-                    start = (double[]) w;
+                    from = (double[]) w;
                 }
                 double[] local = ws.vector(1);
-                System.arraycopy(start, 0, local, 0, n);
+                System.arraycopy(from, 0, local, 0, n);
                 double[] g = ws.vector(2);
-                Optimizer optimizer = Optimizer.create(name, n, opt);
+                double[][] restored = new double[start.length - 1][];
+                for (int i = 0; i < restored.length; i++) {
+                    restored[i] = (double[]) start[1 + i];
+                }
+                Optimizer optimizer = ws.optimizer(name, opt);
+                optimizer.restoreState(restored);
                 GradientAccumulator stepSums = ws.sums();
                 PartitionData.SliceConsumer add = adder(ws.gradient, single == null ? local : single, stepSums);
                 double lossTotal = 0;
@@ -350,15 +366,62 @@ public final class DistributedTrainer {
                 }
                 if (weightTotal > 0) {
                     if (single != null) {
-                        Kernels.axpy(n, -1.0, start, 0, local, 0);
+                        Kernels.axpy(n, -1.0, from, 0, local, 0);
                     }
-                    Kernels.axpy(n, weightTotal, local, 0, out.gradSum(), 0);
+                    double[] sums = out.gradSum();
+                    Kernels.axpy(n, weightTotal, local, 0, sums, 0);
+                    int off = n;
+                    for (double[] v : optimizer.state()) {
+                        if (v.length == n) {
+                            Kernels.axpy(n, weightTotal, v, 0, sums, off);
+                            off += n;
+                        }
+                    }
                     out.addTotals(lossTotal, weightTotal, count);
                 }
                 return out;
             }, GradientAccumulator::merge, depth);
-            return acc != null ? acc : new GradientAccumulator(net.numParams());
+            return acc != null ? acc : new GradientAccumulator(length);
         });
+    }
+
+    /** The optimizer state vectors of one parameter each ({@code state[0]} is the step counter; an unused vector is empty). */
+    private static int stateVectors(double[][] state, int n) {
+        int k = 0;
+        for (int i = 1; i < state.length; i++) {
+            if (state[i].length == n) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    /**
+     * Makes the example-weighted mean of a local round's partitions the new weights {@code theta}
+     * (in single precision: adds the mean weight change) and returns the mean of their optimizer
+     * states, with the step counter of the driver's {@code optimizer} advanced by the round's
+     * {@code steps}, for the caller to restore once it has checked that it is finite.
+     */
+    private double[][] adoptRound(GradientAccumulator acc, double[] theta, Optimizer optimizer, int steps) {
+        double[] sum = acc.gradSum();
+        double w = acc.weightSum();
+        int n = theta.length;
+        boolean changes = settings.precision() == Precision.FLOAT32; // see localRound
+        for (int i = 0; i < n; i++) {
+            theta[i] = changes ? theta[i] + sum[i] / w : sum[i] / w;
+        }
+        double[][] state = optimizer.state();
+        state[0][0] = optimizer.steps() + steps;
+        int off = n;
+        for (int v = 1; v < state.length; v++) {
+            if (state[v].length == n) {
+                for (int i = 0; i < n; i++) {
+                    state[v][i] = sum[off + i] / w;
+                }
+                off += n;
+            }
+        }
+        return state;
     }
 
     private void checkFinite(double value, double[] v, int epoch, int step, String what) {

@@ -3,6 +3,8 @@ package io.sparkbp.spark;
 import io.sparkbp.nn.BlockGradient;
 import io.sparkbp.nn.GradientAccumulator;
 import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.optim.Optimizer;
+import io.sparkbp.optim.OptimizerSettings;
 
 /**
  * Per-thread work buffers on executors, reused across blocks, tasks, steps and epochs: an executor
@@ -39,6 +41,8 @@ final class Workspaces {
         private float[] floats;
         private GradientAccumulator sums;
         private GradientAccumulator spare;
+        private Optimizer optimizer;
+        private OptimizerSettings optimizerSettings;
 
         private Workspace(NetworkSpec spec) {
             this.spec = spec;
@@ -53,10 +57,15 @@ final class Workspaces {
          * may still read it; if a result is never serialized it is simply not reused.
          */
         GradientAccumulator result() {
+            return result(numParams);
+        }
+
+        /** As {@link #result()}, with {@code length} sums (a local round returns weights and optimizer state). */
+        GradientAccumulator result(int length) {
             GradientAccumulator acc = spare;
             spare = null;
-            if (acc == null) {
-                acc = new GradientAccumulator(numParams);
+            if (acc == null || acc.gradSum().length != length) {
+                acc = new GradientAccumulator(length);
             } else {
                 acc.reset();
             }
@@ -84,6 +93,18 @@ final class Workspaces {
                 floats = new float[numParams];
             }
             return floats;
+        }
+
+        /**
+         * This thread's step optimizer of kind {@code name} with {@code settings}, its state
+         * unspecified until the caller restores one.
+         */
+        Optimizer optimizer(String name, OptimizerSettings settings) {
+            if (optimizer == null || !optimizer.name().equals(name) || !settings.equals(optimizerSettings)) {
+                optimizer = Optimizer.create(name, numParams, settings);
+                optimizerSettings = settings;
+            }
+            return optimizer;
         }
 
         /** A scratch accumulator, zeroed; never part of a result. */

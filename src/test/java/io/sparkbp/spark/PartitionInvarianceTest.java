@@ -96,14 +96,18 @@ class PartitionInvarianceTest {
                 () -> assertArrayEquals(first.theta(), second.theta(), "theta must be bit-identical"));
     }
 
-    @org.junit.jupiter.api.Test
-    void localStepsOnASinglePartitionWithPlainSgdAreOrdinaryMiniBatchTraining() {
-        // with one partition the "average" of one local model is that model, and plain SGD has no
-        // optimizer state that a fresh optimizer per round could lose
-        String[] sgd = {"data.partitions=1", "train.optimizer=sgd", "train.momentum=0", "train.learningRate=0.3",
-                "train.batchSize=256", "train.epochs=2"};
-        Model synchronous = train("sync", DIGITS, sgd, new String[] {"train.localSteps=1"});
-        Model local = train("local", DIGITS, sgd, new String[] {"train.localSteps=3"});
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sgd:0", "sgd:0.9", "adam:0.9"})
+    void localStepsOnASinglePartitionAreOrdinaryMiniBatchTrainingWithTheOptimizerStateCarriedOver(String opt) {
+        // with one partition the "average" of one local model (and of its optimizer state) is that
+        // model, so local rounds must retrace synchronous training: Adam's moments and SGD's velocity
+        // carry over between rounds, and Adam's step counter (its bias correction) keeps counting
+        String[] parts = opt.split(":");
+        String[] options = {"data.partitions=1", "train.optimizer=" + parts[0], "train.momentum=" + parts[1],
+                "train.learningRate=" + (parts[0].equals("adam") ? "0.01" : "0.3"), "train.batchSize=256",
+                "train.epochs=2"};
+        Model synchronous = train("sync-" + parts[0] + parts[1], DIGITS, options, new String[] {"train.localSteps=1"});
+        Model local = train("local-" + parts[0] + parts[1], DIGITS, options, new String[] {"train.localSteps=3"});
         double difference = CliHarness.maxRelativeDifference(synchronous.theta(), local.theta());
         assertTrue(difference <= 1e-13, () -> "models differ by " + difference + " relative to max |theta|");
     }
