@@ -274,7 +274,6 @@ public final class Benchmark {
         DataSet ds = cacheBlocks(denseGenerator(n, nIn, k), n, nIn, k, Layout.AUTO, "dense");
         note(String.format(Locale.ROOT, "1: generated and cached %,d x %d dense rows in %.1f s (%s blocks)", n, nIn,
                 (System.nanoTime() - t) / 1e9, ds.sparseBlocks ? "sparse" : "dense"));
-        int reps = full ? 8 : 4;
         double[] theta = spec.initialParameters(SEED);
         TrainerSettings settings = settings(spec, "sgd", 0.01, 0, 1, 1);
         DistributedTrainer trainer = new DistributedTrainer(sc, settings);
@@ -282,14 +281,8 @@ public final class Benchmark {
         double[] grad = new double[spec.numParams()];
         // warm-up (JIT, workspace allocation)
         fullStep(trainer, ds.rdd, spec, theta, grad, opt);
-        // half of the steps now, half after MLlib's fits, so that drift in the machine's speed hits both
-        double[] step = new double[reps];
-        int half = reps / 2;
-        for (int r = 0; r < half; r++) {
-            step[r] = fullStep(trainer, ds.rdd, spec, theta, grad, opt);
-        }
         // breakdown, from the outside
-        Breakdown bd = breakdown(ds.rdd, spec, theta, grad, opt, full ? reps : 2);
+        Breakdown bd = breakdown(ds.rdd, spec, theta, grad, opt, full ? 8 : 2);
 
         // float32: the same rows cached as floats, sgemm, float weights on the wire
         DataSet ds32 = cacheBlocks(denseGenerator(n, nIn, k), n, nIn, k, Layout.AUTO, "dense-f32", Precision.FLOAT32);
@@ -297,59 +290,74 @@ public final class Benchmark {
         DistributedTrainer trainer32 = new DistributedTrainer(sc, settings(spec, "sgd", 0.01, 0, 1, 1, 0,
                 Precision.FLOAT32));
         fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
-        double[] step32 = new double[reps];
-        for (int r = 0; r < half; r++) {
-            step32[r] = fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
-        }
 
-        // MLlib
+        // Paired rounds: the host's speed drifts by up to 2x within minutes, so each round times
+        // sparkbp's steps and MLlib's iterations back to back and yields one ratio; the table shows
+        // the medians over rounds and the ratios' range.
         Dataset<Row> df = denseFrame(n, nIn, k);
-        int iters = full ? 8 : 4;
-        double best = Double.NaN;
-        int bestBs = 0;
-        List<String> perBs = new ArrayList<>();
+        int rounds = full ? 5 : 3;
+        int stepsPerRound = 2;
+        int iters = 4;
+        double[] sp = new double[rounds];
+        double[] sp32 = new double[rounds];
+        double[] ml = new double[rounds];
+        int[] mlBs = new int[rounds];
+        double[] ratio64 = new double[rounds];
+        double[] ratio32 = new double[rounds];
+        List<String> perRound = new ArrayList<>();
         long mlCached = -1;
-        for (int bs : new int[] {128, 1024}) {
+        for (int r = 0; r < rounds; r++) {
+            double[] a = new double[stepsPerRound];
+            double[] a32 = new double[stepsPerRound];
+            for (int i = 0; i < stepsPerRound; i++) {
+                a[i] = fullStep(trainer, ds.rdd, spec, theta, grad, opt);
+                a32[i] = fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
+            }
+            sp[r] = median(a);
+            sp32[r] = median(a32);
             // one iteration of MLlib's gd = one treeAggregate job; the interval between consecutive job
-            // starts is the whole iteration (gradient, aggregation, driver update, next broadcast)
-            MlFit b = mlFit(df, new int[] {nIn, 256, 128, k}, "gd", iters, bs, 0.0);
-            double perIter = b.iterationSeconds;
-            double rate = n / perIter;
-            perBs.add(String.format(Locale.ROOT, "blockSize %d: %.2f s/iter (%,.0f ex/s; fit(%d) %.1f s in all)",
-                    bs, perIter, rate, iters, b.seconds));
-            if (Double.isNaN(best) || rate > best) {
-                best = rate;
-                bestBs = bs;
+            // starts is the whole iteration (gradient, aggregation, driver update, next broadcast);
+            // its better block size of 128 and 1024 in this round counts
+            ml[r] = Double.NaN;
+            for (int bs : new int[] {128, 1024}) {
+                MlFit f = mlFit(df, new int[] {nIn, 256, 128, k}, "gd", iters, bs, 0.0);
+                if (Double.isNaN(ml[r]) || f.iterationSeconds < ml[r]) {
+                    ml[r] = f.iterationSeconds;
+                    mlBs[r] = bs;
+                }
+                if (bs == 128 && mlCached < 0) {
+                    mlCached = f.peakCachedBytes;
+                }
             }
-            if (bs == 128) {
-                mlCached = b.peakCachedBytes;
-            }
+            ratio64[r] = ml[r] / sp[r];
+            ratio32[r] = ml[r] / sp32[r];
+            perRound.add(String.format(Locale.ROOT, "round %d: sparkbp %.2f s (float32 %.2f), MLlib %.2f s/iter "
+                    + "(blockSize %d)", r + 1, sp[r], sp32[r], ml[r], mlBs[r]));
         }
-        note("1: MLlib gd " + String.join("; ", perBs));
-        for (int r = half; r < reps; r++) {
-            step[r] = fullStep(trainer, ds.rdd, spec, theta, grad, opt);
-            step32[r] = fullStep(trainer32, ds32.rdd, spec, theta32, grad, opt);
-        }
-        double spStep = median(step);
+        note("1: " + String.join("; ", perRound));
+        double spStep = median(sp);
         double spRate = n / spStep;
-        double sp32Step = median(step32);
+        double sp32Step = median(sp32);
         double sp32Rate = n / sp32Step;
+        double mlIter = median(ml);
+        double best = n / mlIter;
         double flops = KernelBench.flopsPerExample(spec);
         String ceil = ceiling == null ? "" : String.format(Locale.ROOT, "; the BLAS ceiling (row 0) is %.1f GFLOP/s "
                 + "dgemm, %.1f sgemm on %d threads", ceiling.dgemmAll(), ceiling.sgemmAll(), ceiling.threads());
         row("1", "full-batch pass, 20k x 784 dense, 784-256-128-10, float64 (examples/s)",
                 String.format(Locale.ROOT, "%,.0f (%.2f s/step)", spRate, spStep),
-                String.format(Locale.ROOT, "%,.0f (blockSize %d)", best, bestBs),
-                ratio(spRate / best),
-                "sparkbp: median of " + reps + " steps (gradientSum + update); MLlib: median interval between its "
-                        + (iters - 1) + " consecutive gd iteration jobs in fit(" + iters + "), best blockSize of "
-                        + "128/1024; "
+                String.format(Locale.ROOT, "%,.0f (%.2f s/iter)", best, mlIter),
+                ratio(median(ratio64)) + " " + range(ratio64),
+                "medians over " + rounds + " paired rounds (each: " + stepsPerRound + " sparkbp steps "
+                        + "[gradientSum + update], then MLlib fit(" + iters + ") at blockSize 128 and 1024, the "
+                        + "median interval between its consecutive gd iteration jobs at the better one); ratio: "
+                        + "median of the rounds' ratios [min-max]; "
                         + String.format(Locale.ROOT, "%.1f vs %.1f GFLOP/s (%.2f MFLOP per example)",
                         spRate * flops / 1e9, best * flops / 1e9, flops / 1e6) + ceil);
         row("1b", "full-batch pass, same, train.precision=float32 (examples/s)",
                 String.format(Locale.ROOT, "%,.0f (%.2f s/step)", sp32Rate, sp32Step),
                 String.format(Locale.ROOT, "%,.0f (float64 only)", best),
-                ratio(sp32Rate / best),
+                ratio(median(ratio32)) + " " + range(ratio32),
                 String.format(Locale.ROOT, "%.2fx sparkbp's own float64 step; %.1f GFLOP/s", spStep / sp32Step,
                         sp32Rate * flops / 1e9) + ceil);
         kernels(spec, nIn, k);
@@ -1416,6 +1424,17 @@ public final class Benchmark {
 
     // ------------------------------------------------------------------------------------------
     // formatting
+
+    /** {@code [min-max]} of ratios, for a ratio column. */
+    static String range(double[] ratios) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double r : ratios) {
+            lo = Math.min(lo, r);
+            hi = Math.max(hi, r);
+        }
+        return String.format(Locale.ROOT, "[%.2f-%.2f]", lo, hi);
+    }
 
     static double median(double[] v) {
         double[] s = v.clone();
