@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
  * converts element by element, which for a gradient of a few hundred thousand parameters costs
  * milliseconds on both ends of every task result; here each chunk is one bulk copy. The format is
  * exactly the values' IEEE bits, so a round trip is lossless (NaN payloads and signed zeros
- * included).
+ * included). The float methods are twins of the double ones: Java has no generics over primitive
+ * arrays, and a boxed or per-element accessor would cost what this class saves.
  */
 public final class BulkIo {
     /** Bytes converted per chunk: large enough for bulk copies, small enough to stay in cache. */
