@@ -370,10 +370,11 @@ public final class DistributedTrainer {
                     }
                     double[] sums = out.gradSum();
                     Kernels.axpy(n, weightTotal, local, 0, sums, 0);
+                    double[][] after = optimizer.state();
                     int off = n;
-                    for (double[] v : optimizer.state()) {
-                        if (v.length == n) {
-                            Kernels.axpy(n, weightTotal, v, 0, sums, off);
+                    for (int v = 1; v < after.length; v++) {
+                        if (after[v].length == n) {
+                            Kernels.axpy(n, weightTotal, after[v], 0, sums, off);
                             off += n;
                         }
                     }
