@@ -7,6 +7,7 @@ import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.spark.DistributedTrainer;
 import io.sparkbp.spark.PartitionData;
+import io.sparkbp.spark.SparkDefaults;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
@@ -62,7 +63,8 @@ public final class Scaling {
     }
 
     static Measured measure(String master, int cores, int reps) throws Exception {
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkbp-scaling " + master)
+        // the Spark settings the command line runs with
+        SparkConf conf = SparkDefaults.apply(new SparkConf()).setMaster(master).setAppName("sparkbp-scaling " + master)
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
