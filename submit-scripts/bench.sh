@@ -4,8 +4,8 @@
 #   submit-scripts/bench.sh [quick|full] [sections=1,2,...]
 #   submit-scripts/bench.sh scaling [full]
 #
-# quick (default) takes ~2-3 minutes, full ~10-15; they print one table and write it as markdown to
-# target/bench/results.md. scaling (~4 minutes) times a full-batch step and the broadcast/result
+# quick (default) takes ~2-3 minutes, full ~6; they print one table and write it as markdown to
+# target/bench/results.md. scaling (~2 minutes) times a full-batch step and the broadcast/result
 # round trip on local[1], local[2], a standalone cluster of two one-core Workers
 # (local-cluster[2,1,3072]: executor JVMs of their own) and local[1] again (shared hosts drift), and
 # writes target/bench/scaling.md.
