@@ -3,6 +3,7 @@ package io.sparkbp.nn;
 import io.sparkbp.math.BulkIo;
 
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamField;
@@ -110,7 +111,7 @@ public final class GradientAccumulator implements Serializable {
         in.defaultReadObject();
         int n = in.readInt();
         if (n < 0) {
-            throw new java.io.InvalidObjectException("gradient sum length " + n + " is negative");
+            throw new InvalidObjectException("gradient sum length " + n + " is negative");
         }
         gradSum = new double[n];
         BulkIo.readDoubles(in, gradSum, 0, n);

@@ -187,11 +187,12 @@ public final class DistributedTrainer {
                         int last = Math.min(steps, step + h);
                         sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " local steps " + (step + 1)
                                 + "-" + last + "/" + steps);
-                        GradientAccumulator acc = localRound(train, theta, optimizer.state(), epoch, step, last, steps, lr);
+                        double[][] state = optimizer.state();
+                        GradientAccumulator acc = localRound(train, theta, state, epoch, step, last, steps, lr);
                         if (acc.weightSum() <= 0) {
                             continue;
                         }
-                        double[][] state = adoptRound(acc, theta, optimizer, last - step);
+                        adoptRound(acc, theta, state, last - step);
                         double j = acc.lossSum() / acc.weightSum() + Objective.penalty(spec, theta, settings.l2());
                         checkFinite(j, theta, epoch, last, "loss or averaged weights");
                         for (int v = 1; v < state.length; v++) {
@@ -399,11 +400,12 @@ public final class DistributedTrainer {
 
     /**
      * Makes the example-weighted mean of a local round's partitions the new weights {@code theta}
-     * (in single precision: adds the mean weight change) and returns the mean of their optimizer
-     * states, with the step counter of the driver's {@code optimizer} advanced by the round's
-     * {@code steps}, for the caller to restore once it has checked that it is finite.
+     * (in single precision: adds the mean weight change) and overwrites {@code state}, the optimizer
+     * state the round started from (its arrays are free again once the job is done), with the mean
+     * of the partitions' states and a step counter advanced by the round's {@code steps}, for the
+     * caller to restore once it has checked that it is finite.
      */
-    private double[][] adoptRound(GradientAccumulator acc, double[] theta, Optimizer optimizer, int steps) {
+    private void adoptRound(GradientAccumulator acc, double[] theta, double[][] state, int steps) {
         double[] sum = acc.gradSum();
         double w = acc.weightSum();
         int n = theta.length;
@@ -411,8 +413,7 @@ public final class DistributedTrainer {
         for (int i = 0; i < n; i++) {
             theta[i] = changes ? theta[i] + sum[i] / w : sum[i] / w;
         }
-        double[][] state = optimizer.state();
-        state[0][0] = optimizer.steps() + steps;
+        state[0][0] += steps;
         int off = n;
         for (int v = 1; v < state.length; v++) {
             if (state[v].length == n) {
@@ -422,7 +423,6 @@ public final class DistributedTrainer {
                 off += n;
             }
         }
-        return state;
     }
 
     private void checkFinite(double value, double[] v, int epoch, int step, String what) {
