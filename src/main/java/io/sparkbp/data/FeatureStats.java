@@ -127,11 +127,18 @@ public final class FeatureStats implements Serializable {
      * stays sparse). Constant columns (and an empty set) get scale 1; see {@link #scaleOf}.
      */
     public Transform inputTransform(boolean center) {
+        boolean[] all = new boolean[nIn];
+        java.util.Arrays.fill(all, center);
+        return inputTransform(all);
+    }
+
+    /** As {@link #inputTransform(boolean)}, centering only the features {@code j} with {@code center[j]}. */
+    public Transform inputTransform(boolean[] center) {
         double[] mean = new double[nIn];
         double[] scale = new double[nIn];
         for (int j = 0; j < nIn; j++) {
             double m = inputMean(j);
-            mean[j] = center ? m : 0.0;
+            mean[j] = center[j] ? m : 0.0;
             scale[j] = scaleOf(m, inputVariance(j));
         }
         return new Transform(mean, scale);

@@ -66,6 +66,26 @@ public final class Standardizer implements Serializable {
         };
     }
 
+    /** {@link Layout#AUTO} centers a feature of sparse data when at least this fraction of the examples have it nonzero. */
+    public static final double CENTER_FEATURES_ABOVE = 0.5;
+
+    /**
+     * Which features to center: all of them where {@link #centerInputs} says so; otherwise, for {@link
+     * Layout#AUTO}, the features that are nonzero in at least {@link #CENTER_FEATURES_ABOVE} of the
+     * examples. Such data are sparse overall (one-hot columns, say) but may hold dense columns with a
+     * large offset (a year, an area) that scaling alone would leave far from zero, saturating the first
+     * layer's units; centering those columns costs little sparsity, since they are mostly nonzero anyway.
+     */
+    public static boolean[] centeredFeatures(Layout layout, FeatureStats stats) {
+        boolean[] center = new boolean[stats.inputs()];
+        boolean all = centerInputs(layout, stats);
+        for (int j = 0; j < center.length; j++) {
+            center[j] = all || (layout == Layout.AUTO && stats.count() > 0
+                    && stats.inputNonzeros(j) >= CENTER_FEATURES_ABOVE * stats.count());
+        }
+        return center;
+    }
+
     /** The input transform, or null. */
     public Transform inputs() {
         return inputs;

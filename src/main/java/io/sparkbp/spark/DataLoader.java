@@ -206,7 +206,7 @@ public final class DataLoader {
 
     /** Input standardization from {@code stats} for blocks stored as {@code layout}. */
     public static Transform inputTransform(FeatureStats stats, Layout layout) {
-        return stats.inputTransform(Standardizer.centerInputs(layout, stats));
+        return stats.inputTransform(Standardizer.centeredFeatures(layout, stats));
     }
 
     /** Target standardization from {@code stats} (for linear outputs). */
