@@ -1,18 +1,18 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.nn.Block;
+import io.sparkbp.nn.RowGather;
 
 import java.io.Serializable;
-import java.util.SplittableRandom;
 
 /**
  * Everything one partition caches: its blocks, with their example count and byte size. One
  * {@code PartitionData} per RDD partition.
  *
- * <p>Mini-batch walking: in each epoch the partition visits its blocks in a seed-derived order; the
- * concatenated rows form the partition's stream for that epoch, and step {@code s} of {@code S}
- * takes stream rows {@code [floor(s n / S), floor((s + 1) n / S))}. So every example is used exactly
- * once per epoch, and each step uses about {@code n / S} rows of every partition.
+ * <p>Mini-batch walking: in each epoch the partition's {@code n} rows are put in a seed-derived
+ * pseudo-random order, which forms the partition's stream for that epoch, and step {@code s} of
+ * {@code S} takes stream rows {@code [floor(s n / S), floor((s + 1) n / S))}. So every example is used
+ * exactly once per epoch, and each step uses about {@code n / S} rows of every partition.
  */
 public final class PartitionData implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -20,6 +20,7 @@ public final class PartitionData implements Serializable {
     private final int partition;
     private final Block[] blocks;
     private final int rows;
+    private transient volatile int[] blockStarts;
 
     public PartitionData(int partition, Block[] blocks) {
         this.partition = partition;
@@ -59,7 +60,11 @@ public final class PartitionData implements Serializable {
 
     /**
      * Visits the rows of step {@code step} of {@code steps} in epoch {@code epoch}. With a single
-     * step per epoch the blocks are visited in stored order.
+     * step per epoch (full batch) the blocks are visited as they are stored. With mini-batches the
+     * epoch's stream is the partition's rows in a pseudo-random order drawn from the seed, the epoch
+     * and the partition ({@link RowOrder}); the step's rows are copied into one block
+     * ({@link RowGather}) and visited as that block, so each mini-batch is a sample of the whole
+     * partition whatever the order of the input file.
      */
     public void forEachSlice(long seed, int epoch, int step, int steps, SliceConsumer consumer) {
         long begin = (long) step * rows / steps;
@@ -67,38 +72,41 @@ public final class PartitionData implements Serializable {
         if (begin >= end) {
             return;
         }
-        int[] order = steps > 1 ? blockOrder(seed, epoch) : null;
-        long pos = 0;
-        for (int i = 0; i < blocks.length; i++) {
-            Block b = blocks[order == null ? i : order[i]];
-            long bStart = pos;
-            long bEnd = pos + b.rows();
-            pos = bEnd;
-            if (bEnd <= begin) {
-                continue;
+        if (steps == 1) {
+            for (Block b : blocks) {
+                consumer.accept(b, 0, b.rows());
             }
-            if (bStart >= end) {
-                break;
-            }
-            int from = (int) (Math.max(begin, bStart) - bStart);
-            int to = (int) (Math.min(end, bEnd) - bStart);
-            consumer.accept(b, from, to);
+            return;
         }
+        RowOrder order = new RowOrder(rows, mix(seed, epoch, partition));
+        int m = (int) (end - begin);
+        int[] block = new int[m];
+        int[] row = new int[m];
+        int[] starts = starts();
+        for (int i = 0; i < m; i++) {
+            int r = (int) order.at(begin + i);
+            int b = java.util.Arrays.binarySearch(starts, r);
+            b = b >= 0 ? b : -b - 2;
+            block[i] = b;
+            row[i] = r - starts[b];
+        }
+        Block batch = RowGather.gather(blocks, block, row, m);
+        consumer.accept(batch, 0, m);
     }
 
-    private int[] blockOrder(long seed, int epoch) {
-        int[] order = new int[blocks.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+    /** The first row of each block in the partition's stored order (cached; blocks are immutable). */
+    private int[] starts() {
+        int[] s = blockStarts;
+        if (s == null) {
+            s = new int[blocks.length];
+            int n = 0;
+            for (int i = 0; i < blocks.length; i++) {
+                s[i] = n;
+                n += blocks[i].rows();
+            }
+            blockStarts = s;
         }
-        SplittableRandom rng = new SplittableRandom(mix(seed, epoch, partition));
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return s;
     }
 
     /** SplitMix64-style mixing of a seed with two small integers. */
