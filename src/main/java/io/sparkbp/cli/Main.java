@@ -2,6 +2,7 @@ package io.sparkbp.cli;
 
 import io.sparkbp.data.DataException;
 import io.sparkbp.model.ModelFormatException;
+import io.sparkbp.spark.PlanException;
 import io.sparkbp.spark.TrainingException;
 
 import java.io.PrintStream;
@@ -52,7 +53,7 @@ public final class Main {
     /** Maps a failure (possibly wrapped by Spark) to one message and an exit code. */
     static int report(Throwable e, PrintStream err) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof UsageException) {
+            if (t instanceof UsageException || t instanceof PlanException) {
                 err.println("sparkbp: error: " + t.getMessage());
                 return ExitCode.USAGE;
             }

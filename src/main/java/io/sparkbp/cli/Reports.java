@@ -11,7 +11,10 @@ import io.sparkbp.report.EvaluationReport;
 import io.sparkbp.report.Figures;
 import io.sparkbp.report.TrainingReport;
 import io.sparkbp.spark.Checkpoint;
+import io.sparkbp.spark.DataCache;
 import io.sparkbp.spark.DataLoader;
+import io.sparkbp.spark.TrainingPlan;
+import io.sparkbp.spark.TrainingRun;
 import io.sparkbp.spark.DistributedTrainer;
 import io.sparkbp.spark.EpochReport;
 import io.sparkbp.spark.TrainerSettings;
@@ -36,34 +39,12 @@ final class Reports {
     }
 
     /** The report of a finished training run (the data sets' and the trainer's numbers, the settings, notes). */
-    static TrainingReport training(TrainCommand.Job job, Config config, JavaSparkContext sc, DataLoader.Loaded train,
-                                   DataLoader.Loaded validation, DataLoader.Loaded test, Transform inT, Transform outT,
-                                   Checkpoint resumed, DistributedTrainer.Result result, Map<String, Double> testMetrics) {
-        TrainerSettings settings = job.settings;
-        List<TrainingReport.DataSet> data = new ArrayList<>();
-        data.add(dataSet("training", job.train.path(), train));
-        if (validation != null) {
-            data.add(dataSet("validation", job.validation != null ? job.validation.path() : job.train.path()
-                    + " (" + Figures.significant(100 * job.validationFraction, 4) + "% of the lines held out)", validation));
-        }
-        if (test != null) {
-            data.add(dataSet("test", job.test.path(), test));
-        }
-        List<String> notes = new ArrayList<>();
-        if (resumed != null) {
-            notes.add("Resumed from " + resumed.source() + " after epoch " + resumed.epoch()
-                    + "; the earlier epochs are those recorded in the checkpoint.");
-        }
-        if (result.stoppedEarly()) {
-            notes.add("Early stopping: no validation improvement for " + settings.patience()
-                    + " epochs; the saved model is that of epoch " + result.bestEpoch() + ".");
-        }
-        for (TrainingReport.DataSet d : data) {
-            if (d.skipped() > 0) {
-                notes.add(Figures.count(d.skipped()) + " bad lines were skipped in the " + d.name()
-                        + " data (data.onBadRecord=skip).");
-            }
-        }
+    static TrainingReport training(TrainCommand.Job job, TrainingPlan plan, Config config, JavaSparkContext sc,
+                                   TrainingRun.Outcome outcome) {
+        DataCache cache = outcome.data();
+        List<TrainingReport.DataSet> data = dataSets(job, cache);
+        DistributedTrainer.Result result = outcome.result();
+        List<String> notes = notes(outcome, data);
         List<TrainingReport.Setting> effective = new ArrayList<>();
         for (Map.Entry<String, String> e : config.effective().entrySet()) {
             effective.add(new TrainingReport.Setting(e.getKey(), e.getValue(), config.source(e.getKey()),
@@ -82,23 +63,63 @@ final class Reports {
             EpochReport kept = reports.stream().filter(r -> r.epoch() == modelEpoch).findFirst()
                     .orElse(reports.get(reports.size() - 1));
             // with early stopping the trainer keeps the epoch of the lowest validation loss
-            modelIsBest = settings.patience() > 0 && kept.validation() != null
+            modelIsBest = plan.settings().patience() > 0 && kept.validation() != null
                     && modelEpoch == lowestValidationLoss(reports);
             Map<String, Double> trainingRow = new LinkedHashMap<>();
-            trainingRow.put("examples", (double) train.examples());
+            trainingRow.put("examples", (double) cache.train().examples());
             trainingRow.put("loss", kept.trainLoss());
             rows.put("training (epoch " + modelEpoch + ")", trainingRow);
             if (kept.validation() != null) {
                 rows.put("validation (epoch " + modelEpoch + ")", kept.validation());
             }
         }
-        if (testMetrics != null) {
-            rows.put("test (saved model)", testMetrics);
+        if (outcome.testMetrics() != null) {
+            rows.put("test (saved model)", outcome.testMetrics());
         }
-        Map<String, String> about = trainingFacts(job.spec, settings, sc, job.modelPath, job.metricsPath);
+        Map<String, String> about = trainingFacts(job.spec, outcome.result(), plan.settings(), sc, job.modelPath,
+                job.metricsPath);
         return new TrainingReport(job.modelPath != null ? job.modelPath : job.train.path(), now(), about, data,
-                standardization(inT, outT, job.initModel, job.standardize), effective, epochs, modelEpoch,
-                modelIsBest, result.stoppedEarly(), outT != null, rows, notes);
+                standardization(cache.inputTransform(), cache.outputTransform(), job.initModel, job.standardize),
+                effective, epochs, modelEpoch, modelIsBest, result.stoppedEarly(), cache.outputTransform() != null,
+                rows, notes);
+    }
+
+    private static List<TrainingReport.DataSet> dataSets(TrainCommand.Job job, DataCache cache) {
+        List<TrainingReport.DataSet> data = new ArrayList<>();
+        data.add(dataSet("training", job.train.path(), cache.train()));
+        if (cache.validation() != null) {
+            data.add(dataSet("validation", job.validation != null ? job.validation.path() : job.train.path()
+                    + " (" + Figures.significant(100 * cache.heldOut(), 4) + "% of the lines held out)", cache.validation()));
+        }
+        if (cache.test() != null) {
+            data.add(dataSet("test", job.test.path(), cache.test()));
+        }
+        return data;
+    }
+
+    private static List<String> notes(TrainingRun.Outcome outcome, List<TrainingReport.DataSet> data) {
+        List<String> notes = new ArrayList<>();
+        Checkpoint resumed = outcome.resumed();
+        if (resumed != null) {
+            notes.add("Resumed from " + resumed.source() + " after epoch " + resumed.epoch()
+                    + "; the earlier epochs are those recorded in the checkpoint.");
+        }
+        notes.add("Training stopped " + (outcome.result().stoppedEarly() ? "early" : "") + ": "
+                + outcome.result().stopReason() + ".");
+        if (outcome.result().search() != null) {
+            notes.add(outcome.result().search().describe() + ".");
+        }
+        if (outcome.data().classWeights() != null) {
+            notes.add("Classes weighted (train.classWeight=balanced): "
+                    + java.util.Arrays.toString(outcome.data().classWeights().weights()) + ".");
+        }
+        for (TrainingReport.DataSet d : data) {
+            if (d.skipped() > 0) {
+                notes.add(Figures.count(d.skipped()) + " bad lines were skipped in the " + d.name()
+                        + " data (data.onBadRecord=skip).");
+            }
+        }
+        return notes;
     }
 
     private static TrainingReport.DataSet dataSet(String name, String path, DataLoader.Loaded d) {
@@ -119,8 +140,9 @@ final class Reports {
     }
 
     /** Network, optimizer and environment facts of a training run, in display order. */
-    private static Map<String, String> trainingFacts(NetworkSpec spec, TrainerSettings s, JavaSparkContext sc,
-                                             String modelPath, String metricsPath) {
+    private static Map<String, String> trainingFacts(NetworkSpec spec, DistributedTrainer.Result result,
+                                                     TrainerSettings s, JavaSparkContext sc, String modelPath,
+                                                     String metricsPath) {
         Map<String, String> about = network(spec);
         String optimizer = s.optimizer();
         if (optimizer.equals("sgd")) {
@@ -128,12 +150,13 @@ final class Reports {
         }
         about.put("optimizer", optimizer);
         if (!s.optimizer().equals("lbfgs")) {
-            about.put("learning rate", s.schedule().toString());
+            about.put("learning rate", s.schedule().withBase(result.learningRate()).toString()
+                    + (result.search() != null || s.rangeTestSteps() > 0 ? " (picked by the learning rate search)" : ""));
         }
         about.put("batch", s.batchSize() == 0 ? "full batch" : Figures.count(s.batchSize()) + " examples per step"
                 + (s.localSteps() > 1 ? ", " + s.localSteps() + " local steps per synchronization" : ""));
-        about.put("epochs", s.epochs() + (s.patience() > 0 ? ", early stopping after " + s.patience()
-                + " epochs without validation improvement" : ""));
+        about.put("epochs", s.epochs() + (s.patience() > 0 ? " at most, early stopping after " + s.patience()
+                + " epochs without improvement" : ""));
         about.put("L2", Figures.number(s.l2()));
         about.put("seed", Long.toString(s.seed()));
         about.put("model file", modelPath == null ? "(none: output.model is not set)" : modelPath);

@@ -1,23 +1,21 @@
 package io.sparkbp.cli;
 
-import io.sparkbp.data.FeatureStats;
-import io.sparkbp.math.Blas;
+import io.sparkbp.data.ClassWeights;
 import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Activation;
-import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.optim.RangeTest;
 import io.sparkbp.report.TrainingReport;
-import io.sparkbp.spark.Checkpoint;
-import io.sparkbp.spark.Checkpointer;
 import io.sparkbp.spark.DataLoader;
-import io.sparkbp.spark.DistributedTrainer;
 import io.sparkbp.spark.EpochReport;
-import io.sparkbp.spark.Evaluator;
+import io.sparkbp.spark.RunListener;
+import io.sparkbp.spark.TextSource;
 import io.sparkbp.spark.TrainerSettings;
+import io.sparkbp.spark.TrainingPlan;
+import io.sparkbp.spark.TrainingRun;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.PrintStream;
@@ -75,137 +73,48 @@ final class TrainCommand {
         outputs.checkFileWritable(Keys.OUTPUT_REPORT, job.reportPath);
 
         Model init = job.initModel == null ? null : Models.load(job.initModel, hadoop);
-        NetworkSpec spec = job.spec;
-        if (init != null && !init.spec().equals(spec)) {
+        if (init != null && !init.spec().equals(job.spec)) {
             throw new UsageException("train.initModel " + job.initModel + " is a " + init.spec()
-                    + " network, but the configuration describes " + spec);
+                    + " network, but the configuration describes " + job.spec);
         }
-        Checkpointer checkpointer = null;
-        Checkpoint resumed = null;
-        List<String> fingerprint = null;
-        if (job.checkpointDir != null) {
-            checkpointer = new Checkpointer(hadoop, job.checkpointDir, job.checkpointEvery);
-            fingerprint = configFingerprint(config, job);
-            if (job.resume) {
-                List<String> early = fingerprint;
-                // compare the settings before loading any data; the data-derived items follow below
-                resumed = checkpointer.loadNewest(spec.numParams(), job.settings.optimizer(),
-                        (file, saved) -> requireSameRun(file, saved, early, true));
-                if (resumed == null) {
-                    out.println("train.resume=true, but " + job.checkpointDir + " holds no checkpoint: starting from scratch");
-                } else if (resumed.epoch() > job.settings.epochs()) {
-                    throw new UsageException(config.source(Keys.TRAIN_EPOCHS) + ": checkpoint " + resumed.source()
-                            + " is from epoch " + resumed.epoch() + ", beyond train.epochs=" + job.settings.epochs()
-                            + "; set train.epochs to at least " + resumed.epoch());
-                }
-            } else {
-                List<Checkpointer.Found> existing = checkpointer.list();
-                if (!existing.isEmpty()) {
-                    if (!job.overwrite) {
-                        throw new UsageException("train.checkpointDir " + job.checkpointDir + " already holds checkpoints"
-                                + " (newest: " + existing.get(existing.size() - 1).path() + "); set train.resume=true to"
-                                + " continue from it, or output.overwrite=true to replace them");
-                    }
-                    checkpointer.deleteAll();
-                    out.println("deleted " + existing.size() + " old checkpoint(s) in " + job.checkpointDir);
-                }
-            }
+        TrainingPlan plan = job.plan(config, loader, init);
+        TrainingRun.Outcome outcome = new TrainingRun(sc, plan, listener()).run();
+        if (outcome.testMetrics() != null) {
+            out.println("test: " + Progress.metrics(outcome.testMetrics()));
         }
-        DataLoader.Holdout trainPart = job.validationFraction > 0 && job.validation == null
-                ? new DataLoader.Holdout(job.validationFraction, job.seed, false) : DataLoader.Holdout.ALL;
-        Transform inT = null;
-        Transform outT = null;
-        if (init != null) {
-            inT = init.inputTransform().orElse(null);
-            outT = init.outputTransform().orElse(null);
-        } else if (job.standardize) {
-            out.println("computing standardization statistics ...");
-            FeatureStats stats = loader.stats(job.train, trainPart);
-            inT = DataLoader.inputTransform(stats, job.train);
-            outT = spec.output() == OutputKind.LINEAR ? DataLoader.targetTransform(stats) : null;
-        }
-        Precision precision = job.settings.precision();
-        DataLoader.Loaded train = loader.load(job.train, trainPart, inT, outT, precision);
-        out.printf(Locale.ROOT, "training data: %,d examples in %d partitions, %s cached (%s)%s%n",
-                train.examples(), train.partitions(), Bytes.human(train.bytes()),
-                config.get(Keys.DATA_STORAGE_LEVEL).strip().toUpperCase(Locale.ROOT),
-                train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "");
-        DataLoader.Loaded validationData = null;
-        if (job.validation != null) {
-            validationData = loader.load(job.validation, DataLoader.Holdout.ALL, inT, null, precision);
-        } else if (job.validationFraction > 0) {
-            validationData = loader.load(job.train, new DataLoader.Holdout(job.validationFraction, job.seed, true),
-                    inT, null, precision);
-        }
-        DistributedTrainer.EvalSet validation = validationData == null ? null : evalSet(validationData, outT, "validation");
-        DataLoader.Loaded testData = job.test == null ? null
-                : loader.load(job.test, DataLoader.Holdout.ALL, inT, null, precision);
-        DistributedTrainer.EvalSet test = testData == null ? null : evalSet(testData, outT, "test");
-
-        double[] theta0 = init != null ? init.theta() : spec.initialParameters(job.seed);
-        if (checkpointer != null) {
-            fingerprint.add("training examples=" + train.examples());
-            fingerprint.add("training partitions=" + train.partitions());
-            fingerprint.add("skipped training lines=" + train.skipped());
-            fingerprint.add("input standardization=" + (inT == null ? "none" : Checkpointer.hash(inT.mean(), inT.scale())));
-            fingerprint.add("output standardization=" + (outT == null ? "none" : Checkpointer.hash(outT.mean(), outT.scale())));
-            fingerprint.add("initial weights=" + Checkpointer.hash(theta0));
-            if (resumed != null) {
-                requireSameRun(resumed.source(), resumed.fingerprint(), fingerprint, false);
-                out.printf(Locale.ROOT, "resuming from %s after epoch %d%n", resumed.source(), resumed.epoch());
-            }
-            checkpointer.fingerprint(fingerprint);
-        }
-        out.printf(Locale.ROOT, "network %s, %,d parameters, optimizer %s, batch %s, BLAS %s%s, Spark %s%n",
-                spec, spec.numParams(), job.settings.optimizer(),
-                job.settings.batchSize() == 0 ? "full" : String.valueOf(job.settings.batchSize()),
-                Blas.implementation(), precision == Precision.FLOAT64 ? "" : " (" + precision.id() + ")", sc.version());
-        DistributedTrainer trainer = new DistributedTrainer(sc, job.settings);
-        DistributedTrainer.Result result = trainer.train(train.rdd(), train.examples(), theta0, validation, test,
-                r -> out.println(Progress.line(r)), resumed, checkpointer);
-        List<EpochReport> reports = result.reports(); // including those restored from a checkpoint
-        if (result.stoppedEarly()) {
-            out.printf(Locale.ROOT, "early stopping: no validation improvement for %d epochs; keeping epoch %d%n",
-                    job.settings.patience(), result.bestEpoch());
-        }
-
-        Map<String, Object> finalMetrics = new LinkedHashMap<>();
-        Map<String, Double> testMetrics = null;
-        if (test != null) {
-            Metrics m = Evaluator.evaluate(sc, test.data(), spec, result.theta(), test.outMean(), test.outScale(),
-                    job.settings.aggregationDepth());
-            testMetrics = m.toMap();
-            finalMetrics.put("test", testMetrics);
-            out.println("test: " + Progress.metrics(testMetrics));
-        }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("config", config.effective());
-        extra.put("training", Map.of("epochs", reports.size(), "bestEpoch", result.bestEpoch(),
-                "examples", train.examples(), "seconds", reports.isEmpty() ? 0.0 : reports.get(reports.size() - 1).elapsedSeconds()));
-        if (!finalMetrics.isEmpty()) {
-            extra.put("metrics", finalMetrics);
-        }
-        Model model = new Model(spec, result.theta(), inT, outT, extra);
+        List<EpochReport> reports = outcome.result().reports(); // including those restored from a checkpoint
         if (job.metricsPath != null) {
             outputs.writeText(job.metricsPath, Progress.jsonLines(reports));
         }
         if (job.modelPath != null) {
-            Models.save(model, job.modelPath, hadoop, job.overwrite);
+            Models.save(outcome.model(), job.modelPath, hadoop, job.overwrite);
             out.println("model written to " + job.modelPath);
         }
         if (job.reportPath != null) {
-            TrainingReport report = Reports.training(job, config, sc, train, validationData, testData, inT, outT,
-                    resumed, result, testMetrics);
+            TrainingReport report = Reports.training(job, plan, config, sc, outcome);
             outputs.writeText(job.reportPath, report.html());
             out.println("report written to " + job.reportPath);
         }
-        train.rdd().unpersist(false);
-        if (validation != null) {
-            validation.data().unpersist(false);
-        }
-        if (test != null) {
-            test.data().unpersist(false);
-        }
+    }
+
+    /** Prints the run's lines, its epochs and its learning-rate search on standard output. */
+    private RunListener listener() {
+        return new RunListener() {
+            @Override
+            public void message(String line) {
+                out.println(line);
+            }
+
+            @Override
+            public void epochDone(EpochReport r) {
+                out.println(Progress.line(r));
+            }
+
+            @Override
+            public void searchDone(RangeTest.Pick pick) {
+                out.println(pick.describe());
+            }
+        };
     }
 
     /**
@@ -218,56 +127,26 @@ final class TrainCommand {
             Keys.OUTPUT_REPORT, Keys.OUTPUT_OVERWRITE, Keys.DATA_STORAGE_LEVEL, Keys.DATA_TRAIN, Keys.DATA_TEST,
             Keys.DATA_VALIDATION, Keys.TRAIN_INIT_MODEL);
 
-    /**
-     * The configuration part of a checkpoint fingerprint: every effective setting that can change the
-     * training trajectory, plus the network and the resolved data paths; a mutable list to which the
-     * data-derived items (example and partition counts, transforms, initial weights) are appended.
-     */
-    static List<String> configFingerprint(Config config, Job job) {
+    /** The settings part of a checkpoint fingerprint: every effective setting that can change the trajectory. */
+    static List<String> settingsFingerprint(Config config) {
         List<String> items = new ArrayList<>();
         for (Map.Entry<String, String> e : config.effective().entrySet()) {
             if (!NOT_FINGERPRINTED.contains(e.getKey())) {
                 items.add(e.getKey() + "=" + e.getValue());
             }
         }
-        items.add("network=" + job.spec);
-        items.add("training data files=" + job.train.path());
-        items.add("validation data files=" + (job.validation == null ? "" : job.validation.path()));
-        items.add("test data files=" + (job.test == null ? "" : job.test.path()));
         return items;
     }
 
-    private static void requireSameRun(String file, List<String> saved, List<String> current, boolean partial) {
-        String diff = Checkpointer.firstDifference(withDefaultsOfNewerKeys(saved), current, partial);
-        if (diff != null) {
-            throw new UsageException("checkpoint " + file + " was written by a different configuration: " + diff
-                    + "; resume with the same settings (train.epochs, train.checkpointEvery and output.* may change)"
-                    + " or use another train.checkpointDir");
-        }
-    }
-
-    /**
-     * A checkpoint written before a key existed ran with that key's default: the saved items plus
-     * {@code key=default} for every known key they do not mention (and that is fingerprinted).
-     */
-    static List<String> withDefaultsOfNewerKeys(List<String> saved) {
-        Set<String> named = new java.util.HashSet<>();
-        for (String item : saved) {
-            int eq = item.indexOf('=');
-            named.add(eq < 0 ? item : item.substring(0, eq));
-        }
-        List<String> out = new ArrayList<>(saved);
+    /** The default of every fingerprinted key: what a checkpoint written before the key existed ran with. */
+    static Map<String, String> fingerprintedDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
         for (Keys.Key k : Keys.all().values()) {
-            if (!named.contains(k.name()) && !NOT_FINGERPRINTED.contains(k.name())) {
-                out.add(k.name() + "=" + k.defaultValue());
+            if (!NOT_FINGERPRINTED.contains(k.name())) {
+                defaults.put(k.name(), k.defaultValue());
             }
         }
-        return out;
-    }
-
-    private static DistributedTrainer.EvalSet evalSet(DataLoader.Loaded data, Transform outT, String name) {
-        return new DistributedTrainer.EvalSet(data.rdd(), outT == null ? null : outT.mean(),
-                outT == null ? null : outT.scale());
+        return defaults;
     }
 
     /** Two outputs at the same path would replace each other (or fail at the end of training). */
@@ -300,6 +179,10 @@ final class TrainCommand {
         DataLoader.Source test;
         DataLoader.Source validation;
         double validationFraction;
+        /** data.validationFraction=auto applies: hold out AutoRules.VALIDATION_FRACTION unless the data are small. */
+        boolean autoValidation;
+        /** train.classWeight=balanced. */
+        boolean balanced;
         NetworkSpec spec;
         TrainerSettings settings;
         long seed;
@@ -323,7 +206,8 @@ final class TrainCommand {
                     ? loader.resolve(Sources.fromConfig(c, Keys.DATA_TEST, kind, outputs, j.train.features())) : null;
             j.validation = c.isSet(Keys.DATA_VALIDATION)
                     ? loader.resolve(Sources.fromConfig(c, Keys.DATA_VALIDATION, kind, outputs, j.train.features())) : null;
-            j.validationFraction = c.getDouble(Keys.DATA_VALIDATION_FRACTION, 0, 1, true);
+            boolean autoFraction = c.get(Keys.DATA_VALIDATION_FRACTION).strip().equalsIgnoreCase("auto");
+            j.validationFraction = autoFraction ? 0 : c.getDouble(Keys.DATA_VALIDATION_FRACTION, 0, 1, true);
             int[] hidden = c.getIntList(Keys.MODEL_HIDDEN);
             int[] layers = new int[hidden.length + 2];
             layers[0] = j.train.features();
@@ -341,10 +225,13 @@ final class TrainCommand {
                 throw new UsageException(c.source(Keys.TRAIN_OPTIMIZER) + ": train.optimizer=" + c.get(Keys.TRAIN_OPTIMIZER)
                         + " is invalid; expected sgd, adam or lbfgs");
             }
-            double lr = c.getPositive(Keys.TRAIN_LEARNING_RATE);
+            boolean autoRate = c.get(Keys.TRAIN_LEARNING_RATE).strip().equalsIgnoreCase("auto");
+            double lr = autoRate ? RangeTest.MIN_RATE : c.getPositive(Keys.TRAIN_LEARNING_RATE);
             LearningRateSchedule schedule = c.getParsed(Keys.TRAIN_SCHEDULE, s -> LearningRateSchedule.parse(s, lr,
                     c.getNonNegative(Keys.TRAIN_DECAY), c.getInt(Keys.TRAIN_DECAY_EVERY, 1)));
-            int batch = c.getInt(Keys.TRAIN_BATCH_SIZE, 0);
+            // lbfgs is full batch: the mini-batch default applies to sgd and adam only
+            int batch = optimizer.equals("lbfgs") && !c.explicit().containsKey(Keys.TRAIN_BATCH_SIZE) ? 0
+                    : c.getInt(Keys.TRAIN_BATCH_SIZE, 0);
             if (optimizer.equals("lbfgs") && batch != 0) {
                 throw new UsageException(c.source(Keys.TRAIN_BATCH_SIZE) + ": train.batchSize=" + batch
                         + " cannot be used with train.optimizer=lbfgs, which is full batch; set train.batchSize=0");
@@ -355,7 +242,9 @@ final class TrainCommand {
                 throw new UsageException(c.source(Keys.TRAIN_NESTEROV) + ": train.nesterov=true needs train.momentum > 0"
                         + " (train.momentum=0 from " + c.source(Keys.TRAIN_MOMENTUM) + ")");
             }
-            int localSteps = c.getInt(Keys.TRAIN_LOCAL_STEPS, 1);
+            boolean autoLocalSteps = c.get(Keys.TRAIN_LOCAL_STEPS).strip().equalsIgnoreCase("auto");
+            int localSteps = autoLocalSteps ? (optimizer.equals("lbfgs") || batch == 0 ? 1 : 0)
+                    : c.getInt(Keys.TRAIN_LOCAL_STEPS, 1);
             if (localSteps > 1 && (optimizer.equals("lbfgs") || batch == 0)) {
                 throw new UsageException(c.source(Keys.TRAIN_LOCAL_STEPS) + ": train.localSteps=" + localSteps
                         + " needs train.optimizer=sgd or adam with mini-batches (train.batchSize > 0)");
@@ -364,15 +253,29 @@ final class TrainCommand {
             try {
                 j.settings = new TrainerSettings(j.spec, optimizer, schedule, momentum, nesterov,
                         batch, localSteps, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getNonNegative(Keys.TRAIN_L2),
-                        j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1), precision);
+                        j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getNonNegative(Keys.TRAIN_MIN_DELTA),
+                        c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1), precision,
+                        autoRate && !optimizer.equals("lbfgs") ? RangeTest.STEPS : 0);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            if (j.settings.patience() > 0 && j.validation == null && j.validationFraction == 0) {
-                throw new UsageException(c.source(Keys.TRAIN_PATIENCE) + ": train.earlyStopping.patience=" + j.settings.patience()
-                        + " needs validation data: set data.validation or data.validationFraction");
-            }
+            j.autoValidation = autoFraction && j.validation == null
+                    && TrainingPlan.HoldOut.auto(j.settings).auto();
             j.standardize = c.getBoolean(Keys.TRAIN_STANDARDIZE);
+            String classWeight = c.get(Keys.TRAIN_CLASS_WEIGHT).strip().toLowerCase(Locale.ROOT);
+            if (!classWeight.equals("none") && !classWeight.equals("balanced")) {
+                throw new UsageException(c.source(Keys.TRAIN_CLASS_WEIGHT) + ": train.classWeight=" + c.get(Keys.TRAIN_CLASS_WEIGHT)
+                        + " is invalid; expected none or balanced");
+            }
+            j.balanced = classWeight.equals("balanced");
+            if (j.balanced) {
+                try {
+                    ClassWeights.requireClasses(kind, outputs);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(c.source(Keys.TRAIN_CLASS_WEIGHT) + ": train.classWeight=balanced: "
+                            + e.getMessage() + " (model.output, model.outputs)");
+                }
+            }
             j.initModel = c.isSet(Keys.TRAIN_INIT_MODEL) ? c.get(Keys.TRAIN_INIT_MODEL) : null;
             j.modelPath = c.isSet(Keys.OUTPUT_MODEL) ? c.get(Keys.OUTPUT_MODEL) : null;
             j.metricsPath = c.isSet(Keys.OUTPUT_METRICS) ? c.get(Keys.OUTPUT_METRICS) : null;
@@ -388,6 +291,22 @@ final class TrainCommand {
                         + " (the directory of the checkpoints to continue from)");
             }
             return j;
+        }
+
+        /** The plan of this job's run, with the resolved data sources and the initial model (or null). */
+        TrainingPlan plan(Config c, DataLoader loader, Model init) {
+            TrainingPlan.HoldOut holdOut = autoValidation ? TrainingPlan.HoldOut.AUTO
+                    : TrainingPlan.HoldOut.of(validation == null ? validationFraction : 0);
+            TrainingPlan.Data data = new TrainingPlan.Data(new TextSource(loader, train),
+                    validation == null ? null : new TextSource(loader, validation),
+                    test == null ? null : new TextSource(loader, test), holdOut);
+            TrainingPlan.Preparation prep = new TrainingPlan.Preparation(standardize, balanced, train.layout(),
+                    train.blockRows(), train.storageLevel(), train.partitions() == 0);
+            TrainingPlan.Checkpoints checkpoints = checkpointDir == null ? null
+                    : new TrainingPlan.Checkpoints(checkpointDir, checkpointEvery, resume, overwrite,
+                            settingsFingerprint(c), fingerprintedDefaults());
+            return new TrainingPlan(settings, data, prep, init, checkpoints,
+                    new TrainingPlan.Provenance(c.effective(), Map.of()));
         }
     }
 }

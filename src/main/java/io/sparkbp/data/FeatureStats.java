@@ -112,6 +112,11 @@ public final class FeatureStats implements Serializable {
         return nnz / ((double) count * nIn);
     }
 
+    /** Examples whose target {@code k} is nonzero: for one-hot softmax targets the count of class {@code k}. */
+    public long targetNonzeros(int k) {
+        return targets.n[k];
+    }
+
     public double targetMean(int k) {
         return targets.mean(k, count);
     }

@@ -19,7 +19,7 @@ public final class ParsedExample implements Serializable {
     private int[] indices;
     private double[] values;
     private final double[] targets;
-    private final double weight;
+    private double weight;
 
     /**
      * A checked example; takes ownership of the arrays.
@@ -83,6 +83,11 @@ public final class ParsedExample implements Serializable {
             }
         }
         return new ParsedExample(idx, val, targets, 1.0);
+    }
+
+    /** Multiplies the example weight by {@code factor} (finite, {@code >= 0}; a class weight). */
+    void scaleWeight(double factor) {
+        weight *= factor;
     }
 
     /** Number of stored (nonzero) features. */

@@ -24,6 +24,7 @@ public final class Standardizer implements Serializable {
 
     private final Transform inputs;
     private final Transform targets;
+    private final ClassWeights classWeights;
     private final boolean centersInputs;
     private transient volatile int[] denseIndices;
 
@@ -32,8 +33,14 @@ public final class Standardizer implements Serializable {
      * @param targets target transform, or null for none
      */
     public Standardizer(Transform inputs, Transform targets) {
+        this(inputs, targets, null);
+    }
+
+    /** As {@link #Standardizer(Transform, Transform)}, also multiplying each example weight by its class weight (may be null). */
+    public Standardizer(Transform inputs, Transform targets, ClassWeights classWeights) {
         this.inputs = inputs;
         this.targets = targets;
+        this.classWeights = classWeights;
         this.centersInputs = inputs != null && inputs.centers();
     }
 
@@ -96,15 +103,23 @@ public final class Standardizer implements Serializable {
         return targets;
     }
 
+    /** The class weights, or null. */
+    public ClassWeights classWeights() {
+        return classWeights;
+    }
+
     /** True when there is nothing to do. */
     public boolean isIdentity() {
-        return inputs == null && targets == null;
+        return inputs == null && targets == null && classWeights == null;
     }
 
     /** Standardizes {@code e} in place and returns it (null stays null, for iterator pipelines). */
     public ParsedExample apply(ParsedExample e) {
         if (e == null) {
             return null;
+        }
+        if (classWeights != null) {
+            classWeights.applyTo(e);
         }
         if (inputs != null) {
             applyFeatures(inputs, centersInputs, e);
@@ -193,6 +208,7 @@ public final class Standardizer implements Serializable {
 
     @Override
     public String toString() {
-        return "Standardizer{inputs=" + inputs + ", targets=" + targets + "}";
+        return "Standardizer{inputs=" + inputs + ", targets=" + targets
+                + (classWeights == null ? "" : ", classWeights=" + classWeights) + "}";
     }
 }

@@ -1,20 +1,19 @@
 package io.sparkbp.ml;
 
+import io.sparkbp.data.ClassWeights;
 import io.sparkbp.data.DataException;
-import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.Layout;
-import io.sparkbp.data.Standardizer;
-import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
-import io.sparkbp.spark.DataLoader;
-import io.sparkbp.spark.DistributedTrainer;
+import io.sparkbp.optim.RangeTest;
 import io.sparkbp.spark.EpochReport;
+import io.sparkbp.spark.RunListener;
 import io.sparkbp.spark.TrainerSettings;
+import io.sparkbp.spark.TrainingPlan;
+import io.sparkbp.spark.TrainingRun;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.attribute.Attribute;
@@ -62,23 +61,27 @@ final class Fitting {
         OutputKind kind = OutputKind.parse(est.getOutput());
         Activation act = Activation.parse(est.getActivation());
         String optimizer = ParamDefs.parseOptimizer(est.getOptimizer());
-        LearningRateSchedule schedule = LearningRateSchedule.parse(est.getSchedule(), est.getLearningRate(),
-                est.getDecay(), est.getDecayEvery());
+        double rate = ParamDefs.parseRate(est.getLearningRate());
+        boolean autoRate = Double.isNaN(rate) && !optimizer.equals("lbfgs");
+        LearningRateSchedule schedule = LearningRateSchedule.parse(est.getSchedule(),
+                Double.isNaN(rate) ? RangeTest.MIN_RATE : rate, est.getDecay(), est.getDecayEvery());
         Layout layout = Layout.parse(est.getLayout());
         StorageLevel level = ParamDefs.parseStorageLevel(est.getStorageLevel());
         Precision precision = Precision.parse(est.getPrecision());
         String indicator = est.getValidationIndicatorCol();
-        double fraction = est.getValidationFraction();
+        double fraction = ParamDefs.parseFraction(est.getValidationFraction());
         if (!indicator.isEmpty() && fraction > 0) {
             throw new IllegalArgumentException("set either validationIndicatorCol (" + indicator
                     + ") or validationFraction (" + fraction + "), not both");
         }
-        boolean hasValidation = !indicator.isEmpty() || fraction > 0;
-        if (est.getPatience() > 0 && !hasValidation) {
-            throw new IllegalArgumentException("patience=" + est.getPatience() + " needs validation data: set "
-                    + "validationFraction or validationIndicatorCol");
+        // lbfgs is full batch: the mini-batch default applies to sgd and adam only
+        int batch = optimizer.equals("lbfgs") && !est.isSet(est.batchSize()) ? 0 : est.getBatchSize();
+        int localSteps = ParamDefs.parseLocalSteps(est.getLocalSteps());
+        if (localSteps == 0 && (optimizer.equals("lbfgs") || batch == 0)) {
+            localSteps = 1;
         }
-        TrainerSettings.check(optimizer, est.getMomentum(), est.getNesterov(), est.getBatchSize(), est.getLocalSteps(),
+        boolean balanced = ParamDefs.parseClassWeight(est.getClassWeight());
+        TrainerSettings.check(optimizer, est.getMomentum(), est.getNesterov(), batch, localSteps,
                 est.getEpochs(), est.getL2(), est.getPatience(), est.getAggregationDepth());
         Columns.LabelShape shape = est.checkSchema(dataset.schema(), true);
 
@@ -90,56 +93,27 @@ final class Fitting {
         System.arraycopy(hidden, 0, layers, 1, hidden.length);
         layers[layers.length - 1] = sizes.outputs;
         NetworkSpec spec = new NetworkSpec(layers, act, kind);
+        if (balanced) {
+            ClassWeights.requireClasses(kind, sizes.outputs);
+        }
         TrainerSettings settings = new TrainerSettings(spec, optimizer, schedule, est.getMomentum(), est.getNesterov(),
-                est.getBatchSize(), est.getLocalSteps(), est.getEpochs(), est.getL2(), est.getSeed(),
-                est.getPatience(), est.getAggregationDepth(), precision);
+                batch, localSteps, est.getEpochs(), est.getL2(), est.getSeed(),
+                est.getPatience(), est.getMinDelta(), est.getAggregationDepth(), precision,
+                autoRate ? RangeTest.STEPS : 0);
 
         RowExamples reader = new RowExamples(sizes.inputs, sizes.outputs, kind, shape, est.getFeaturesCol(),
-                est.getLabelCol(), est.getWeightCol(), indicator, sizes.source, fraction, est.getSeed());
-        JavaRDD<Row> rows = input.javaRDD();
+                est.getLabelCol(), est.getWeightCol(), indicator, sizes.source);
+        RowSource source = new RowSource(input.javaRDD(), reader, indicator, est.uid());
+        TrainingPlan.HoldOut holdOut = !indicator.isEmpty() ? TrainingPlan.HoldOut.NONE
+                : !Double.isNaN(fraction) ? TrainingPlan.HoldOut.of(fraction)
+                : TrainingPlan.HoldOut.auto(settings);
+        TrainingPlan plan = new TrainingPlan(settings, new TrainingPlan.Data(source, null, null, holdOut),
+                new TrainingPlan.Preparation(est.getStandardize(), balanced, layout, est.getBlockRows(), level, true),
+                null, null, new TrainingPlan.Provenance(config(), Map.of("estimator", est.uid())));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        List<JavaRDD<?>> cached = new ArrayList<>();
         try {
-            Transform inT = null;
-            Transform outT = null;
-            if (est.getStandardize()) {
-                sc.setJobDescription("sparkbp standardization statistics");
-                FeatureStats stats = DataLoader.stats(reader.examples(rows, false), sizes.inputs, sizes.outputs);
-                inT = DataLoader.inputTransform(stats, layout);
-                outT = kind == OutputKind.LINEAR ? DataLoader.targetTransform(stats) : null;
-            }
-            sc.setJobDescription("sparkbp training blocks");
-            DataLoader.Loaded train = DataLoader.pack(reader.examples(rows, false), new Standardizer(inT, outT),
-                    sizes.inputs, sizes.outputs, est.getBlockRows(), layout, precision, level,
-                    "sparkbp training blocks " + est.uid());
-            cached.add(train.rdd());
-            if (train.examples() == 0) {
-                throw DataException.schema("no training rows", null, null, hasValidation
-                        ? "rows outside the validation set" : "a DataFrame with at least one row");
-            }
-            DistributedTrainer.EvalSet validation = null;
-            if (hasValidation) {
-                sc.setJobDescription("sparkbp validation blocks");
-                DataLoader.Loaded v = DataLoader.pack(reader.examples(rows, true), new Standardizer(inT, null),
-                        sizes.inputs, sizes.outputs, est.getBlockRows(), layout, precision, level,
-                        "sparkbp validation blocks " + est.uid());
-                cached.add(v.rdd());
-                if (v.examples() == 0) {
-                    throw DataException.schema("the validation set is empty", null, null, indicator.isEmpty()
-                            ? "a validationFraction that holds out at least one of " + train.examples() + " rows"
-                            : "some rows where '" + indicator + "' is true");
-                }
-                validation = new DistributedTrainer.EvalSet(v.rdd(), outT == null ? null : outT.mean(),
-                        outT == null ? null : outT.scale());
-            }
-            sc.setJobDescription(null);
-            LOG.info(String.format(Locale.ROOT, "sparkbp: network %s, %,d parameters, optimizer %s, precision %s; %,d "
-                            + "training examples in %d partitions, %,d bytes cached", spec, spec.numParams(), optimizer,
-                    precision.id(), train.examples(), train.partitions(), train.bytes()));
-            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).train(train.rdd(), train.examples(),
-                    spec.initialParameters(est.getSeed()), validation, null, Fitting::log);
-            Model network = new Model(spec, result.theta(), inT, outT, extra(result, train.examples()));
-            return new SparkbpModel(est.uid(), network, result.reports());
+            TrainingRun.Outcome outcome = new TrainingRun(sc, plan, LISTENER).run();
+            return new SparkbpModel(est.uid(), outcome.model(), outcome.result().reports());
         } catch (Exception e) {
             DataException d = DataErrors.find(e);
             if (d != null) {
@@ -148,9 +122,6 @@ final class Fitting {
             throw e;
         } finally {
             sc.setJobDescription(null);
-            for (JavaRDD<?> r : cached) {
-                r.unpersist(false);
-            }
         }
     }
 
@@ -244,42 +215,42 @@ final class Fitting {
         return -1;
     }
 
-    private static void log(EpochReport r) {
-        if (LOG.isInfoEnabled()) {
-            StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "sparkbp epoch %d/%d loss %.6g", r.epoch(), r.epochs(), r.trainLoss()));
-            if (r.validation() != null) {
-                for (Map.Entry<String, Double> e : r.validation().entrySet()) {
-                    sb.append(String.format(Locale.ROOT, " validation %s %.6g", e.getKey(), e.getValue()));
-                }
-            }
-            sb.append(String.format(Locale.ROOT, " %.0f ex/s %.1fs", r.examplesPerSecond(), r.elapsedSeconds()));
-            LOG.info(sb.toString());
+    /** Logs the run's lines and epochs at INFO, as {@code train} prints them. */
+    private static final RunListener LISTENER = new RunListener() {
+        @Override
+        public void message(String line) {
+            LOG.info("sparkbp: " + line);
         }
-    }
 
-    /** What the model file records about its training: the settings as command-line keys, and the run. */
-    private Map<String, Object> extra(DistributedTrainer.Result result, long examples) {
+        @Override
+        public void epochDone(EpochReport r) {
+            if (LOG.isInfoEnabled()) {
+                StringBuilder sb = new StringBuilder();
+                sb.append(String.format(Locale.ROOT, "sparkbp epoch %d/%d loss %.6g", r.epoch(), r.epochs(), r.trainLoss()));
+                if (r.validation() != null) {
+                    for (Map.Entry<String, Double> e : r.validation().entrySet()) {
+                        sb.append(String.format(Locale.ROOT, " validation %s %.6g", e.getKey(), e.getValue()));
+                    }
+                }
+                sb.append(String.format(Locale.ROOT, " %.0f ex/s %.1fs", r.examplesPerSecond(), r.elapsedSeconds()));
+                LOG.info(sb.toString());
+            }
+        }
+
+        @Override
+        public void searchDone(RangeTest.Pick pick) {
+            LOG.info("sparkbp: " + pick.describe());
+        }
+    };
+
+    /** The model file's {@code config} section: the params under their command-line keys, as {@code train} records its settings. */
+    private Map<String, String> config() {
         Map<String, String> config = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : est.paramDefs().cliKeys().entrySet()) {
             Object v = est.getOrDefault(est.getParam(e.getKey()));
             config.put(e.getValue(), v instanceof int[] a ? join(a) : String.valueOf(v));
         }
-        List<EpochReport> reports = result.reports();
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("epochs", reports.size());
-        training.put("bestEpoch", result.bestEpoch());
-        training.put("examples", examples);
-        training.put("seconds", reports.isEmpty() ? 0.0 : reports.get(reports.size() - 1).elapsedSeconds());
-        training.put("estimator", est.uid());
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("config", config);
-        extra.put("training", training);
-        int best = result.bestEpoch();
-        if (best >= 1 && best <= reports.size() && reports.get(best - 1).validation() != null) {
-            extra.put("metrics", Map.of("validation", reports.get(best - 1).validation()));
-        }
-        return extra;
+        return config;
     }
 
     private static String join(int[] a) {

@@ -48,23 +48,25 @@ final class ParamDefs implements Serializable {
     final Param<String> output;
     // training
     final Param<String> optimizer;
-    final DoubleParam learningRate;
+    final Param<String> learningRate;
     final DoubleParam momentum;
     final BooleanParam nesterov;
     final Param<String> schedule;
     final DoubleParam decay;
     final IntParam decayEvery;
     final IntParam batchSize;
-    final IntParam localSteps;
+    final Param<String> localSteps;
     final IntParam epochs;
     final DoubleParam l2;
     final LongParam seed;
     final BooleanParam standardize;
     final IntParam patience;
+    final DoubleParam minDelta;
+    final Param<String> classWeight;
     final IntParam aggregationDepth;
     final Param<String> precision;
     // data
-    final DoubleParam validationFraction;
+    final Param<String> validationFraction;
     final IntParam blockRows;
     final Param<String> layout;
     final Param<String> storageLevel;
@@ -99,8 +101,8 @@ final class ParamDefs implements Serializable {
 
         optimizer = parsed(owner, "optimizer", Keys.TRAIN_OPTIMIZER, "sgd, adam or lbfgs (lbfgs is full batch)",
                 ParamDefs::parseOptimizer);
-        learningRate = new DoubleParam(owner, "learningRate", cli(Keys.TRAIN_LEARNING_RATE,
-                "initial learning rate (sgd, adam), > 0"), ParamChecks.positive());
+        learningRate = parsed(owner, "learningRate", Keys.TRAIN_LEARNING_RATE, "initial learning rate (sgd, adam), "
+                + "a number > 0, or auto: picked by a learning-rate range test before epoch 1", ParamDefs::parseRate);
         momentum = new DoubleParam(owner, "momentum", cli(Keys.TRAIN_MOMENTUM, "sgd momentum in [0, 1)"),
                 ParamChecks.fraction());
         nesterov = new BooleanParam(owner, "nesterov", cli(Keys.TRAIN_NESTEROV, "sgd: use Nesterov momentum"));
@@ -113,10 +115,10 @@ final class ParamDefs implements Serializable {
                 + "decays, >= 1"), ParamChecks.intAtLeast(1));
         batchSize = new IntParam(owner, "batchSize", cli(Keys.TRAIN_BATCH_SIZE, "examples per step across the "
                 + "whole cluster (0 = full batch)"), ParamChecks.intAtLeast(0));
-        localSteps = new IntParam(owner, "localSteps", cli(Keys.TRAIN_LOCAL_STEPS, "sgd/adam with mini-batches: "
-                + "steps each partition takes locally between synchronizations (1 = synchronous)"),
-                ParamChecks.intAtLeast(1));
-        epochs = new IntParam(owner, "epochs", cli(Keys.TRAIN_EPOCHS, "passes over the training data (lbfgs: "
+        localSteps = parsed(owner, "localSteps", Keys.TRAIN_LOCAL_STEPS, "sgd/adam with mini-batches: steps each "
+                + "partition takes locally between synchronizations, an integer >= 1 (1 = synchronous), or auto: a whole "
+                + "epoch on one partition, else enough steps for 5e8 multiply-adds per partition", ParamDefs::parseLocalSteps);
+        epochs = new IntParam(owner, "epochs", cli(Keys.TRAIN_EPOCHS, "the most passes over the training data (lbfgs: "
                 + "iterations), >= 1"), ParamChecks.intAtLeast(1));
         l2 = new DoubleParam(owner, "l2", cli(Keys.TRAIN_L2, "L2 penalty lambda >= 0 on weights (not biases): "
                 + "J += lambda/2 ||W||^2"), ParamChecks.nonNegative());
@@ -124,9 +126,13 @@ final class ParamDefs implements Serializable {
                 + "validationFraction split"));
         standardize = new BooleanParam(owner, "standardize", cli(Keys.TRAIN_STANDARDIZE, "standardize inputs (and "
                 + "linear targets) with training statistics; stored in the model"));
-        patience = new IntParam(owner, "patience", cli(Keys.TRAIN_PATIENCE, "stop after this many epochs without "
-                + "validation-loss improvement and keep the best model (0 = off; needs validation data)"),
-                ParamChecks.intAtLeast(0));
+        patience = new IntParam(owner, "patience", cli(Keys.TRAIN_PATIENCE, "stop after this many epochs without an "
+                + "improvement of the validation loss (of the training loss without validation data) and keep the best "
+                + "epoch's model (0 = off: run every epoch)"), ParamChecks.intAtLeast(0));
+        minDelta = new DoubleParam(owner, "minDelta", cli(Keys.TRAIN_MIN_DELTA, "the smallest decrease of the monitored "
+                + "loss that counts as an improvement for early stopping, >= 0"), ParamChecks.nonNegative());
+        classWeight = parsed(owner, "classWeight", Keys.TRAIN_CLASS_WEIGHT, "none, or balanced: weigh each class by "
+                + "N / (C n_c) (softmax, binary logistic), times weightCol", ParamDefs::parseClassWeight);
         aggregationDepth = new IntParam(owner, "aggregationDepth", cli(Keys.TRAIN_AGGREGATION_DEPTH, "depth of the "
                 + "aggregation tree, >= 1"), ParamChecks.intAtLeast(1));
         precision = parsed(owner, "precision", Keys.TRAIN_PRECISION, "arithmetic of the training kernels: float64, "
@@ -134,9 +140,10 @@ final class ParamDefs implements Serializable {
                 + "the hidden layers run with sgemm on float weights; the gradient sums, the optimizer, the model "
                 + "and prediction stay double)", Precision::parse);
 
-        validationFraction = new DoubleParam(owner, "validationFraction", cli(Keys.DATA_VALIDATION_FRACTION,
-                "fraction in [0, 1) of the rows held out for validation, chosen by a hash of the seed, the "
-                        + "partition index and the row's position in it (0 = none)"), ParamChecks.fraction());
+        validationFraction = parsed(owner, "validationFraction", Keys.DATA_VALIDATION_FRACTION, "fraction in [0, 1) "
+                + "of the rows held out for validation, chosen by a hash of the seed, the partition index and the row's "
+                + "position in it (0 = none), or auto: 0.1, or none for fewer than 150 rows or when early stopping cannot "
+                + "stop the run", ParamDefs::parseFraction);
         blockRows = new IntParam(owner, "blockRows", cli(Keys.DATA_BLOCK_ROWS, "examples per cached block and per "
                 + "prediction block, >= 1"), ParamChecks.intAtLeast(1));
         layout = parsed(owner, "layout", Keys.DATA_LAYOUT, "block storage: dense, sparse or auto (per block: sparse "
@@ -160,23 +167,25 @@ final class ParamDefs implements Serializable {
         defaultString(owner, activation, Keys.MODEL_ACTIVATION);
         defaultString(owner, output, Keys.MODEL_OUTPUT);
         defaultString(owner, optimizer, Keys.TRAIN_OPTIMIZER);
-        defaultDouble(owner, learningRate, Keys.TRAIN_LEARNING_RATE);
+        defaultString(owner, learningRate, Keys.TRAIN_LEARNING_RATE);
         defaultDouble(owner, momentum, Keys.TRAIN_MOMENTUM);
         defaultBoolean(owner, nesterov, Keys.TRAIN_NESTEROV);
         defaultString(owner, schedule, Keys.TRAIN_SCHEDULE);
         defaultDouble(owner, decay, Keys.TRAIN_DECAY);
         defaultInt(owner, decayEvery, Keys.TRAIN_DECAY_EVERY);
         defaultInt(owner, batchSize, Keys.TRAIN_BATCH_SIZE);
-        defaultInt(owner, localSteps, Keys.TRAIN_LOCAL_STEPS);
+        defaultString(owner, localSteps, Keys.TRAIN_LOCAL_STEPS);
         defaultInt(owner, epochs, Keys.TRAIN_EPOCHS);
         defaultDouble(owner, l2, Keys.TRAIN_L2);
         owner.setDefault(seed, Long.parseLong(cliDefault(Keys.TRAIN_SEED)));
         cliKeys.put(seed.name(), Keys.TRAIN_SEED);
         defaultBoolean(owner, standardize, Keys.TRAIN_STANDARDIZE);
         defaultInt(owner, patience, Keys.TRAIN_PATIENCE);
+        defaultDouble(owner, minDelta, Keys.TRAIN_MIN_DELTA);
+        defaultString(owner, classWeight, Keys.TRAIN_CLASS_WEIGHT);
         defaultInt(owner, aggregationDepth, Keys.TRAIN_AGGREGATION_DEPTH);
         defaultString(owner, precision, Keys.TRAIN_PRECISION);
-        defaultDouble(owner, validationFraction, Keys.DATA_VALIDATION_FRACTION);
+        defaultString(owner, validationFraction, Keys.DATA_VALIDATION_FRACTION);
         defaultInt(owner, blockRows, Keys.DATA_BLOCK_ROWS);
         defaultString(owner, layout, Keys.DATA_LAYOUT);
         defaultString(owner, storageLevel, Keys.DATA_STORAGE_LEVEL);
@@ -195,6 +204,49 @@ final class ParamDefs implements Serializable {
             throw new IllegalArgumentException("unknown optimizer '" + s + "': expected sgd, adam or lbfgs");
         }
         return v;
+    }
+
+    /** A value of {@code key} that is a number or {@code auto}: NaN for auto, else the number, checked by {@code check}. */
+    private static double numberOrAuto(String s, String what, java.util.function.DoublePredicate check) {
+        String v = s == null ? "" : s.strip();
+        if (v.equalsIgnoreCase("auto")) {
+            return Double.NaN;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (check.test(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("invalid " + what + " '" + s + "'");
+    }
+
+    /** {@code train.learningRate}: a finite number > 0, or NaN for auto. */
+    static double parseRate(String s) {
+        return numberOrAuto(s, "learning rate (expected a number > 0 or auto)", d -> d > 0 && Double.isFinite(d));
+    }
+
+    /** {@code train.localSteps}: an integer >= 1, or 0 for auto. */
+    static int parseLocalSteps(String s) {
+        double d = numberOrAuto(s, "localSteps (expected an integer >= 1 or auto)", v -> v >= 1 && v == Math.rint(v)
+                && v <= Integer.MAX_VALUE);
+        return Double.isNaN(d) ? 0 : (int) d;
+    }
+
+    /** {@code data.validationFraction}: a number in [0, 1), or NaN for auto. */
+    static double parseFraction(String s) {
+        return numberOrAuto(s, "validationFraction (expected a number in [0, 1) or auto)", d -> d >= 0 && d < 1);
+    }
+
+    /** {@code train.classWeight}: whether it is {@code balanced} (or {@code none}). */
+    static boolean parseClassWeight(String s) {
+        String v = s == null ? "" : s.strip().toLowerCase(Locale.ROOT);
+        if (!v.equals("none") && !v.equals("balanced")) {
+            throw new IllegalArgumentException("unknown class weight '" + s + "': expected none or balanced");
+        }
+        return v.equals("balanced");
     }
 
     /** {@code data.storageLevel}'s values, as the CLI reads them. */

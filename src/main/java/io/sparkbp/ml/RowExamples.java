@@ -34,16 +34,14 @@ final class RowExamples implements Serializable {
     private final String weightCol;
     private final String indicatorCol;
     private final String classes;
-    private final DataLoader.Holdout heldOut;
 
     /**
      * @param weightCol    the weight column, or empty for none (then the projection has no weight)
      * @param indicatorCol the validation indicator column, or empty
      * @param classes      where the class count came from, for messages
-     * @param fraction     the validationFraction (0 unless there is no indicator column)
      */
     RowExamples(int nIn, int nOut, OutputKind kind, Columns.LabelShape shape, String featuresCol, String labelCol,
-                String weightCol, String indicatorCol, String classes, double fraction, long seed) {
+                String weightCol, String indicatorCol, String classes) {
         this.nIn = nIn;
         this.nOut = nOut;
         this.kind = kind;
@@ -53,29 +51,35 @@ final class RowExamples implements Serializable {
         this.weightCol = weightCol;
         this.indicatorCol = indicatorCol;
         this.classes = classes;
-        this.heldOut = fraction > 0 ? new DataLoader.Holdout(fraction, seed, true) : null;
+    }
+
+    /** Whether the validation indicator column tells validation rows from training rows. */
+    boolean hasIndicator() {
+        return !indicatorCol.isEmpty();
     }
 
     /**
-     * The examples of the training rows ({@code validation == false}) or of the validation rows, in
-     * partition order, one example partition per row partition (never reshuffled).
+     * The examples of the rows {@code split} keeps, in partition order, one example partition per row
+     * partition (never reshuffled). With a validation indicator column, a split that holds out keeps
+     * the rows where it is true (its fraction does not matter) and the split that keeps the rest the
+     * others; without, rows are kept by {@link DataLoader.Holdout#keepsRow}.
      */
-    JavaRDD<ParsedExample> examples(JavaRDD<Row> rows, boolean validation) {
+    JavaRDD<ParsedExample> examples(JavaRDD<Row> rows, DataLoader.Holdout split) {
         RowExamples reader = this;
-        return rows.mapPartitionsWithIndex((p, it) -> new Examples(reader, it, p, validation), true);
+        return rows.mapPartitionsWithIndex((p, it) -> new Examples(reader, it, p, split), true);
     }
 
-    /** Whether row {@code index} of partition {@code partition} belongs to the validation set. */
-    private boolean isValidation(Row row, int partition, long index) {
-        if (!indicatorCol.isEmpty()) {
-            int c = weightCol.isEmpty() ? 2 : 3;
-            if (row.isNullAt(c)) {
-                throw bad(partition, index, "validation indicator column '" + indicatorCol + "' is null", null,
-                        "true or false");
-            }
-            return row.getBoolean(c);
+    /** Whether {@code split} keeps row {@code index} of partition {@code partition}. */
+    private boolean keeps(Row row, int partition, long index, DataLoader.Holdout split) {
+        if (indicatorCol.isEmpty() || split == DataLoader.Holdout.ALL) {
+            return split.keepsRow(partition, index);
         }
-        return heldOut != null && heldOut.keepsRow(partition, index);
+        int c = weightCol.isEmpty() ? 2 : 3;
+        if (row.isNullAt(c)) {
+            throw bad(partition, index, "validation indicator column '" + indicatorCol + "' is null", null,
+                    "true or false");
+        }
+        return row.getBoolean(c) == split.heldOut();
     }
 
     /** The example of one row, checked. */
@@ -227,15 +231,15 @@ final class RowExamples implements Serializable {
         private final RowExamples reader;
         private final Iterator<Row> rows;
         private final int partition;
-        private final boolean validation;
+        private final DataLoader.Holdout split;
         private long index = -1;
         private ParsedExample next;
 
-        Examples(RowExamples reader, Iterator<Row> rows, int partition, boolean validation) {
+        Examples(RowExamples reader, Iterator<Row> rows, int partition, DataLoader.Holdout split) {
             this.reader = reader;
             this.rows = rows;
             this.partition = partition;
-            this.validation = validation;
+            this.split = split;
         }
 
         @Override
@@ -243,7 +247,7 @@ final class RowExamples implements Serializable {
             while (next == null && rows.hasNext()) {
                 Row row = rows.next();
                 index++;
-                if (reader.isValidation(row, partition, index) == validation) {
+                if (reader.keeps(row, partition, index, split)) {
                     next = reader.example(row, partition, index);
                 }
             }

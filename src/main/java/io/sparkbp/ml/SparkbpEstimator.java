@@ -179,6 +179,12 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
     }
 
     public SparkbpEstimator setLearningRate(double value) {
+        set(learningRate(), Double.toString(value));
+        return this;
+    }
+
+    /** A learning rate as text: a number > 0, or {@code auto} (a range test picks it before epoch 1). */
+    public SparkbpEstimator setLearningRate(String value) {
         set(learningRate(), value);
         return this;
     }
@@ -214,6 +220,12 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
     }
 
     public SparkbpEstimator setLocalSteps(int value) {
+        set(localSteps(), Integer.toString(value));
+        return this;
+    }
+
+    /** Local steps as text: an integer >= 1, or {@code auto}. */
+    public SparkbpEstimator setLocalSteps(String value) {
         set(localSteps(), value);
         return this;
     }
@@ -238,6 +250,17 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
         return this;
     }
 
+    public SparkbpEstimator setMinDelta(double value) {
+        set(minDelta(), value);
+        return this;
+    }
+
+    /** {@code none} (the default) or {@code balanced}: see the {@code classWeight} param's doc. */
+    public SparkbpEstimator setClassWeight(String value) {
+        set(classWeight(), value);
+        return this;
+    }
+
     public SparkbpEstimator setPatience(int value) {
         set(patience(), value);
         return this;
@@ -255,6 +278,12 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
     }
 
     public SparkbpEstimator setValidationFraction(double value) {
+        set(validationFraction(), Double.toString(value));
+        return this;
+    }
+
+    /** A validation fraction as text: a number in [0, 1), or {@code auto}. */
+    public SparkbpEstimator setValidationFraction(String value) {
         set(validationFraction(), value);
         return this;
     }

@@ -112,12 +112,13 @@ public interface SparkbpParams extends Params {
         return $(optimizer());
     }
 
-    default DoubleParam learningRate() {
+    default Param<String> learningRate() {
         return paramDefs().learningRate;
     }
 
-    default double getLearningRate() {
-        return (Double) $(learningRate());
+    /** The learning rate as set: a number, or {@code auto}. */
+    default String getLearningRate() {
+        return $(learningRate());
     }
 
     default DoubleParam momentum() {
@@ -168,12 +169,13 @@ public interface SparkbpParams extends Params {
         return (Integer) $(batchSize());
     }
 
-    default IntParam localSteps() {
+    default Param<String> localSteps() {
         return paramDefs().localSteps;
     }
 
-    default int getLocalSteps() {
-        return (Integer) $(localSteps());
+    /** The local steps as set: an integer, or {@code auto}. */
+    default String getLocalSteps() {
+        return $(localSteps());
     }
 
     default IntParam epochs() {
@@ -208,6 +210,22 @@ public interface SparkbpParams extends Params {
         return (Boolean) $(standardize());
     }
 
+    default DoubleParam minDelta() {
+        return paramDefs().minDelta;
+    }
+
+    default double getMinDelta() {
+        return (Double) $(minDelta());
+    }
+
+    default Param<String> classWeight() {
+        return paramDefs().classWeight;
+    }
+
+    default String getClassWeight() {
+        return $(classWeight());
+    }
+
     default IntParam patience() {
         return paramDefs().patience;
     }
@@ -232,12 +250,13 @@ public interface SparkbpParams extends Params {
         return $(precision());
     }
 
-    default DoubleParam validationFraction() {
+    default Param<String> validationFraction() {
         return paramDefs().validationFraction;
     }
 
-    default double getValidationFraction() {
-        return (Double) $(validationFraction());
+    /** The validation fraction as set: a number, or {@code auto}. */
+    default String getValidationFraction() {
+        return $(validationFraction());
     }
 
     default IntParam blockRows() {

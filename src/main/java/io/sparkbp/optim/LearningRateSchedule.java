@@ -80,6 +80,11 @@ public record LearningRateSchedule(Kind kind, double base, double gamma, int ste
                 + "': expected constant, step, exponential or inverse");
     }
 
+    /** This schedule with another base rate (for the pick of a learning-rate search). */
+    public LearningRateSchedule withBase(double rate) {
+        return new LearningRateSchedule(kind, rate, gamma, stepEpochs);
+    }
+
     /** The learning rate for 0-based {@code epoch}; always finite and {@code > 0}. */
     public double rate(int epoch) {
         if (epoch < 0) {

@@ -65,6 +65,11 @@ public final class Checkpointer {
         this.fingerprint = List.copyOf(items);
     }
 
+    /** The fingerprint written into the following checkpoints. */
+    public List<String> fingerprintItems() {
+        return fingerprint;
+    }
+
     /** The newest good checkpoint of this run (written or resumed from), or null. */
     public String last() {
         return last;

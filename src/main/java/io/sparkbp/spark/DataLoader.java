@@ -224,8 +224,13 @@ public final class DataLoader {
 
     /** As {@link #load(Source, Holdout, Transform, Transform)}, caching the input values in {@code precision}. */
     public Loaded load(Source s, Holdout holdout, Transform in, Transform targets, Precision precision) {
+        return load(s, holdout, new Standardizer(in, targets), precision);
+    }
+
+    /** As {@link #load(Source, Holdout, Transform, Transform, Precision)}, with every transform in {@code standardizer}. */
+    public Loaded load(Source s, Holdout holdout, Standardizer standardizer, Precision precision) {
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + s.key());
-        Loaded packed = pack(examples(s, holdout, null, skipped), new Standardizer(in, targets), s.features(),
+        Loaded packed = pack(examples(s, holdout, null, skipped), standardizer, s.features(),
                 s.outputs(), s.blockRows(), s.layout(), precision, s.storageLevel(), "sparkbp " + s.key() + " blocks");
         if (packed.examples() == 0) {
             packed.rdd().unpersist(false);
@@ -260,12 +265,47 @@ public final class DataLoader {
     }
 
     /**
+     * {@code data} in {@code partitions} partitions (fewer than it has): consecutive partitions merged
+     * in order ({@link RangeCoalescer}), each merge one {@link PartitionData} whose blocks are those
+     * of its parents, in order, and whose index is its new partition index. The merged data are
+     * cached at {@code level} and materialized, then {@code data}'s cache is dropped; the blocks
+     * themselves are not copied. Returns {@code data} unchanged when it has no more partitions than asked.
+     */
+    public static Loaded coalesce(Loaded data, int partitions, StorageLevel level) {
+        if (partitions >= data.partitions()) {
+            return data;
+        }
+        String name = data.rdd().name();
+        data.rdd().setName(name + " (before merging)");
+        org.apache.spark.rdd.RDD<PartitionData> grouped = data.rdd().rdd().coalesce(partitions, false,
+                scala.Option.apply(new RangeCoalescer()), null);
+        JavaRDD<PartitionData> merged = grouped.toJavaRDD().mapPartitions(it -> {
+            List<Block> blocks = new ArrayList<>();
+            while (it.hasNext()) {
+                blocks.addAll(java.util.Arrays.asList(it.next().blocks()));
+            }
+            return List.of(new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]))).iterator();
+        }, true);
+        merged.persist(level);
+        merged.setName(name);
+        long[] totals = merged.map(pd -> new long[] {pd.rows(), pd.sizeInBytes()})
+                .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        data.rdd().unpersist(false);
+        return new Loaded(merged, totals[0], totals[1], data.skipped(), merged.getNumPartitions());
+    }
+
+    /**
      * The examples of {@code s} in input order (every line kept, partitions as Hadoop splits the input,
      * never reshuffled), with inputs standardized by {@code in} (may be null). {@code rewrite}, if not
      * null, is applied to every line before it is parsed.
      */
     public JavaRDD<ParsedExample> examplesInOrder(Source s, Transform in, LineRewrite rewrite) {
         return read(s, Holdout.ALL, new Standardizer(in, null), null, rewrite);
+    }
+
+    /** The parsed, kept, raw examples of {@code s}, partitioned as requested; skipped lines counted in {@code skipped}. */
+    JavaRDD<ParsedExample> examples(Source s, Holdout holdout, LongAccumulator skipped) {
+        return examples(s, holdout, null, skipped);
     }
 
     /** The parsed, kept and (optionally) standardized examples of {@code s}, partitioned as requested. */

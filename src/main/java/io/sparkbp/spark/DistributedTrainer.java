@@ -7,9 +7,12 @@ import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Objective;
 import io.sparkbp.nn.Precision;
+import io.sparkbp.optim.EarlyStopping;
 import io.sparkbp.optim.Lbfgs;
 import io.sparkbp.optim.Optimizer;
 import io.sparkbp.optim.OptimizerSettings;
+import io.sparkbp.optim.RangeTest;
+import io.sparkbp.optim.LearningRateSchedule;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -29,11 +32,23 @@ public final class DistributedTrainer {
     @FunctionalInterface
     public interface Listener {
         void epochDone(EpochReport report);
+
+        /** The learning-rate search of {@code train.learningRate=auto} is done (before epoch 1). */
+        default void searchDone(RangeTest.Pick pick) {
+        }
     }
 
-    /** The trained parameters and the history that produced them. */
-    public record Result(double[] theta, int bestEpoch, List<EpochReport> reports, boolean stoppedEarly) {
+    /**
+     * The trained parameters and the history that produced them; {@code learningRate} is the base rate
+     * of the schedule that was used (the pick of the search with {@code train.learningRate=auto}, NaN
+     * for L-BFGS), {@code search} the search's result (null when there was none in this run).
+     */
+    public record Result(double[] theta, int bestEpoch, List<EpochReport> reports, boolean stoppedEarly,
+                         String stopReason, double learningRate, RangeTest.Pick search) {
     }
+
+    /** The fingerprint item that records the pick of the learning-rate search in checkpoints. */
+    public static final String PICKED_RATE = "train.learningRate picked";
 
     /** Data to evaluate after every epoch, with the output transform that maps outputs to data units. */
     public record EvalSet(JavaRDD<PartitionData> data, double[] outMean, double[] outScale) {
@@ -47,6 +62,9 @@ public final class DistributedTrainer {
     private final NetworkSpec spec;
 
     public DistributedTrainer(JavaSparkContext sc, TrainerSettings settings) {
+        if (settings.localSteps() < 1) {
+            throw new IllegalArgumentException("automatic local steps must be resolved before training (TrainingRun does)");
+        }
         this.sc = sc;
         this.settings = settings;
         this.spec = settings.spec();
@@ -96,16 +114,13 @@ public final class DistributedTrainer {
         Optimizer optimizer = lbfgs ? null : Optimizer.create(settings.optimizer(), theta.length,
                 OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov()));
         Lbfgs lbfgsState = lbfgs ? new Lbfgs(theta.length, LBFGS_MEMORY, 1e-9) : null;
+        // without validation data L-BFGS ends on its own convergence test, not on the training loss
+        EarlyStopping stopping = new EarlyStopping(lbfgs && validation == null ? 0 : settings.patience(),
+                settings.minDelta(), validation != null ? EarlyStopping.Monitor.VALIDATION : EarlyStopping.Monitor.TRAINING);
 
         List<EpochReport> reports = new ArrayList<>();
-        double[] best = null;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        int sinceBest = 0;
-        boolean stoppedEarly = false;
         long start = System.nanoTime();
         int firstEpoch = 1;
-        boolean finished = false;
         if (resume != null) {
             // The block order, validation split and learning rate derive from the seed and the epoch
             // number, so weights, optimizer and early-stopping state are all that must be restored.
@@ -124,10 +139,7 @@ public final class DistributedTrainer {
                         + "' holds an optimizer state that does not fit this run: " + e.getMessage(), e);
             }
             System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
-            best = resume.best() == null ? null : resume.best().clone();
-            bestLoss = resume.bestLoss();
-            bestEpoch = resume.bestEpoch();
-            sinceBest = resume.sinceBest();
+            stopping.restore(resume.best(), resume.bestLoss(), resume.bestEpoch(), resume.sinceBest());
             for (EpochReport r : resume.reports()) {
                 reports.add(new EpochReport(r.epoch(), epochs, r.trainLoss(), r.validation(), r.test(), r.examples(),
                         r.seconds(), r.elapsedSeconds(), r.learningRate()));
@@ -136,18 +148,32 @@ public final class DistributedTrainer {
                 start -= (long) (reports.get(reports.size() - 1).elapsedSeconds() * 1e9);
             }
             firstEpoch = resume.epoch() + 1;
-            // a run that had stopped (early stopping, L-BFGS convergence) stays stopped
-            if (settings.patience() > 0 && validation != null && sinceBest >= settings.patience()) {
-                stoppedEarly = true;
-                finished = true;
-            }
-            if (lbfgs && lbfgsState.converged()) {
-                finished = true;
-            }
         }
+        RangeTest.Pick search = null;
+        LearningRateSchedule schedule = settings.schedule();
+        if (settings.rangeTestSteps() > 0 && !lbfgs) {
+            double base;
+            if (resume != null) {
+                base = pickedRate(resume);
+            } else {
+                search = rangeTest(train, theta, examples, settings.rangeTestSteps());
+                base = search.rate();
+                if (checkpointer != null) {
+                    List<String> items = new ArrayList<>(checkpointer.fingerprintItems());
+                    items.add(PICKED_RATE + "=" + base);
+                    checkpointer.fingerprint(items);
+                }
+                if (listener != null) {
+                    listener.searchDone(search);
+                }
+            }
+            schedule = schedule.withBase(base);
+        }
+        // a run that had stopped (early stopping, L-BFGS convergence) stays stopped
+        boolean finished = resume != null && (stopping.stopped() || (lbfgs && lbfgsState.converged()));
         for (int epoch = firstEpoch; epoch <= epochs && !finished; epoch++) {
             long epochStart = System.nanoTime();
-            double lr = settings.schedule().rate(epoch - 1);
+            double lr = schedule.rate(epoch - 1);
             double trainLoss;
             long seen;
             if (lbfgs) {
@@ -166,68 +192,27 @@ public final class DistributedTrainer {
                 checkFinite(trainLoss, theta, epoch, 0, "objective after the line search");
                 seen = examples * Math.max(1, evaluations[0]);
             } else {
-                double lossSum = 0;
-                double weightSum = 0;
-                seen = 0;
-                int h = settings.localSteps();
-                for (int step = 0; step < steps; step += h) {
-                    if (h == 1) {
-                        sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " step " + (step + 1) + "/" + steps);
-                        GradientAccumulator acc = gradientSum(train, theta, epoch, step, steps);
-                        if (acc.weightSum() <= 0) {
-                            continue;
-                        }
-                        double j = Objective.valueAndGradient(spec, theta, settings.l2(), acc, grad);
-                        checkFinite(j, grad, epoch, step + 1, "loss or gradient");
-                        lossSum += j * acc.weightSum();
-                        weightSum += acc.weightSum();
-                        seen += acc.count();
-                        optimizer.step(theta, grad, lr);
-                    } else {
-                        int last = Math.min(steps, step + h);
-                        sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " local steps " + (step + 1)
-                                + "-" + last + "/" + steps);
-                        double[][] state = optimizer.state();
-                        GradientAccumulator acc = localRound(train, theta, state, epoch, step, last, steps, lr);
-                        if (acc.weightSum() <= 0) {
-                            continue;
-                        }
-                        adoptRound(acc, theta, state, last - step);
-                        double j = acc.lossSum() / acc.weightSum() + Objective.penalty(spec, theta, settings.l2());
-                        checkFinite(j, theta, epoch, last, "loss or averaged weights");
-                        for (int v = 1; v < state.length; v++) {
-                            checkFinite(0.0, state[v], epoch, last, "averaged optimizer state");
-                        }
-                        optimizer.restoreState(state);
-                        lossSum += j * acc.weightSum();
-                        weightSum += acc.weightSum();
-                        seen += acc.count();
-                    }
-                }
-                trainLoss = lossSum / weightSum;
+                double[] totals = stepEpoch(train, theta, grad, optimizer, epoch, steps, lr);
+                trainLoss = totals[0] / totals[1];
+                seen = (long) totals[2];
             }
             checkFinite(0.0, theta, epoch, steps, "weights after the update");
             Map<String, Double> val = null;
             Map<String, Double> tst = null;
+            double monitored = trainLoss;
             if (validation != null) {
                 sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " validation");
                 Metrics m = Evaluator.evaluate(sc, validation.data(), spec, theta, validation.outMean(),
                         validation.outScale(), settings.aggregationDepth());
                 val = m.toMap();
-                if (m.loss() < bestLoss) {
-                    bestLoss = m.loss();
-                    best = theta.clone();
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                } else {
-                    sinceBest++;
-                }
+                monitored = m.loss();
             }
             if (test != null) {
                 sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " test");
                 tst = Evaluator.evaluate(sc, test.data(), spec, theta, test.outMean(), test.outScale(),
                         settings.aggregationDepth()).toMap();
             }
+            finished = stopping.observe(epoch, monitored, theta);
             long now = System.nanoTime();
             EpochReport report = new EpochReport(epoch, epochs, trainLoss, val, tst, seen,
                     (now - epochStart) / 1e9, (now - start) / 1e9, lbfgs ? Double.NaN : lr);
@@ -235,22 +220,147 @@ public final class DistributedTrainer {
             if (listener != null) {
                 listener.epochDone(report);
             }
-            if (settings.patience() > 0 && validation != null && sinceBest >= settings.patience()) {
-                stoppedEarly = true;
-                finished = true;
-            }
             if (lbfgs && lbfgsState.converged()) {
                 finished = true;
             }
             if (checkpointer != null && checkpointer.due(epoch, finished || epoch == epochs)) {
                 sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " checkpoint");
                 checkpointer.save(epoch, theta, settings.optimizer(), lbfgs ? lbfgsState.state() : optimizer.state(),
-                        best, bestLoss, bestEpoch, sinceBest, reports);
+                        stopping.best(), stopping.bestLoss(), stopping.bestEpoch(), stopping.sinceBest(), reports);
             }
         }
         sc.setJobDescription(null);
-        boolean keepBest = settings.patience() > 0 && best != null;
-        return new Result(keepBest ? best : theta, keepBest ? bestEpoch : reports.size(), reports, stoppedEarly);
+        boolean keepBest = stopping.keepsBest();
+        String reason = stopping.stopped() ? stopping.reason()
+                : lbfgs && lbfgsState.converged() ? "L-BFGS converged" : "reached train.epochs=" + epochs;
+        return new Result(keepBest ? stopping.best() : theta, keepBest ? stopping.bestEpoch() : reports.size(),
+                reports, stopping.stopped(), reason, lbfgs ? Double.NaN : schedule.base(), search);
+    }
+
+    /** The rate a resumed run's search picked, from its checkpoint's fingerprint. */
+    private static double pickedRate(Checkpoint resume) {
+        for (String item : resume.fingerprint()) {
+            if (item.startsWith(PICKED_RATE + "=")) {
+                try {
+                    double v = Double.parseDouble(item.substring(PICKED_RATE.length() + 1));
+                    if (v > 0 && Double.isFinite(v)) {
+                        return v;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+            }
+        }
+        throw new io.sparkbp.model.ModelFormatException("checkpoint file '" + resume.source() + "' does not record "
+                + "the learning rate that train.learningRate=auto picked (" + PICKED_RATE + ")");
+    }
+
+    /**
+     * The learning-rate range test ({@link RangeTest}) as one Spark job: every partition starts from
+     * {@code theta0} with a fresh optimizer and takes {@code testSteps} steps on its own share of the
+     * epoch's mini-batches (the same shares as local rounds; with full-batch training, the
+     * partition's whole data), at the test's growing rates, recording each step's loss sum and weight
+     * sum before the step. The driver adds them up in partition order, so the curve is a pure function
+     * of the data, the seed and the partitioning.
+     */
+    RangeTest.Pick rangeTest(JavaRDD<PartitionData> train, double[] theta0, long examples, int testSteps) {
+        NetworkSpec net = spec;
+        long seed = settings.seed();
+        double l2 = settings.l2();
+        String name = settings.optimizer();
+        OptimizerSettings opt = OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov());
+        int depth = settings.aggregationDepth();
+        int n = net.numParams();
+        int steps = settings.batchSize() == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE,
+                (examples + settings.batchSize() - 1) / settings.batchSize());
+        sc.setJobDescription("sparkbp learning rate search (" + testSteps + " steps)");
+        GradientAccumulator acc = OrderedAggregate.withShared(sc, theta0.clone(), 8L * n, shared -> {
+            GradientAccumulator sums = OrderedAggregate.aggregate(train, (GradientAccumulator a, PartitionData pd) -> {
+                Workspaces.Workspace ws = Workspaces.of(net);
+                GradientAccumulator out = a != null ? a : ws.result(2 * testSteps);
+                double[] local = ws.vector(1);
+                System.arraycopy(shared.value(), 0, local, 0, n);
+                double[] g = ws.vector(2);
+                Optimizer optimizer = Optimizer.create(name, n, opt);
+                GradientAccumulator stepSums = ws.sums();
+                PartitionData.SliceConsumer add = (b, from, to) -> ws.gradient.accumulate(local, b, from, to, stepSums);
+                double[] curve = out.gradSum();
+                boolean diverged = false;
+                for (int i = 0; i < testSteps; i++) {
+                    stepSums.reset();
+                    if (!diverged) {
+                        pd.forEachSlice(seed, 1 + i / steps, i % steps, steps, add);
+                    }
+                    if (stepSums.weightSum() <= 0) {
+                        continue;
+                    }
+                    double j = Objective.valueAndGradient(net, local, l2, stepSums, g);
+                    diverged = !Double.isFinite(j);
+                    curve[2 * i] += diverged ? Double.NaN : j * stepSums.weightSum();
+                    curve[2 * i + 1] += stepSums.weightSum();
+                    if (!diverged) {
+                        optimizer.step(local, g, RangeTest.rate(i, testSteps));
+                    }
+                }
+                return out;
+            }, GradientAccumulator::merge, depth);
+            return sums != null ? sums : new GradientAccumulator(2 * testSteps);
+        });
+        sc.setJobDescription(null);
+        double[] curve = acc.gradSum();
+        double[] losses = new double[testSteps];
+        for (int i = 0; i < testSteps; i++) {
+            losses[i] = curve[2 * i + 1] > 0 ? curve[2 * i] / curve[2 * i + 1] : Double.NaN;
+        }
+        return RangeTest.pick(losses);
+    }
+
+    /**
+     * One epoch of step optimization (synchronous steps, or local rounds of {@code train.localSteps}):
+     * updates {@code theta} and returns the epoch's totals {@code {sum w J, sum w, examples}}.
+     */
+    private double[] stepEpoch(JavaRDD<PartitionData> train, double[] theta, double[] grad, Optimizer optimizer,
+                               int epoch, int steps, double lr) {
+        int epochs = settings.epochs();
+        double lossSum = 0;
+        double weightSum = 0;
+        long seen = 0;
+        int h = settings.localSteps();
+        for (int step = 0; step < steps; step += h) {
+            if (h == 1) {
+                sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " step " + (step + 1) + "/" + steps);
+                GradientAccumulator acc = gradientSum(train, theta, epoch, step, steps);
+                if (acc.weightSum() <= 0) {
+                    continue;
+                }
+                double j = Objective.valueAndGradient(spec, theta, settings.l2(), acc, grad);
+                checkFinite(j, grad, epoch, step + 1, "loss or gradient");
+                lossSum += j * acc.weightSum();
+                weightSum += acc.weightSum();
+                seen += acc.count();
+                optimizer.step(theta, grad, lr);
+            } else {
+                int last = Math.min(steps, step + h);
+                sc.setJobDescription("sparkbp epoch " + epoch + "/" + epochs + " local steps " + (step + 1)
+                        + "-" + last + "/" + steps);
+                double[][] state = optimizer.state();
+                GradientAccumulator acc = localRound(train, theta, state, epoch, step, last, steps, lr);
+                if (acc.weightSum() <= 0) {
+                    continue;
+                }
+                adoptRound(acc, theta, state, last - step);
+                double j = acc.lossSum() / acc.weightSum() + Objective.penalty(spec, theta, settings.l2());
+                checkFinite(j, theta, epoch, last, "loss or averaged weights");
+                for (int v = 1; v < state.length; v++) {
+                    checkFinite(0.0, state[v], epoch, last, "averaged optimizer state");
+                }
+                optimizer.restoreState(state);
+                lossSum += j * acc.weightSum();
+                weightSum += acc.weightSum();
+                seen += acc.count();
+            }
+        }
+        return new double[] {lossSum, weightSum, seen};
     }
 
     /** One distributed pass: the gradient, loss and weight sums of step {@code step} at {@code theta}. */

@@ -11,21 +11,27 @@ import java.io.Serializable;
  *
  * @param batchSize examples per step across the whole cluster; 0 means full batch
  * @param localSteps steps each partition takes on its own between synchronizations (model averaging);
- *                   1 is plain synchronous data-parallel training
- * @param patience  epochs without validation-loss improvement before stopping; 0 disables
+ *                   1 is plain synchronous data-parallel training, 0 chooses them from the data ({@link
+ *                   AutoRules#localSteps}, resolved by {@link TrainingRun} before training)
+ * @param patience  epochs without an improvement of the monitored loss (validation loss, else training loss)
+ *                  before stopping; 0 disables stopping
+ * @param minDelta  the smallest decrease of the monitored loss that counts as an improvement
+ * @param rangeTestSteps steps of the learning-rate range test that picks the schedule's base rate before
+ *                  epoch 1 ({@code train.learningRate=auto}); 0 uses the schedule's own base rate
  * @param precision arithmetic of the block kernels and the weights sent to executors; the driver's
  *                  weights, optimizer state and model are double either way
  */
 public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule,
                               double momentum, boolean nesterov, int batchSize, int localSteps, int epochs,
-                              double l2, long seed, int patience, int aggregationDepth, Precision precision)
+                              double l2, long seed, int patience, double minDelta, int aggregationDepth,
+                              Precision precision, int rangeTestSteps)
         implements Serializable {
-    /** Settings with {@link Precision#FLOAT64} arithmetic. */
+    /** Settings with {@link Precision#FLOAT64} arithmetic and no minimum improvement for early stopping. */
     public TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule, double momentum,
                            boolean nesterov, int batchSize, int localSteps, int epochs, double l2, long seed,
                            int patience, int aggregationDepth) {
-        this(spec, optimizer, schedule, momentum, nesterov, batchSize, localSteps, epochs, l2, seed, patience,
-                aggregationDepth, Precision.FLOAT64);
+        this(spec, optimizer, schedule, momentum, nesterov, batchSize, localSteps, epochs, l2, seed, patience, 0.0,
+                aggregationDepth, Precision.FLOAT64, 0);
     }
 
     public TrainerSettings {
@@ -36,6 +42,18 @@ public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSc
             throw new IllegalArgumentException("a network spec and a learning-rate schedule are required");
         }
         check(optimizer, momentum, nesterov, batchSize, localSteps, epochs, l2, patience, aggregationDepth);
+        if (rangeTestSteps < 0 || rangeTestSteps == 1) {
+            throw new IllegalArgumentException("rangeTestSteps must be 0 or >= 2, got " + rangeTestSteps);
+        }
+        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+            throw new IllegalArgumentException("minDelta must be a finite number >= 0, got " + minDelta);
+        }
+    }
+
+    /** These settings with {@code localSteps} replaced (for {@code train.localSteps=auto}, once the data are loaded). */
+    public TrainerSettings withLocalSteps(int steps) {
+        return new TrainerSettings(spec, optimizer, schedule, momentum, nesterov, batchSize, steps, epochs, l2, seed,
+                patience, minDelta, aggregationDepth, precision, rangeTestSteps);
     }
 
     /**
@@ -61,8 +79,8 @@ public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSc
         if (optimizer.equals("lbfgs") && batchSize != 0) {
             throw new IllegalArgumentException("lbfgs is a full-batch method: batchSize must be 0, got " + batchSize);
         }
-        if (localSteps < 1) {
-            throw new IllegalArgumentException("localSteps must be >= 1, got " + localSteps);
+        if (localSteps < 0) {
+            throw new IllegalArgumentException("localSteps must be >= 1 (or 0 for automatic), got " + localSteps);
         }
         if (localSteps > 1 && (optimizer.equals("lbfgs") || batchSize == 0)) {
             throw new IllegalArgumentException("localSteps > 1 needs a step optimizer (sgd or adam) with mini-batches "

@@ -1347,7 +1347,7 @@ public final class Benchmark {
     static TrainerSettings settings(NetworkSpec spec, String optimizer, double lr, int batch, int localSteps,
                                     int epochs, double l2, Precision precision) {
         return new TrainerSettings(spec, optimizer, LearningRateSchedule.constant(lr), 0.0, false, batch, localSteps,
-                epochs, l2, SEED, 0, 1, precision);
+                epochs, l2, SEED, 0, 0.0, 1, precision, 0);
     }
 
     // ------------------------------------------------------------------------------------------

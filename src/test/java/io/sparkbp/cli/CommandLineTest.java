@@ -130,11 +130,15 @@ class CommandLineTest {
                 {"output.overwrite=maybe", "output.overwrite"},
                 {"train.optimizer=lbfgs train.batchSize=32", "train.batchSize"},
                 {"model.outputs=1", "model.outputs"},
-                {"train.earlyStopping.patience=3", "train.earlyStopping.patience"},
+                {"train.earlyStopping.minDelta=-1", "train.earlyStopping.minDelta"},
+                {"train.classWeight=heavy", "train.classWeight"},
+                {"train.learningRate=fast", "train.learningRate"},
+                {"train.localSteps=some", "train.localSteps"},
+                {"data.validationFraction=most", "data.validationFraction"},
                 {"train.localSteps=0", "train.localSteps"},
                 {"train.optimizer=rmsprop", "train.optimizer"},
                 {"train.precision=float16", "train.precision"},
-                {"train.localSteps=2", "train.localSteps"},
+                {"train.batchSize=0 train.localSteps=2", "train.localSteps"},
                 {"train.optimizer=sgd train.momentum=0 train.nesterov=true", "train.nesterov"},
         };
         return Stream.of(cases).map(c -> Arguments.of(c[0], c[1]));
@@ -164,7 +168,8 @@ class CommandLineTest {
 
     @Test
     void aCheckpointFromBeforeAKeyExistedComparesAsThatKeysDefault() {
-        List<String> saved = TrainCommand.withDefaultsOfNewerKeys(List.of("train.learningRate=0.5", "network=x"));
+        List<String> saved = io.sparkbp.spark.RunCheckpoints.withDefaultsOfNewerKeys(
+                List.of("train.learningRate=0.5", "network=x"), TrainCommand.fingerprintedDefaults());
         assertTrue(saved.contains("train.learningRate=0.5") && saved.contains("network=x"), saved::toString);
         assertTrue(saved.contains("train.precision=float64"), saved::toString);
         assertFalse(saved.contains("train.learningRate=0.01"), "a recorded key keeps its recorded value");
@@ -382,6 +387,7 @@ class CommandLineTest {
         Result r = train("data.train=" + DATA.resolve("diabetes/train.libsvm"), "data.features=10",
                 "model.hidden=4", "model.output=linear", "model.outputs=1", "train.optimizer=sgd",
                 "train.learningRate=1e6", "train.batchSize=0", "train.epochs=60", "train.standardize=false",
+                "train.earlyStopping.patience=0",
                 "output.model=" + model, "output.metrics=" + metrics);
         assertEquals(ExitCode.TRAINING, r.code(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);

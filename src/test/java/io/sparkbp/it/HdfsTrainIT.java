@@ -102,6 +102,7 @@ class HdfsTrainIT {
                     "model.hidden=32",
                     "model.outputs=10",
                     "train.optimizer=adam",
+                    "train.learningRate=0.01",
                     "train.batchSize=256",
                     "train.epochs=8",
                     "train.seed=3",

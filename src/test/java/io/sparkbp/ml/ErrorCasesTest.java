@@ -131,6 +131,11 @@ class ErrorCasesTest {
         fails(IllegalArgumentException.class, () -> e.setSchedule("cosine"), "schedule");
         fails(IllegalArgumentException.class, () -> e.setHidden(new int[] {8, 0}), "hidden");
         fails(IllegalArgumentException.class, () -> e.setValidationFraction(1.0), "validationFraction");
+        fails(IllegalArgumentException.class, () -> e.setValidationFraction("most"), "validationFraction");
+        fails(IllegalArgumentException.class, () -> e.setLearningRate("fast"), "learningRate given invalid value fast");
+        fails(IllegalArgumentException.class, () -> e.setLocalSteps(0), "localSteps");
+        fails(IllegalArgumentException.class, () -> e.setClassWeight("heavy"), "classWeight");
+        fails(IllegalArgumentException.class, () -> e.setMinDelta(-1), "minDelta");
         fails(IllegalArgumentException.class, () -> e.setStorageLevel("IN_THE_CLOUD"), "storageLevel");
         fails(IllegalArgumentException.class, () -> e.setEpochs(0), "epochs");
         fails(IllegalArgumentException.class, () -> e.setPrecision("float16"), "precision given invalid value float16");
@@ -146,7 +151,8 @@ class ErrorCasesTest {
                 "lbfgs is a full-batch method");
         fails(IllegalArgumentException.class, () -> quick().setOptimizer("sgd").setMomentum(0).setNesterov(true)
                 .fit(good), "nesterov needs momentum > 0");
-        fails(IllegalArgumentException.class, () -> quick().setPatience(2).fit(good), "patience=2 needs validation data");
+        fails(IllegalArgumentException.class, () -> quick().setOutput("linear").setClassWeight("balanced").fit(good),
+                "balanced class weights need classes");
         fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.2)
                 .setValidationIndicatorCol("v").fit(good.withColumn("v", functions.lit(true))), "not both");
         fails(IllegalArgumentException.class, () -> quick().setOutput("softmax").fit(good.withColumn("label",

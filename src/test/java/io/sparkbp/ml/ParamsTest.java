@@ -67,14 +67,14 @@ class ParamsTest {
     void sparkFindsEveryParamAndExplainsIt() {
         SparkbpEstimator e = new SparkbpEstimator().setEpochs(7);
         Param<?>[] params = e.params();
-        assertEquals(31, params.length);
+        assertEquals(33, params.length);
         String explained = e.explainParams();
         for (Param<?> p : params) {
             assertTrue(explained.contains(p.name() + ": "), p.name());
             assertFalse(p.doc().isBlank(), p.name());
         }
-        assertTrue(explained.contains("epochs: passes over the training data (lbfgs: iterations), >= 1 (command line: "
-                + "train.epochs) (default: 10, current: 7)"), explained);
+        assertTrue(explained.contains("epochs: the most passes over the training data (lbfgs: iterations), >= 1 "
+                + "(command line: train.epochs) (default: 300, current: 7)"), explained);
         // the model has the same params, so a tuned model tells its settings
         assertEquals(Arrays.stream(params).map(Param::name).toList(),
                 Arrays.stream(new SparkbpModel(new io.sparkbp.model.Model(new io.sparkbp.nn.NetworkSpec(new int[] {2, 1},
@@ -91,7 +91,7 @@ class ParamsTest {
         assertArrayEquals(new int[] {32, 16}, c.getHidden());
         assertEquals(1e-3, c.getL2());
         assertEquals(3, c.getEpochs());
-        assertEquals(10, e.getEpochs());
+        assertEquals(300, e.getEpochs());
         c.setL2(0.5);
         assertEquals(1e-3, e.getL2());
         // getters hand out copies of arrays

@@ -1,0 +1,144 @@
+package io.sparkbp.optim;
+
+import java.util.Locale;
+
+/**
+ * Stopping on a monitored loss with a patience and a minimum improvement, keeping the weights of the
+ * best epoch. After each epoch the trainer reports the monitored loss ({@link #observe}): an epoch
+ * improves when its loss is below the best loss so far by more than {@code minDelta}; it then becomes
+ * the best epoch and its weights are kept. After {@code patience} epochs in a row without an
+ * improvement training stops. With {@code patience == 0} nothing is tracked: the run lasts its
+ * epochs and ends with its last weights.
+ *
+ * <p>The state ({@link #bestLoss()}, {@link #bestEpoch()}, {@link #sinceBest()}, {@link #best()}) is
+ * what a checkpoint stores; {@link #restore} puts it back, so a resumed run stops where the
+ * uninterrupted one would. Invariants, which the checkpoint reader checks: without a best epoch the
+ * best loss is {@code +Infinity} and the best epoch 0; with one, {@code sinceBest == epoch - bestEpoch}.
+ */
+public final class EarlyStopping {
+    /** What is monitored: the loss of the validation data, or the training loss of the epoch. */
+    public enum Monitor {
+        VALIDATION("validation loss"), TRAINING("training loss");
+
+        private final String phrase;
+
+        Monitor(String phrase) {
+            this.phrase = phrase;
+        }
+
+        /** {@code validation loss} or {@code training loss}, for messages. */
+        public String phrase() {
+            return phrase;
+        }
+    }
+
+    private final int patience;
+    private final double minDelta;
+    private final Monitor monitor;
+    private double[] best;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private int sinceBest;
+    private boolean stopped;
+
+    /**
+     * @param patience epochs without improvement before stopping, {@code >= 0} (0: never stop)
+     * @param minDelta the smallest decrease of the loss that counts as an improvement, {@code >= 0}
+     * @param monitor  which loss is observed (only for messages: the caller passes the loss)
+     */
+    public EarlyStopping(int patience, double minDelta, Monitor monitor) {
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+        }
+        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+            throw new IllegalArgumentException("minDelta must be a finite number >= 0, got " + minDelta);
+        }
+        if (monitor == null) {
+            throw new IllegalArgumentException("a monitored loss is required");
+        }
+        this.patience = patience;
+        this.minDelta = minDelta;
+        this.monitor = monitor;
+    }
+
+    /**
+     * Records epoch {@code epoch}'s monitored {@code loss} for the weights {@code theta} (copied when
+     * they become the best and stopping is enabled) and returns whether training should stop now. A
+     * non-finite loss never improves.
+     */
+    public boolean observe(int epoch, double loss, double[] theta) {
+        if (patience == 0) {
+            return false;
+        }
+        if (loss < bestLoss - minDelta) {
+            bestLoss = loss;
+            bestEpoch = epoch;
+            sinceBest = 0;
+            best = theta.clone();
+        } else if (bestEpoch > 0) {
+            sinceBest++;
+        }
+        stopped = bestEpoch > 0 && sinceBest >= patience;
+        return stopped;
+    }
+
+    /** Whether the last {@link #observe} (or a restored state) says to stop. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /** Puts back a checkpoint's state after epoch {@code epoch}; {@code best} may be null. */
+    public void restore(double[] best, double bestLoss, int bestEpoch, int sinceBest) {
+        this.best = best == null ? null : best.clone();
+        this.bestLoss = bestLoss;
+        this.bestEpoch = bestEpoch;
+        this.sinceBest = sinceBest;
+        this.stopped = patience > 0 && bestEpoch > 0 && sinceBest >= patience;
+    }
+
+    /** Whether the model to keep is {@link #best()} rather than the last weights. */
+    public boolean keepsBest() {
+        return patience > 0 && best != null;
+    }
+
+    /** The weights of the best epoch (not a copy), or null. */
+    public double[] best() {
+        return best;
+    }
+
+    public double bestLoss() {
+        return bestLoss;
+    }
+
+    /** The best epoch so far, 0 before any epoch improved. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    public int sinceBest() {
+        return sinceBest;
+    }
+
+    public int patience() {
+        return patience;
+    }
+
+    public double minDelta() {
+        return minDelta;
+    }
+
+    public Monitor monitor() {
+        return monitor;
+    }
+
+    /** {@code no validation loss improvement for 10 epochs; best epoch 37 kept}, for a run that stopped. */
+    public String reason() {
+        return String.format(Locale.ROOT, "no %s improvement%s for %d epochs; best epoch %d kept", monitor.phrase(),
+                minDelta > 0 ? " of more than " + shortNumber(minDelta) : "", patience, bestEpoch);
+    }
+
+    private static String shortNumber(double v) {
+        String s = String.format(Locale.ROOT, "%.3g", v);
+        return s.contains("e") ? s.replaceFirst("\\.?0+e", "e").replace("e-0", "e-") : s.replaceFirst("\\.?0+$", "");
+    }
+}

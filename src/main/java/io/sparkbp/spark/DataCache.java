@@ -1,0 +1,181 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.data.ClassWeights;
+import io.sparkbp.data.FeatureStats;
+import io.sparkbp.data.Standardizer;
+import io.sparkbp.model.Model;
+import io.sparkbp.model.Transform;
+import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.nn.OutputKind;
+import io.sparkbp.nn.Precision;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The cached blocks of one run and how they were made: the standardization statistics of the
+ * training part (one pass), the transforms and class weights drawn from them, and the training,
+ * validation and test blocks, each in the partitions its work needs when the plan lets the
+ * partitions follow the work. With the automatic hold-out, data too small to spare a validation
+ * set ({@link AutoRules#HOLD_OUT_FROM}) are loaded again, whole, for training.
+ */
+public final class DataCache {
+    private final DataLoader.Loaded train;
+    private final DataLoader.Loaded validation;
+    private final DataLoader.Loaded test;
+    private final Transform inT;
+    private final Transform outT;
+    private final ClassWeights classWeights;
+    private final double heldOut;
+
+    private DataCache(DataLoader.Loaded train, DataLoader.Loaded validation, DataLoader.Loaded test, Transforms t,
+                      double heldOut) {
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+        this.inT = t.in;
+        this.outT = t.out;
+        this.classWeights = t.classWeights;
+        this.heldOut = heldOut;
+    }
+
+    /** The transforms and class weights the blocks were made with. */
+    private record Transforms(Transform in, Transform out, ClassWeights classWeights) {
+    }
+
+    /** Loads and caches the data of {@code plan}, telling {@code listener} what it does. */
+    static DataCache load(JavaSparkContext sc, TrainingPlan plan, RunListener listener) {
+        TrainingPlan.Data data = plan.data();
+        boolean fromTrain = data.validation() == null;
+        double fraction = fromTrain ? data.holdOut().fraction() : 0;
+        DataCache cache = load(sc, plan, fraction, listener);
+        if (fromTrain && data.holdOut().auto() && fraction > 0 && cache.train.examples()
+                + (cache.validation == null ? 0 : cache.validation.examples()) < AutoRules.HOLD_OUT_FROM) {
+            cache.unpersist();
+            cache = load(sc, plan, 0, listener);
+        }
+        return cache;
+    }
+
+    private static DataCache load(JavaSparkContext sc, TrainingPlan plan, double fraction, RunListener listener) {
+        TrainingPlan.Data data = plan.data();
+        long seed = plan.settings().seed();
+        boolean split = data.validation() == null && (fraction > 0 || data.train().splitsItself());
+        DataLoader.Holdout trainPart = split ? new DataLoader.Holdout(fraction, seed, false) : DataLoader.Holdout.ALL;
+        Transforms t = transforms(plan, trainPart, listener);
+        DataLoader.Loaded train = pack(sc, plan, data.train(), trainPart, new Standardizer(t.in, t.out, t.classWeights),
+                false, fraction);
+        DataLoader.Loaded validation = null;
+        Standardizer checked = new Standardizer(t.in, null, t.classWeights);
+        if (data.validation() != null) {
+            validation = pack(sc, plan, data.validation(), DataLoader.Holdout.ALL, checked, false, 0);
+        } else if (split) {
+            DataLoader.Holdout part = new DataLoader.Holdout(fraction, seed, true);
+            // an automatic hold-out of small data may come out empty; the caller then trains on every example
+            validation = pack(sc, plan, data.train(), part, checked, true, fraction);
+        }
+        DataLoader.Loaded test = data.test() == null ? null
+                : pack(sc, plan, data.test(), DataLoader.Holdout.ALL, new Standardizer(t.in, null), false, 0);
+        return new DataCache(train, validation, test, t, split && !data.train().splitsItself() ? fraction : 0);
+    }
+
+    /** Statistics of the training part when standardizing or balancing, and what follows from them. */
+    private static Transforms transforms(TrainingPlan plan, DataLoader.Holdout trainPart, RunListener listener) {
+        TrainingPlan.Preparation prep = plan.preparation();
+        NetworkSpec spec = plan.settings().spec();
+        Model init = plan.init();
+        FeatureStats stats = null;
+        if ((init == null && prep.standardize()) || prep.balanced()) {
+            listener.message(init == null && prep.standardize() ? "computing standardization statistics ..."
+                    : "counting the classes ...");
+            stats = DataLoader.stats(plan.data().train().examples(trainPart, null), spec.inputs(), spec.outputs());
+        }
+        Transform in = null;
+        Transform out = null;
+        if (init != null) {
+            in = init.inputTransform().orElse(null);
+            out = init.outputTransform().orElse(null);
+        } else if (prep.standardize()) {
+            in = DataLoader.inputTransform(stats, prep.layout());
+            out = spec.output() == OutputKind.LINEAR ? DataLoader.targetTransform(stats) : null;
+        }
+        ClassWeights cw = prep.balanced() ? ClassWeights.balanced(stats, spec.output(), spec.outputs()) : null;
+        return new Transforms(in, out, cw);
+    }
+
+    /**
+     * The examples of {@code source} that {@code part} keeps, standardized, packed, cached and
+     * materialized, in as many partitions as their work needs (if the plan says so); an empty result
+     * is the source's data error, except for the validation part of an automatic hold-out, which is
+     * then null (small data: the caller trains on every example instead).
+     */
+    private static DataLoader.Loaded pack(JavaSparkContext sc, TrainingPlan plan, ExampleSource source,
+                                          DataLoader.Holdout part, Standardizer standardizer, boolean validation,
+                                          double fraction) {
+        TrainingPlan.Preparation prep = plan.preparation();
+        NetworkSpec spec = plan.settings().spec();
+        Precision precision = plan.settings().precision();
+        String name = source.cacheName(validation);
+        sc.setJobDescription(name);
+        LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + source.key());
+        DataLoader.Loaded packed = DataLoader.pack(source.examples(part, skipped), standardizer, spec.inputs(),
+                spec.outputs(), prep.blockRows(), prep.layout(), precision, prep.storageLevel(), name);
+        sc.setJobDescription(null);
+        if (packed.examples() == 0) {
+            packed.rdd().unpersist(false);
+            if (validation && plan.data().holdOut().auto()) {
+                return null;
+            }
+            throw source.empty(validation, skipped.value(), fraction);
+        }
+        DataLoader.Loaded loaded = new DataLoader.Loaded(packed.rdd(), packed.examples(), packed.bytes(),
+                skipped.value(), packed.partitions());
+        if (!prep.autoPartitions()) {
+            return loaded;
+        }
+        int p = AutoRules.trainingPartitions(loaded.examples(), spec.numParams(), loaded.partitions());
+        return DataLoader.coalesce(loaded, p, prep.storageLevel());
+    }
+
+    public DataLoader.Loaded train() {
+        return train;
+    }
+
+    /** The validation blocks, or null. */
+    public DataLoader.Loaded validation() {
+        return validation;
+    }
+
+    /** The test blocks, or null. */
+    public DataLoader.Loaded test() {
+        return test;
+    }
+
+    /** The input transform, or null. */
+    public Transform inputTransform() {
+        return inT;
+    }
+
+    /** The output (target) transform, or null. */
+    public Transform outputTransform() {
+        return outT;
+    }
+
+    /** The class weights, or null. */
+    public ClassWeights classWeights() {
+        return classWeights;
+    }
+
+    /** The fraction of the training rows held out for validation by the hash rule (0 when none). */
+    public double heldOut() {
+        return heldOut;
+    }
+
+    /** Drops every cache of this run. */
+    void unpersist() {
+        for (DataLoader.Loaded d : new DataLoader.Loaded[] {train, validation, test}) {
+            if (d != null) {
+                d.rdd().unpersist(false);
+            }
+        }
+    }
+}

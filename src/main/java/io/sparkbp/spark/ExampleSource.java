@@ -1,0 +1,46 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.data.DataException;
+import io.sparkbp.data.ParsedExample;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Where the examples of a data set come from: text files ({@link TextSource}) or a DataFrame's rows
+ * (in {@code io.sparkbp.ml}). A source gives raw examples (parsed and checked, not standardized),
+ * partitioned and ordered as it reads them, so the same examples in the same partitions become the
+ * same blocks whatever the source.
+ */
+public interface ExampleSource {
+    /**
+     * The examples of the rows {@code split} keeps, one example partition per input partition, in
+     * order. Bad records that the source skips are counted in {@code skipped} (which may be null).
+     */
+    JavaRDD<ParsedExample> examples(DataLoader.Holdout split, LongAccumulator skipped);
+
+    /** How messages name the data: {@code data.train}, or {@code the DataFrame}. */
+    String key();
+
+    /** Where the data are, for reports and fingerprints: a qualified path, or a description. */
+    String location();
+
+    /** The name of the cached blocks of this source's training or validation part, as the Spark UI shows it. */
+    default String cacheName(boolean validation) {
+        return "sparkbp " + key() + (validation ? " validation" : "") + " blocks";
+    }
+
+    /**
+     * True when the source itself tells training rows from validation rows (a DataFrame's validation
+     * indicator column): a holdout then only picks the side, whatever its fraction.
+     */
+    default boolean splitsItself() {
+        return false;
+    }
+
+    /**
+     * The error for a data set that holds no examples: the training part ({@code validation ==
+     * false}) or the validation part of this source; {@code skipped} bad records were skipped and
+     * {@code fraction} of the rows were held out for validation.
+     */
+    DataException empty(boolean validation, long skipped, double fraction);
+}

@@ -1,0 +1,31 @@
+package io.sparkbp.spark;
+
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Spark storage levels by the names {@code data.storageLevel} accepts. */
+public final class StorageLevels {
+    private static final List<String> NAMES = List.of("NONE", "DISK_ONLY", "DISK_ONLY_2", "DISK_ONLY_3", "MEMORY_ONLY",
+            "MEMORY_ONLY_2", "MEMORY_ONLY_SER", "MEMORY_ONLY_SER_2", "MEMORY_AND_DISK", "MEMORY_AND_DISK_2",
+            "MEMORY_AND_DISK_SER", "MEMORY_AND_DISK_SER_2", "OFF_HEAP");
+
+    private StorageLevels() {
+    }
+
+    /** The level named {@code s} (blanks stripped, any case), as {@code StorageLevel.fromString} reads it. */
+    public static StorageLevel parse(String s) {
+        return StorageLevel.fromString(s == null ? "" : s.strip().toUpperCase(Locale.ROOT));
+    }
+
+    /** The name of {@code level}, such as {@code MEMORY_AND_DISK}, or its description if it has none. */
+    public static String name(StorageLevel level) {
+        for (String n : NAMES) {
+            if (StorageLevel.fromString(n).equals(level)) {
+                return n;
+            }
+        }
+        return level.description();
+    }
+}

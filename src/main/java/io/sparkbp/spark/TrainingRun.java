@@ -1,0 +1,166 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.data.ClassWeights;
+import io.sparkbp.math.Blas;
+import io.sparkbp.model.Model;
+import io.sparkbp.model.Transform;
+import io.sparkbp.nn.Metrics;
+import io.sparkbp.nn.NetworkSpec;
+import io.sparkbp.nn.Precision;
+import io.sparkbp.optim.RangeTest;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One training run, the pipeline under both front ends: checkpoints (resume or a fresh start), the
+ * cached data ({@link DataCache}), the automatic settings that depend on the data ({@link AutoRules}),
+ * the {@link DistributedTrainer}, the final test metrics, and the {@link Model} with what produced it.
+ * The front ends only build the {@link TrainingPlan} and write what comes out.
+ */
+public final class TrainingRun {
+    /** What a run produced: the model, the trainer's result, the cached data's summary, the checkpoint resumed from. */
+    public record Outcome(Model model, DistributedTrainer.Result result, DataCache data, Checkpoint resumed,
+                          Map<String, Double> testMetrics) {
+    }
+
+    private final JavaSparkContext sc;
+    private final TrainingPlan plan;
+    private final RunListener listener;
+
+    public TrainingRun(JavaSparkContext sc, TrainingPlan plan, RunListener listener) {
+        this.sc = sc;
+        this.plan = plan;
+        this.listener = listener;
+    }
+
+    /** Carries out the plan. The data caches are dropped when it returns or fails. */
+    public Outcome run() {
+        NetworkSpec spec = plan.settings().spec();
+        RunCheckpoints checkpoints = plan.checkpoints() == null ? null
+                : RunCheckpoints.open(sc.hadoopConfiguration(), plan, listener);
+        DataCache data = DataCache.load(sc, plan, listener);
+        try {
+            TrainerSettings settings = resolve(plan.settings(), data.train());
+            describe(data, settings);
+            double[] theta0 = plan.init() != null ? plan.init().theta() : spec.initialParameters(settings.seed());
+            if (checkpoints != null) {
+                checkpoints.identify(data, theta0);
+            }
+            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).train(data.train().rdd(),
+                    data.train().examples(), theta0, evalSet(data.validation(), data), evalSet(data.test(), data),
+                    listener, checkpoints == null ? null : checkpoints.resumed(),
+                    checkpoints == null ? null : checkpoints.checkpointer());
+            List<EpochReport> reports = result.reports();
+            if (!reports.isEmpty()) {
+                listener.message(String.format(Locale.ROOT, "stopped after epoch %d: %s",
+                        reports.get(reports.size() - 1).epoch(), result.stopReason()));
+            }
+            Map<String, Double> testMetrics = data.test() == null ? null : testMetrics(data, settings, result.theta());
+            Model model = new Model(spec, result.theta(), data.inputTransform(), data.outputTransform(),
+                    extra(result, data, testMetrics));
+            return new Outcome(model, result, data, checkpoints == null ? null : checkpoints.resumed(), testMetrics);
+        } finally {
+            data.unpersist();
+        }
+    }
+
+    /** The settings with the automatic local steps resolved for the loaded training data. */
+    private static TrainerSettings resolve(TrainerSettings s, DataLoader.Loaded train) {
+        if (s.localSteps() > 0) {
+            return s;
+        }
+        int steps = s.batchSize() == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE,
+                (train.examples() + s.batchSize() - 1) / s.batchSize());
+        return s.withLocalSteps(s.optimizer().equals("lbfgs") ? 1
+                : AutoRules.localSteps(train.partitions(), s.batchSize(), s.spec().numParams(), steps));
+    }
+
+    private void describe(DataCache data, TrainerSettings s) {
+        DataLoader.Loaded train = data.train();
+        DataLoader.Loaded v = data.validation();
+        listener.message(String.format(Locale.ROOT, "training data: %,d examples in %s, %s cached (%s)%s%s",
+                train.examples(), partitions(train.partitions()), io.sparkbp.report.Figures.bytes(train.bytes()),
+                StorageLevels.name(plan.preparation().storageLevel()),
+                train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "",
+                v == null ? "" : String.format(Locale.ROOT, "; validation: %,d examples%s", v.examples(),
+                        plan.data().validation() == null ? " held out" : "")));
+        NetworkSpec spec = s.spec();
+        String batch = s.batchSize() == 0 ? "full" : s.batchSize() + (s.localSteps() > 1
+                ? ", " + s.localSteps() + " local steps per round" : "");
+        listener.message(String.format(Locale.ROOT, "network %s, %,d parameters, optimizer %s, batch %s, BLAS %s%s, Spark %s",
+                spec, spec.numParams(), s.optimizer(), batch, Blas.implementation(),
+                s.precision() == Precision.FLOAT64 ? "" : " (" + s.precision().id() + ")", sc.version()));
+    }
+
+    private static String partitions(int p) {
+        return p == 1 ? "1 partition" : p + " partitions";
+    }
+
+    private static DistributedTrainer.EvalSet evalSet(DataLoader.Loaded d, DataCache data) {
+        Transform outT = data.outputTransform();
+        return d == null ? null : new DistributedTrainer.EvalSet(d.rdd(), outT == null ? null : outT.mean(),
+                outT == null ? null : outT.scale());
+    }
+
+    private Map<String, Double> testMetrics(DataCache data, TrainerSettings s, double[] theta) {
+        Transform outT = data.outputTransform();
+        sc.setJobDescription("sparkbp test metrics");
+        Metrics m = Evaluator.evaluate(sc, data.test().rdd(), s.spec(), theta, outT == null ? null : outT.mean(),
+                outT == null ? null : outT.scale(), s.aggregationDepth());
+        sc.setJobDescription(null);
+        return m.toMap();
+    }
+
+    /** The model file's metadata: the settings, what the run did, and the final metrics. */
+    private Map<String, Object> extra(DistributedTrainer.Result result, DataCache data, Map<String, Double> test) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("config", plan.provenance().config());
+        extra.put("training", training(result, data.train().examples(), data.classWeights()));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        if (test != null) {
+            metrics.put("test", test);
+        }
+        List<EpochReport> reports = result.reports();
+        int best = result.bestEpoch();
+        if (best >= 1 && best <= reports.size() && reports.get(best - 1).validation() != null) {
+            metrics.put("validation", reports.get(best - 1).validation());
+        }
+        if (!metrics.isEmpty()) {
+            extra.put("metrics", metrics);
+        }
+        return extra;
+    }
+
+    /** The model file's {@code training} section: what the run did, how it stopped, the rate it used. */
+    private Map<String, Object> training(DistributedTrainer.Result result, long examples, ClassWeights cw) {
+        List<EpochReport> reports = result.reports();
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("epochs", reports.size());
+        t.put("bestEpoch", result.bestEpoch());
+        t.put("examples", examples);
+        t.put("seconds", reports.isEmpty() ? 0.0 : reports.get(reports.size() - 1).elapsedSeconds());
+        t.put("stopReason", result.stopReason());
+        if (!Double.isNaN(result.learningRate())) {
+            t.put("learningRate", result.learningRate());
+        }
+        if (cw != null) {
+            t.put("classWeights", cw.weights());
+        }
+        if (result.search() != null) {
+            RangeTest.Pick p = result.search();
+            Map<String, Object> search = new LinkedHashMap<>();
+            search.put("steps", p.rates().length);
+            search.put("from", p.rates()[0]);
+            search.put("to", p.rates()[p.rates().length - 1]);
+            search.put("lowestLossAt", p.rates()[p.minimum()]);
+            search.put("picked", p.rate());
+            t.put("learningRateSearch", search);
+        }
+        t.putAll(plan.provenance().training());
+        return t;
+    }
+}
