@@ -22,16 +22,16 @@ import java.util.Map;
  * i.e. relative error for values above 1 in magnitude and absolute error below, so that a probability
  * near 0 (where a last-bit difference in exp is a large relative difference) counts by its distance.
  */
-final class OrtHarness {
+public final class OrtHarness {
     private OrtHarness() {
     }
 
-    static OrtEnvironment env() {
+    public static OrtEnvironment env() {
         return OrtEnvironment.getEnvironment();
     }
 
     /** A session over the bytes of an ONNX model. */
-    static OrtSession session(byte[] onnx) throws OrtException {
+    public static OrtSession session(byte[] onnx) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
@@ -40,7 +40,7 @@ final class OrtHarness {
     }
 
     /** Every output of {@code session} for {@code rows} fed to {@code features} at {@code precision}, widened to double. */
-    static Map<String, double[][]> run(OrtSession session, double[][] rows, OnnxPrecision precision) throws OrtException {
+    public static Map<String, double[][]> run(OrtSession session, double[][] rows, OnnxPrecision precision) throws OrtException {
         Map<String, double[][]> outputs = new LinkedHashMap<>();
         try (OnnxTensor input = precision == OnnxPrecision.FLOAT64 ? OnnxTensor.createTensor(env(), rows)
                 : OnnxTensor.createTensor(env(), toFloat(rows));
@@ -54,7 +54,7 @@ final class OrtHarness {
     }
 
     /** Exports {@code model} at {@code precision} and runs it on {@code rows}. */
-    static Map<String, double[][]> exportAndRun(Model model, double[][] rows, OnnxPrecision precision)
+    public static Map<String, double[][]> exportAndRun(Model model, double[][] rows, OnnxPrecision precision)
             throws OrtException {
         try (OrtSession session = session(OnnxExporter.toBytes(model, precision))) {
             return run(session, rows, precision);
@@ -62,10 +62,10 @@ final class OrtHarness {
     }
 
     /** What sparkbp gives for {@code rows}: the outputs {@code predict} prints and the pre-activations {@code s}. */
-    record Reference(double[][] outputs, double[][] logits) {
+    public record Reference(double[][] outputs, double[][] logits) {
     }
 
-    static Reference reference(Model model, double[][] rows) {
+    public static Reference reference(Model model, double[][] rows) {
         int m = rows.length;
         int nIn = model.spec().inputs();
         int nOut = model.spec().outputs();
@@ -80,7 +80,7 @@ final class OrtHarness {
     }
 
     /** The error measure of the class comment; shapes must agree. */
-    static double error(double[][] actual, double[][] expected) {
+    public static double error(double[][] actual, double[][] expected) {
         if (actual.length != expected.length) {
             throw new AssertionError(actual.length + " rows, expected " + expected.length);
         }
@@ -100,7 +100,7 @@ final class OrtHarness {
     }
 
     /** The tolerance of the agreement tests at {@code precision}. */
-    static double tolerance(OnnxPrecision precision) {
+    public static double tolerance(OnnxPrecision precision) {
         return precision == OnnxPrecision.FLOAT64 ? 1e-12 : 1e-5;
     }
 
