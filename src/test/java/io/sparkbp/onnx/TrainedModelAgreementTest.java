@@ -143,12 +143,12 @@ class TrainedModelAgreementTest {
     @Test
     void diabetesLinearWithoutHiddenLayersAndWithTwoTargetsAgreeInTheTargetsUnits() throws Exception {
         Path one = train("diabetes", DATA.resolve("diabetes/train.libsvm"), "data.features=10", "model.output=linear",
-                "model.outputs=1", "train.epochs=10");
+                "model.outputs=1", "train.epochs=4");
         double[][] rows = denseRows(DATA.resolve("diabetes/test.libsvm"), 10);
         exportAndCompare("diabetes linear [10,1]", one, rows);
 
         Path two = train("diabetes2", twoTargets(DATA.resolve("diabetes/train.libsvm")), "data.features=10",
-                "model.hidden=8", "model.activation=relu", "model.output=linear", "model.outputs=2", "train.epochs=10");
+                "model.hidden=8", "model.activation=relu", "model.output=linear", "model.outputs=2", "train.epochs=4");
         exportAndCompare("diabetes 2-target linear [10,8,2] relu", two, rows);
     }
 
