@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 /**
  * Entry point: {@code sparkbp [spark-submit options] COMMAND [options] [key=value ...]} with
- * commands {@code train}, {@code evaluate} and {@code predict}. Failures end in one sentence on
+ * commands {@code train}, {@code evaluate}, {@code predict} and {@code export}. Failures end in one sentence on
  * standard error and a distinct exit code ({@link ExitCode}); only internal errors print a stack
  * trace.
  */
@@ -40,8 +40,9 @@ public final class Main {
                 case "train" -> new TrainCommand(out, err).run(rest);
                 case "evaluate" -> new EvaluateCommand(out, err).run(rest);
                 case "predict" -> new PredictCommand(out, err).run(rest);
+                case "export" -> new ExportCommand(out).run(rest);
                 case "--help", "-h", "help" -> out.println(usage());
-                default -> throw new UsageException("unknown command '" + command + "'; expected train, evaluate or predict (see --help)");
+                default -> throw new UsageException("unknown command '" + command + "'; expected train, evaluate, predict or export (see --help)");
             }
             return ExitCode.OK;
         } catch (Exception e) {
@@ -84,6 +85,8 @@ public final class Main {
                 "                                           print metrics; the last line is one JSON object",
                 "  predict --model M --data PATH --out PATH [key=value ...]",
                 "                                           write one prediction line per input example",
+                "  export --model M --format onnx --out F [key=value ...]",
+                "                                           write the model as an ONNX file (no Spark needed)",
                 "",
                 "Run 'sparkbp COMMAND --help' for the options of a command.",
                 "exit codes: 0 ok, 1 internal error, 2 usage or configuration error, 3 data error, 4 training failed");

@@ -4,6 +4,8 @@ import io.sparkbp.model.Model;
 import io.sparkbp.model.ModelFormat;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.onnx.OnnxExporter;
+import io.sparkbp.onnx.OnnxPrecision;
 import io.sparkbp.spark.EpochReport;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -159,6 +161,33 @@ public final class SparkbpModel extends org.apache.spark.ml.Model<SparkbpModel> 
 
     public static SparkbpModel load(String path) {
         return read().load(path);
+    }
+
+    /**
+     * Writes the network as a float64 ONNX file at {@code path} (any Hadoop path, with the active Spark
+     * session's Hadoop configuration), refusing an existing file; see {@link #exportOnnx(String,
+     * OnnxPrecision, boolean)}.
+     */
+    public void exportOnnx(String path) {
+        exportOnnx(path, OnnxPrecision.FLOAT64, false);
+    }
+
+    /**
+     * Writes the network as an ONNX file at {@code path}, atomically, as {@code sparkbp export} does: input
+     * {@code features} of raw features, outputs {@code probabilities} and {@code logits} (softmax, logistic)
+     * or {@code values} in the label's units (linear); see {@link OnnxExporter}. The ONNX outputs are
+     * what {@code predict} prints; {@link #transform}'s binary {@code probability} vector {@code [1-p, p]}
+     * holds the same p.
+     *
+     * @throws UncheckedIOException when {@code path} exists and {@code overwrite} is false, or writing fails
+     */
+    public void exportOnnx(String path, OnnxPrecision precision, boolean overwrite) {
+        try {
+            OnnxExporter.save(network, precision, path, SparkSession.active().sparkContext().hadoopConfiguration(),
+                    overwrite);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the model to " + path + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.sparkbp.it;
 
 import io.sparkbp.model.Model;
 import io.sparkbp.model.ModelFormat;
+import io.sparkbp.onnx.OnnxExporter;
+import io.sparkbp.onnx.OnnxPrecision;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,6 +164,11 @@ class SparkSubmitIT {
         double accuracy = Double.parseDouble(last.replaceAll(".*\"accuracy\":([-0-9.eE+]+).*", "$1"));
         assertTrue(accuracy > 0.85, "accuracy " + accuracy + "\n" + eval.describe());
         assertEquals(ItSupport.accuracy(m, ItSupport.digits("test.libsvm")), accuracy, 1e-9, eval::describe);
+
+        Path onnx = work.resolve("digits.onnx");
+        Result export = submit("export", "export", "--model", model.toString(), "--format", "onnx", "--out", onnx.toString());
+        assertEquals(0, export.exit(), export::describe);
+        assertArrayEquals(OnnxExporter.toBytes(m, OnnxPrecision.FLOAT64), Files.readAllBytes(onnx), export::describe);
         passed++;
     }
 
