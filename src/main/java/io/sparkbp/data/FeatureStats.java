@@ -127,24 +127,41 @@ public final class FeatureStats implements Serializable {
     }
 
     /**
+     * The largest distance, in scale units, of a standardized training input from its center: a
+     * feature's scale is its standard deviation, or more where that would put a training value further
+     * out than this.
+     */
+    public static final double MAX_STANDARDIZED = 5.0;
+
+    /**
      * The input standardization {@code x' = (x - mean) / scale} with scale the population standard
-     * deviation. Without {@code center} the mean is 0 (scale only, so zeros stay zeros and sparse data
-     * stays sparse). Constant columns (and an empty set) get scale 1; see {@link #scaleOf}.
+     * deviation (a z-score). Without {@code center} the mean is 0 (scale only, so zeros stay zeros and
+     * sparse data stays sparse). Constant columns (and an empty set) get scale 1; see {@link #scaleOf}.
+     * Training bounds the scaled values ({@link #inputTransform(boolean[], boolean)}): a rare feature (a
+     * pixel lit in 1 of 8,000 images, a one-hot column of a rare category) or a heavy-tailed one would
+     * otherwise stand tens of standard deviations out and saturate the first layer's sigmoid units.
      */
     public Transform inputTransform(boolean center) {
         boolean[] all = new boolean[nIn];
         java.util.Arrays.fill(all, center);
-        return inputTransform(all);
+        return inputTransform(all, false);
     }
 
-    /** As {@link #inputTransform(boolean)}, centering only the features {@code j} with {@code center[j]}. */
-    public Transform inputTransform(boolean[] center) {
+    /**
+     * As {@link #inputTransform(boolean)}, centering only the features {@code j} with {@code center[j]};
+     * with {@code bounded}, a feature's scale is raised where needed so that no training value lands
+     * more than {@link #MAX_STANDARDIZED} scale units from its center (what training uses).
+     */
+    public Transform inputTransform(boolean[] center, boolean bounded) {
         double[] mean = new double[nIn];
         double[] scale = new double[nIn];
         for (int j = 0; j < nIn; j++) {
             double m = inputMean(j);
             mean[j] = center[j] ? m : 0.0;
             scale[j] = scaleOf(m, inputVariance(j));
+            if (bounded && scale[j] != 1.0) {
+                scale[j] = Math.max(scale[j], inputs.maxDeviation(j, count, mean[j]) / MAX_STANDARDIZED);
+            }
         }
         return new Transform(mean, scale);
     }
@@ -182,18 +199,27 @@ public final class FeatureStats implements Serializable {
         final double[] shift;
         final double[] mean; // mean of (x - shift)
         final double[] m2;
+        final double[] min; // of the stored values
+        final double[] max;
 
         Moments(int columns) {
             n = new long[columns];
             shift = new double[columns];
             mean = new double[columns];
             m2 = new double[columns];
+            min = new double[columns];
+            max = new double[columns];
         }
 
         void add(int j, double x) {
             long nj = ++n[j];
             if (nj == 1) {
                 shift[j] = x;
+                min[j] = x;
+                max[j] = x;
+            } else {
+                min[j] = Math.min(min[j], x);
+                max[j] = Math.max(max[j], x);
             }
             double y = x - shift[j];
             double delta = y - mean[j];
@@ -213,14 +239,27 @@ public final class FeatureStats implements Serializable {
                     shift[j] = o.shift[j];
                     mean[j] = o.mean[j];
                     m2[j] = o.m2[j];
+                    min[j] = o.min[j];
+                    max[j] = o.max[j];
                     continue;
                 }
+                min[j] = Math.min(min[j], o.min[j]);
+                max[j] = Math.max(max[j], o.max[j]);
                 long nab = na + nb;
                 double delta = (o.shift[j] - shift[j]) + (o.mean[j] - mean[j]);
                 mean[j] += delta * ((double) nb / nab);
                 m2[j] += o.m2[j] + delta * delta * ((double) na * nb / nab);
                 n[j] = nab;
             }
+        }
+
+        /** The largest distance of a value of column {@code j} (the unstored ones being 0) from {@code m}. */
+        double maxDeviation(int j, long total, double m) {
+            if (n[j] == 0) {
+                return Math.abs(m);
+            }
+            double d = Math.max(Math.abs(max[j] - m), Math.abs(min[j] - m));
+            return n[j] < total ? Math.max(d, Math.abs(m)) : d;
         }
 
         /** Mean over {@code total} examples, the unstored ones being 0. */

@@ -199,14 +199,13 @@ public final class DataLoader {
         return stats != null ? stats : new FeatureStats(nIn, nOut);
     }
 
-    /** Input standardization from {@code stats}: centered and scaled, or only scaled for sparse data. */
-    public static Transform inputTransform(FeatureStats stats, Source s) {
-        return inputTransform(stats, s.layout());
-    }
-
-    /** Input standardization from {@code stats} for blocks stored as {@code layout}. */
+    /**
+     * Input standardization from {@code stats} for blocks stored as {@code layout}: centered and scaled
+     * (scaled only, for the sparse features of sparse data), no training value more than {@link
+     * FeatureStats#MAX_STANDARDIZED} scale units from its center.
+     */
     public static Transform inputTransform(FeatureStats stats, Layout layout) {
-        return stats.inputTransform(Standardizer.centeredFeatures(layout, stats));
+        return stats.inputTransform(Standardizer.centeredFeatures(layout, stats), true);
     }
 
     /** Target standardization from {@code stats} (for linear outputs). */

@@ -1213,7 +1213,7 @@ public final class Benchmark {
             Transform in = null;
             if (standardize) {
                 FeatureStats st = loader.stats(tr, DataLoader.Holdout.ALL);
-                in = DataLoader.inputTransform(st, tr);
+                in = DataLoader.inputTransform(st, tr.layout());
             }
             return new Loaded2(loader.load(tr, DataLoader.Holdout.ALL, in, null, precision),
                     loader.load(te, DataLoader.Holdout.ALL, in, null, precision));

@@ -106,10 +106,14 @@ public final class DefaultsBench {
                 "model.hidden=" + hidden(meta), "output.model=" + model));
         for (String kv : config[1].trim().split("\\s+")) {
             if (!kv.isEmpty()) {
-                a.add(kv);
+                a.add(kv.replace("=TEST", "=" + set.resolve("test.csv")));
             }
         }
         Ran train = main(a);
+        if (System.getenv("DEFAULTS_LOG") != null) {
+            Files.writeString(Path.of(System.getenv("DEFAULTS_LOG")), set.getFileName() + " " + config[0] + "\n"
+                    + train.text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "{\"set\":%s,\"config\":%s,\"exit\":%d,\"seconds\":%.2f",
                 JSON.writeValueAsString(set.getFileName().toString()), JSON.writeValueAsString(config[0]), train.code,

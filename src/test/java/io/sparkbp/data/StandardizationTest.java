@@ -258,4 +258,22 @@ class StandardizationTest {
         assertEquals(in.apply(0, 2), blocks.get(2).input(0, 0), 0.0);
         assertEquals(st.targets().apply(0, 5), blocks.get(2).t()[0], 0.0);
     }
+
+    @Test
+    void trainingBoundsStandardizedValuesToFiveScaleUnitsWithoutChangingOrdinaryFeatures() {
+        // feature 0: lit in 1 of 1,000 examples (z-score 31.6); feature 1: evenly spread over 0..9
+        FeatureStats s = new FeatureStats(2, 1);
+        for (int i = 0; i < 1000; i++) {
+            s.add(ParsedExample.dense(new double[] {i == 0 ? 1 : 0, i % 10}, new double[] {0}));
+        }
+        Transform z = s.inputTransform(true);
+        Transform bounded = s.inputTransform(new boolean[] {true, true}, true);
+        assertEquals((1 - 0.001) / Math.sqrt(0.001 * 0.999), z.apply(0, 1.0), 1e-9);
+        assertEquals(5.0, bounded.apply(0, 1.0), 1e-12);
+        assertEquals(z.scale(1), bounded.scale(1), 0.0);
+        assertEquals(z.mean(0), bounded.mean(0), 0.0);
+        // scaled only (sparse data): the distance from 0 is what is bounded
+        Transform scaleOnly = s.inputTransform(new boolean[] {false, false}, true);
+        assertEquals(5.0, scaleOnly.apply(0, 1.0), 1e-12);
+    }
 }
