@@ -53,7 +53,10 @@ while [ $# -gt 0 ]; do
       spark_opts+=("$1"); shift ;;
     -*)
       [ $# -ge 2 ] || sparkbp_die "spark-submit option $1 needs a value" 2
-      if [ "$1" = --deploy-mode ]; then deploy_mode="$2"; fi
+      case "$1 $2" in
+        "--deploy-mode "*) deploy_mode="$2" ;;
+        "--conf spark.submit.deployMode="*|"-c spark.submit.deployMode="*) deploy_mode="${2#*=}" ;;
+      esac
       spark_opts+=("$1" "$2"); shift 2 ;;
     *=*)
       settings+=("$1"); shift ;;

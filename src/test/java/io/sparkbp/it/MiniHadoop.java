@@ -12,6 +12,7 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Hadoop on one machine for the YARN tests: a {@link MiniDFSCluster} (one datanode) and a
@@ -59,15 +63,28 @@ final class MiniHadoop implements AutoCloseable {
 
     /** Starts HDFS, then YARN; HDFS and the client configuration live under {@code work}. */
     static MiniHadoop start(Path work) throws IOException, InterruptedException {
-        MiniDFSCluster dfs = startDfs(work.resolve("dfs"));
+        // the two start independently (YARN needs no file system to start): in parallel, as they mostly wait
+        CompletableFuture<MiniDFSCluster> dfsStart = CompletableFuture.supplyAsync(() -> {
+            try {
+                return startDfs(work.resolve("dfs"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         MiniYARNCluster yarn = null;
+        MiniDFSCluster dfs = null;
         try {
-            yarn = startYarn(work, hdfsUri(dfs));
+            yarn = startYarn(work);
+            dfs = dfsStart.get(STOP_TIMEOUT_SECONDS * 3, TimeUnit.SECONDS);
             Path confDir = writeClientConf(work.resolve("hadoop-conf"), hdfsUri(dfs), yarn.getConfig());
             return new MiniHadoop(work, dfs, yarn, confDir);
+        } catch (ExecutionException | TimeoutException e) {
+            stopWithin(yarn, "MiniYARNCluster");
+            throw new IOException("MiniDFSCluster did not start", e);
         } catch (IOException | InterruptedException | RuntimeException e) {
             stopWithin(yarn, "MiniYARNCluster");
-            stopWithin(dfs::shutdown, "MiniDFSCluster");
+            MiniDFSCluster started = dfs != null ? dfs : dfsStart.join();
+            stopWithin(started::shutdown, "MiniDFSCluster");
             throw e;
         }
     }
@@ -93,9 +110,8 @@ final class MiniHadoop implements AutoCloseable {
         return cluster;
     }
 
-    private static MiniYARNCluster startYarn(Path work, String defaultFs) throws InterruptedException {
+    private static MiniYARNCluster startYarn(Path work) throws InterruptedException {
         YarnConfiguration conf = new YarnConfiguration();
-        conf.set("fs.defaultFS", defaultFs);
         conf.set("hadoop.tmp.dir", work.resolve("yarn-tmp").toString());
         conf.set(YarnConfiguration.RM_BIND_HOST, LOOPBACK);
         conf.set(YarnConfiguration.NM_BIND_HOST, LOOPBACK);
@@ -107,11 +123,14 @@ final class MiniHadoop implements AutoCloseable {
         conf.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
         conf.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "*");
         conf.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
+        // the tests run applications side by side: let ApplicationMasters use the whole queue (default 10%)
+        conf.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 1.0f);
         conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
         conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
         conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-        conf.setInt(YarnConfiguration.NM_PMEM_MB, 4096);
-        conf.setInt(YarnConfiguration.NM_VCORES, 4);
+        // YARN's accounting (1 GiB per container here), not the JVMs' use; MiniYARNCluster reads its own key
+        conf.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, 12 * 1024);
+        conf.setInt(YarnConfiguration.NM_VCORES, 12);
         conf.setInt(YarnConfiguration.RM_NM_HEARTBEAT_INTERVAL_MS, 250);
         conf.set(YarnConfiguration.NM_ADMIN_USER_ENV, "JAVA_HOME=" + System.getProperty("java.home"));
         // a default that a container's own value overrides (Spark hands its SPARK_* variables on to executors)
@@ -140,8 +159,7 @@ final class MiniHadoop implements AutoCloseable {
         write(dir.resolve("hdfs-site.xml"), Map.of("dfs.replication", "1"));
         write(dir.resolve("yarn-site.xml"), Map.of(
                 YarnConfiguration.RM_ADDRESS, loopback(yarnConf.get(YarnConfiguration.RM_ADDRESS)),
-                YarnConfiguration.RM_SCHEDULER_ADDRESS, loopback(yarnConf.get(YarnConfiguration.RM_SCHEDULER_ADDRESS)),
-                YarnConfiguration.RM_WEBAPP_ADDRESS, loopback(yarnConf.get(YarnConfiguration.RM_WEBAPP_ADDRESS))));
+                YarnConfiguration.RM_SCHEDULER_ADDRESS, loopback(yarnConf.get(YarnConfiguration.RM_SCHEDULER_ADDRESS))));
         return dir;
     }
 
@@ -197,7 +215,9 @@ final class MiniHadoop implements AutoCloseable {
 
     /** Where MiniYARNCluster keeps the NodeManager's local and log directories. */
     Path yarnWorkDir() {
-        return yarn.getTestWorkDir().toPath().toAbsolutePath();
+        Path dir = yarn.getTestWorkDir().toPath().toAbsolutePath(); // target/test/data/<name>/yarn-<n> in Hadoop 3.4
+        Path parent = dir.getParent();
+        return parent != null && parent.getFileName().equals(work.getFileName()) ? parent : dir;
     }
 
     /** The NodeManager's log directory of one application: a directory per container, with its stdout and stderr. */

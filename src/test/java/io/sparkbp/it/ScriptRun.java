@@ -20,6 +20,7 @@ final class ScriptRun {
     private final Process process;
     private final Path out;
     private final Path err;
+    private final long startNanos = System.nanoTime();
     private long seconds;
 
     private ScriptRun(String name, List<String> command, Process process, Path out, Path err) {
@@ -43,10 +44,9 @@ final class ScriptRun {
 
     /**
      * Waits for the script to exit; after {@code timeoutSeconds} it and everything it started are
-     * destroyed (by PID, forcibly after 10 seconds) and the run counts as failed with exit code -1.
+     * destroyed (by PID, forcibly after 10 seconds), which its exit code and standard error then show.
      */
     void finish(long timeoutSeconds) throws InterruptedException, IOException {
-        long start = System.nanoTime();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             List<ProcessHandle> tree = process.descendants().toList();
             process.destroy();
@@ -59,11 +59,11 @@ final class ScriptRun {
             Files.writeString(err, "\n[timed out after " + timeoutSeconds + " s and destroyed]\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         }
-        seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        seconds = (System.nanoTime() - startNanos) / 1_000_000_000L;
         System.out.println(describe());
     }
 
-    /** The exit code, or -1 if {@link #finish} had to destroy the run. */
+    /** The exit code, or -1 while the script runs. */
     int exit() {
         return process.isAlive() ? -1 : process.exitValue();
     }
@@ -93,7 +93,7 @@ final class ScriptRun {
     }
 
     String describe() {
-        return "--- " + name + ": $ " + String.join(" ", command) + "\nexit code " + exit() + " after " + seconds + " s"
+        return "--- " + name + ": $ " + String.join(" ", command) + "\nexit code " + exit() + " after " + seconds + " s from its start"
                 + "\n--- stdout ---\n" + String.join("\n", out()) + "\n--- stderr ---\n" + String.join("\n", err());
     }
 }

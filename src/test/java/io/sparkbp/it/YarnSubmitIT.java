@@ -14,12 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -44,25 +48,55 @@ class YarnSubmitIT {
     /** The settings of every run, here and on YARN: two partitions as two local[2] slots and two executors. */
     static final List<String> SETTINGS = List.of("train.epochs=2", "train.batchSize=256", "data.partitions=2");
     static final String HDFS_ARCHIVE = "/apps/sparkbp/spark-yarn-archive.zip";
+    static final String QUICK_JVM = "-XX:TieredStopAtLevel=1";
 
     static Path work;
     static MiniHadoop hadoop;
     static Model localModel;
+    static final Map<String, ScriptRun> RUNS = new LinkedHashMap<>();
     static int passed;
 
+    /**
+     * Starts HDFS and YARN, trains the local[2] reference meanwhile, uploads the YARN archive, then runs
+     * the four submissions side by side (they take as long as one or two in a row: most of a run is
+     * waiting for JVMs, containers and heartbeats); the tests check one run each.
+     */
     @BeforeAll
-    static void setUp() throws Exception {
+    static void runTheSubmissions() throws Exception {
         work = ItSupport.workDir("yarn");
-        localModel = trainLocally(work.resolve("local"));
-        long start = System.nanoTime();
-        hadoop = MiniHadoop.start(work);
-        System.out.printf("HDFS and YARN started in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        // as README "Running on a cluster" says: yarn-archive.sh, then hdfs dfs -put (here through the API)
+        // README "Running on a cluster": yarn-archive.sh builds the archive, hdfs dfs -put uploads it
         ScriptRun archive = ScriptRun.start(work, "yarn-archive", environment(null), "submit-scripts/yarn-archive.sh");
+        long start = System.nanoTime();
+        CompletableFuture<MiniHadoop> cluster = CompletableFuture.supplyAsync(() -> {
+            try {
+                return MiniHadoop.start(work);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            localModel = trainLocally(work.resolve("local"));
+        } finally {
+            hadoop = cluster.get(300, TimeUnit.SECONDS);
+        }
+        System.out.printf("HDFS and YARN started in %.1f s%n", (System.nanoTime() - start) / 1e9);
         archive.finish(RUN_TIMEOUT_SECONDS);
         assertEquals(0, archive.exit(), archive::describe);
         Path zip = Path.of(archive.out().get(archive.out().size() - 1));
         hadoop.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(zip.toUri()), new org.apache.hadoop.fs.Path(HDFS_ARCHIVE));
+
+        String shared = "hdfs://" + HDFS_ARCHIVE;
+        RUNS.put("client", submit("client", "client", 2, null)); // ships the local archive with the application
+        RUNS.put("cluster", submit("cluster", "cluster", 2, shared));
+        RUNS.put("bad-client", submit("bad-client", "client", 1, shared, badData("bad-client")));
+        RUNS.put("bad-cluster", submit("bad-cluster", "cluster", 1, shared, badData("bad-cluster")));
+        for (ScriptRun run : RUNS.values()) {
+            run.finish(RUN_TIMEOUT_SECONDS);
+        }
+        System.out.printf("HDFS and YARN up and four submissions done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     @AfterAll
@@ -71,7 +105,7 @@ class YarnSubmitIT {
         if (hadoop != null) {
             hadoop.close();
         }
-        if (passed == 4 && System.getenv("KEEP_IT") == null) {
+        if (passed == 4) {
             ItSupport.deleteRecursively(work);
             ItSupport.deleteRecursively(yarnDir);
         }
@@ -98,7 +132,7 @@ class YarnSubmitIT {
      * this build, and {@code SPARKBP_YARN_ARCHIVE} when given (null: the launcher ships its local archive).
      */
     static Map<String, String> environment(String yarnArchive) {
-        Map<String, String> env = new java.util.HashMap<>();
+        Map<String, String> env = new HashMap<>();
         if (hadoop != null) {
             env.put("HADOOP_CONF_DIR", hadoop.confDir().toString());
             env.put("YARN_CONF_DIR", hadoop.confDir().toString());
@@ -113,9 +147,9 @@ class YarnSubmitIT {
         return env;
     }
 
-    /** {@code submit-scripts/submit-yarn.sh} with small containers, its data copied to its own HDFS directory. */
+    /** Starts {@code submit-scripts/submit-yarn.sh} with small containers, its data copied to its own HDFS directory. */
     static ScriptRun submit(String name, String deployMode, int executors, String yarnArchive, String... settings)
-            throws IOException, InterruptedException {
+            throws IOException {
         String dir = "/it/" + name;
         for (String file : List.of("train.libsvm", "test.libsvm")) {
             hadoop.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(ItSupport.digits(file).toUri()),
@@ -125,12 +159,13 @@ class YarnSubmitIT {
         env.put("SPARKBP_HDFS_DIR", "hdfs://" + dir);
         List<String> cmd = new ArrayList<>(List.of("submit-scripts/submit-yarn.sh", "--deploy-mode", deployMode,
                 "--name", appName(name), "--num-executors", String.valueOf(executors), "--executor-cores", "1",
-                "--executor-memory", "512m", "--driver-memory", "512m", "--conf", "spark.ui.enabled=false"));
+                "--executor-memory", "512m", "--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
+                // every JVM of these short runs with the client compiler only: half the CPU of C1+C2 here
+                "--driver-java-options", QUICK_JVM, "--conf", "spark.executor.extraJavaOptions=" + QUICK_JVM,
+                "--conf", "spark.yarn.am.extraJavaOptions=" + QUICK_JVM));
         cmd.addAll(SETTINGS);
         cmd.addAll(List.of(settings));
-        ScriptRun run = ScriptRun.start(work, name, env, cmd.toArray(new String[0]));
-        run.finish(RUN_TIMEOUT_SECONDS);
-        return run;
+        return ScriptRun.start(work, name, env, cmd.toArray(new String[0]));
     }
 
     static String appName(String run) {
@@ -156,32 +191,6 @@ class YarnSubmitIT {
         }
     }
 
-    @Test
-    void clientModeTrainsTheLocalModelBitForBit() throws Exception {
-        ScriptRun run = submit("client", "client", 2, null);
-        assertEquals(0, run.exit(), run::describe);
-        assertTrue(run.outContains("epoch 2/2"), run::describe);
-        ApplicationReport app = hadoop.finishedApplication(appName("client"), 60);
-        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app::toString);
-        assertEquals(3, containers(app.getApplicationId().toString()).size(), "an AM and two executor containers");
-        assertSameModel(localModel, hdfsModel("client"));
-        passed++;
-    }
-
-    @Test
-    void clusterModeTrainsTheLocalModelBitForBit() throws Exception {
-        ScriptRun run = submit("cluster", "cluster", 2, "hdfs://" + HDFS_ARCHIVE);
-        assertEquals(0, run.exit(), run::describe);
-        ApplicationReport app = hadoop.finishedApplication(appName("cluster"), 60);
-        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app::toString);
-        List<Path> containers = containers(app.getApplicationId().toString());
-        assertEquals(3, containers.size(), "an AM (the driver) and two executor containers");
-        String driverOut = Files.readString(containers.get(0).resolve("stdout"), StandardCharsets.UTF_8);
-        assertTrue(driverOut.contains("epoch 2/2") && driverOut.contains("model written to hdfs:"), driverOut);
-        assertSameModel(localModel, hdfsModel("cluster"));
-        passed++;
-    }
-
     /** A LIBSVM file whose third line has a feature index past data.features=64. */
     static String badData(String run) throws IOException {
         String path = "/it/" + run + "/data/bad.libsvm";
@@ -197,19 +206,51 @@ class YarnSubmitIT {
     }
 
     @Test
+    void clientModeTrainsTheLocalModelBitForBit() throws Exception {
+        ScriptRun run = RUNS.get("client");
+        assertEquals(0, run.exit(), run::describe);
+        assertTrue(run.outContains("epoch 2/2"), run::describe);
+        ApplicationReport app = hadoop.finishedApplication(appName("client"), 60);
+        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app::toString);
+        assertEquals(3, containers(app.getApplicationId().toString()).size(), "an AM and two executor containers");
+        assertSameModel(localModel, hdfsModel("client"));
+        passed++;
+    }
+
+    @Test
+    void clusterModeTrainsTheLocalModelBitForBit() throws Exception {
+        ScriptRun run = RUNS.get("cluster");
+        assertEquals(0, run.exit(), run::describe);
+        ApplicationReport app = hadoop.finishedApplication(appName("cluster"), 60);
+        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app::toString);
+        assertTrue(run.errContains(app.getApplicationId().toString()), () -> "the console does not name the application "
+                + "(what yarn logs needs)\n" + run.describe());
+        List<Path> containers = containers(app.getApplicationId().toString());
+        assertEquals(3, containers.size(), "an AM (the driver) and two executor containers");
+        String driverOut = Files.readString(containers.get(0).resolve("stdout"), StandardCharsets.UTF_8);
+        assertTrue(driverOut.contains("epoch 2/2") && driverOut.contains("model written to hdfs:"), driverOut);
+        assertSameModel(localModel, hdfsModel("cluster"));
+        passed++;
+    }
+
+    @Test
     void clientModeShowsTheDataErrorOnTheConsoleWithExitCode3() throws Exception {
-        ScriptRun run = submit("bad-client", "client", 1, "hdfs://" + HDFS_ARCHIVE, badData("bad-client"));
+        ScriptRun run = RUNS.get("bad-client");
         assertEquals(ExitCode.DATA, run.exit(), run::describe);
         List<String> messages = run.err().stream().filter(l -> l.startsWith("sparkbp:")).toList();
         assertEquals(1, messages.size(), run::describe);
         assertTrue(isTheDataError(messages.get(0)), run::describe);
         assertFalse(hadoop.fs().exists(new org.apache.hadoop.fs.Path("/it/bad-client/models/digits.json")));
+        // as the README says: in client mode the exit code tells; the application (an AM that only
+        // launched executors for this driver) ends as the driver stopped its context, SUCCEEDED
+        ApplicationReport app = hadoop.finishedApplication(appName("bad-client"), 60);
+        assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app::toString);
         passed++;
     }
 
     @Test
     void clusterModeFailsTheApplicationWithExitCode3AndLogsTheDataError() throws Exception {
-        ScriptRun run = submit("bad-cluster", "cluster", 1, "hdfs://" + HDFS_ARCHIVE, badData("bad-cluster"));
+        ScriptRun run = RUNS.get("bad-cluster");
         assertNotEquals(0, run.exit(), run::describe);
         String diagnostics = "User application exited with status " + ExitCode.DATA;
         assertTrue(run.errContains(diagnostics), () -> "the console does not show YARN's diagnostics\n" + run.describe());
