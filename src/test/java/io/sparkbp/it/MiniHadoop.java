@@ -41,6 +41,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class MiniHadoop implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
+    private static final long START_TIMEOUT_SECONDS = 180;
     private static final long STOP_TIMEOUT_SECONDS = 60;
 
     private final Path work;
@@ -61,31 +62,29 @@ final class MiniHadoop implements AutoCloseable {
         client.start();
     }
 
-    /** Starts HDFS, then YARN; HDFS and the client configuration live under {@code work}. */
+    /** Starts HDFS and YARN (side by side, as both mostly wait); HDFS and the client configuration live under {@code work}. */
     static MiniHadoop start(Path work) throws IOException, InterruptedException {
-        // the two start independently (YARN needs no file system to start): in parallel, as they mostly wait
-        CompletableFuture<MiniDFSCluster> dfsStart = CompletableFuture.supplyAsync(() -> {
-            try {
-                return startDfs(work.resolve("dfs"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<MiniDFSCluster> dfsStart = CompletableFuture.supplyAsync(() -> startDfs(work.resolve("dfs")));
         MiniYARNCluster yarn = null;
-        MiniDFSCluster dfs = null;
+        boolean started = false;
         try {
             yarn = startYarn(work);
-            dfs = dfsStart.get(STOP_TIMEOUT_SECONDS * 3, TimeUnit.SECONDS);
+            MiniDFSCluster dfs = dfsStart.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Path confDir = writeClientConf(work.resolve("hadoop-conf"), hdfsUri(dfs), yarn.getConfig());
-            return new MiniHadoop(work, dfs, yarn, confDir);
+            MiniHadoop hadoop = new MiniHadoop(work, dfs, yarn, confDir);
+            started = true;
+            return hadoop;
         } catch (ExecutionException | TimeoutException e) {
-            stopWithin(yarn, "MiniYARNCluster");
-            throw new IOException("MiniDFSCluster did not start", e);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            stopWithin(yarn, "MiniYARNCluster");
-            MiniDFSCluster started = dfs != null ? dfs : dfsStart.join();
-            stopWithin(started::shutdown, "MiniDFSCluster");
-            throw e;
+            throw new IOException("MiniDFSCluster did not start within " + START_TIMEOUT_SECONDS + " s", e);
+        } finally {
+            if (!started) {
+                stopWithin(yarn, "MiniYARNCluster");
+                dfsStart.whenComplete((dfs, failure) -> { // now, or once it has started
+                    if (dfs != null) {
+                        stopWithin(dfs::shutdown, "MiniDFSCluster");
+                    }
+                });
+            }
         }
     }
 
@@ -93,7 +92,7 @@ final class MiniHadoop implements AutoCloseable {
         return "hdfs://" + LOOPBACK + ":" + dfs.getNameNodePort();
     }
 
-    private static MiniDFSCluster startDfs(Path dir) throws IOException {
+    private static MiniDFSCluster startDfs(Path dir) {
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.toString());
         conf.set("hadoop.tmp.dir", dir.resolve("tmp").toString());
@@ -105,12 +104,31 @@ final class MiniHadoop implements AutoCloseable {
                 "dfs.datanode.ipc.address")) {
             conf.set(key, LOOPBACK + ":0");
         }
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).checkDataNodeAddrConfig(true).build();
-        cluster.waitActive();
-        return cluster;
+        try {
+            MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).checkDataNodeAddrConfig(true).build();
+            cluster.waitActive();
+            return cluster;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static MiniYARNCluster startYarn(Path work) throws InterruptedException {
+        MiniYARNCluster cluster = new MiniYARNCluster(work.getFileName().toString(), 1, 1, 1, 1);
+        cluster.init(yarnConfiguration(work));
+        cluster.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (cluster.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) { // the RM sets its port late
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ResourceManager published no address within 30 s");
+            }
+            Thread.sleep(100);
+        }
+        return cluster;
+    }
+
+    /** The cluster side: what a real cluster's yarn-site.xml and capacity-scheduler.xml would say (see the class comment). */
+    private static YarnConfiguration yarnConfiguration(Path work) {
         YarnConfiguration conf = new YarnConfiguration();
         conf.set("hadoop.tmp.dir", work.resolve("yarn-tmp").toString());
         conf.set(YarnConfiguration.RM_BIND_HOST, LOOPBACK);
@@ -139,17 +157,7 @@ final class MiniHadoop implements AutoCloseable {
                     + "YARN tests with SPARK_LOCAL_IP=" + LOOPBACK + " (the failsafe configuration sets it)");
         }
         conf.set(YarnConfiguration.NM_ENV_WHITELIST, YarnConfiguration.DEFAULT_NM_ENV_WHITELIST + ",SPARK_LOCAL_IP");
-        MiniYARNCluster cluster = new MiniYARNCluster(work.getFileName().toString(), 1, 1, 1, 1);
-        cluster.init(conf);
-        cluster.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (cluster.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) { // the RM sets its port late
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the ResourceManager published no address within 30 s");
-            }
-            Thread.sleep(100);
-        }
-        return cluster;
+        return conf;
     }
 
     /** core-site.xml, hdfs-site.xml and yarn-site.xml naming the mini clusters by 127.0.0.1. */

@@ -48,19 +48,27 @@ final class ScriptRun {
      */
     void finish(long timeoutSeconds) throws InterruptedException, IOException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            List<ProcessHandle> tree = process.descendants().toList();
-            process.destroy();
-            tree.forEach(ProcessHandle::destroy);
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            tree.forEach(ProcessHandle::destroyForcibly);
-            process.waitFor(10, TimeUnit.SECONDS);
+            stopIfRunning();
             Files.writeString(err, "\n[timed out after " + timeoutSeconds + " s and destroyed]\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         }
         seconds = (System.nanoTime() - startNanos) / 1_000_000_000L;
         System.out.println(describe());
+    }
+
+    /** Destroys the script and everything it started, by PID, forcibly after 10 seconds; nothing if it has exited. */
+    void stopIfRunning() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> tree = process.descendants().toList();
+        process.destroy();
+        tree.forEach(ProcessHandle::destroy);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** The exit code, or -1 while the script runs. */

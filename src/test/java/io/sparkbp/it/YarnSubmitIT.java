@@ -64,8 +64,9 @@ class YarnSubmitIT {
     @BeforeAll
     static void runTheSubmissions() throws Exception {
         work = ItSupport.workDir("yarn");
-        // README "Running on a cluster": yarn-archive.sh builds the archive, hdfs dfs -put uploads it
+        // README "YARN": yarn-archive.sh builds the archive, hdfs dfs -put uploads it (here the API's copy)
         ScriptRun archive = ScriptRun.start(work, "yarn-archive", environment(null), "submit-scripts/yarn-archive.sh");
+        RUNS.put("yarn-archive", archive);
         long start = System.nanoTime();
         CompletableFuture<MiniHadoop> cluster = CompletableFuture.supplyAsync(() -> {
             try {
@@ -93,14 +94,17 @@ class YarnSubmitIT {
         RUNS.put("cluster", submit("cluster", "cluster", 2, shared));
         RUNS.put("bad-client", submit("bad-client", "client", 1, shared, badData("bad-client")));
         RUNS.put("bad-cluster", submit("bad-cluster", "cluster", 1, shared, badData("bad-cluster")));
-        for (ScriptRun run : RUNS.values()) {
-            run.finish(RUN_TIMEOUT_SECONDS);
+        for (String name : List.of("client", "cluster", "bad-client", "bad-cluster")) {
+            RUNS.get(name).finish(RUN_TIMEOUT_SECONDS);
         }
         System.out.printf("HDFS and YARN up and four submissions done in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
+    static void tearDown() throws IOException, InterruptedException {
+        for (ScriptRun run : RUNS.values()) {
+            run.stopIfRunning(); // only if the set-up failed half-way
+        }
         Path yarnDir = hadoop == null ? null : hadoop.yarnWorkDir();
         if (hadoop != null) {
             hadoop.close();
@@ -191,6 +195,17 @@ class YarnSubmitIT {
         }
     }
 
+    /**
+     * The launcher's module options reached these containers' JVMs: their launch scripts name
+     * jdk.incubator.vector, which only the launcher adds on Spark 3.5 (Spark 4.0's own list has it too).
+     */
+    static void assertVectorModule(List<Path> containers) throws IOException {
+        for (Path c : containers) {
+            String script = Files.readString(c.resolve("launch_container.sh"), StandardCharsets.UTF_8);
+            assertTrue(script.contains("--add-modules=jdk.incubator.vector"), () -> c + "/launch_container.sh:\n" + script);
+        }
+    }
+
     /** A LIBSVM file whose third line has a feature index past data.features=64. */
     static String badData(String run) throws IOException {
         String path = "/it/" + run + "/data/bad.libsvm";
@@ -212,7 +227,9 @@ class YarnSubmitIT {
         assertTrue(run.outContains("epoch 2/2"), run::describe);
         ApplicationReport app = hadoop.finishedApplication(appName("client"), 60);
         assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app::toString);
-        assertEquals(3, containers(app.getApplicationId().toString()).size(), "an AM and two executor containers");
+        List<Path> containers = containers(app.getApplicationId().toString());
+        assertEquals(3, containers.size(), "an AM and two executor containers");
+        assertVectorModule(containers.subList(1, 3));
         assertSameModel(localModel, hdfsModel("client"));
         passed++;
     }
@@ -227,6 +244,7 @@ class YarnSubmitIT {
                 + "(what yarn logs needs)\n" + run.describe());
         List<Path> containers = containers(app.getApplicationId().toString());
         assertEquals(3, containers.size(), "an AM (the driver) and two executor containers");
+        assertVectorModule(containers);
         String driverOut = Files.readString(containers.get(0).resolve("stdout"), StandardCharsets.UTF_8);
         assertTrue(driverOut.contains("epoch 2/2") && driverOut.contains("model written to hdfs:"), driverOut);
         assertSameModel(localModel, hdfsModel("cluster"));
