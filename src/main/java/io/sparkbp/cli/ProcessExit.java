@@ -7,12 +7,13 @@ import org.apache.spark.SparkUserAppException;
  *
  * <p>Usually through {@code System.exit(code)}. The exception is the driver of a YARN application in
  * cluster deploy mode: there {@code main} runs in a thread of Spark's ApplicationMaster, which marks
- * itself with the system property {@code spark.yarn.app.id}. {@code System.exit} would end that JVM
- * before the ApplicationMaster records why, and YARN would only report "Shutdown hook called before
- * final status was reported". Throwing Spark's {@link SparkUserAppException} is how Spark's own
- * non-JVM runners hand over an exit code: the ApplicationMaster then ends the application FAILED with
- * the diagnostics "User application exited with status N" and exits with N, so the submitting console
- * and {@code yarn application -status} show the CLI's code. The one-sentence message is on the driver's
+ * itself with the system property {@code spark.yarn.app.id}. {@code System.exit} there leaves the
+ * reporting to the ApplicationMaster's shutdown hook, which fails the application with nothing but
+ * "Shutdown hook called before final status was reported". Throwing Spark's {@link
+ * SparkUserAppException} is how Spark's own non-JVM runners hand over an exit code: the
+ * ApplicationMaster then ends the application FAILED with the diagnostics "User application exited
+ * with status N" and exits with N, so the submitting console and {@code yarn application -status}
+ * show the CLI's code (YarnSubmitIT checks both). The one-sentence message is on the driver's
  * standard error, in the container log, before this is called.
  */
 final class ProcessExit {
