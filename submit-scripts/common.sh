@@ -253,3 +253,57 @@ sparkbp_require_spark_home() {
   esac
   sparkbp_log "warning: SPARK_HOME=$SPARK_HOME is Spark $version for Scala $scala ($core), but the sparkbp build in use (SPARKBP_PROFILE=${SPARKBP_PROFILE:-<unset>}) is for $want; $hint"
 }
+
+# ---- YARN: Spark's jars for the containers -----------------------------------------------------
+# A YARN container starts with nothing but the files YARN localizes for it, so the
+# ApplicationMaster and the executors need Spark's jars shipped to them: spark.yarn.archive (one
+# archive with the jars at its root) or spark.yarn.jars. A Spark distribution's spark-submit zips
+# $SPARK_HOME/jars by itself when neither is set; the embedded launcher has no such directory and
+# ships this archive instead: every jar of $SPARKBP_CLASSPATH_FILE (Spark with spark-yarn, Hadoop's
+# client, their dependencies), stored uncompressed (jars are compressed already), rebuilt when the
+# classpath cache is newer. Upload it to HDFS once and set SPARKBP_YARN_ARCHIVE to that URI so that
+# YARN caches it on each node instead of receiving it with every application.
+SPARKBP_YARN_ARCHIVE_FILE="$SPARKBP_TARGET/spark-yarn-archive.zip"
+
+sparkbp_yarn_archive_stale() {
+  [ -s "$SPARKBP_YARN_ARCHIVE_FILE" ] || return 0
+  [ -n "$(find "$SPARKBP_CLASSPATH_FILE" -newer "$SPARKBP_YARN_ARCHIVE_FILE" -print 2>/dev/null)" ]
+}
+
+# The JDK's jar tool next to $SPARKBP_JAVA (following symlinks such as /usr/bin/java), else the one on PATH.
+sparkbp_jar_tool() {
+  local bin
+  bin="$(dirname "$(readlink -f "$SPARKBP_JAVA" 2>/dev/null || printf '%s' "$SPARKBP_JAVA")")"
+  if [ -x "$bin/jar" ]; then
+    printf '%s\n' "$bin/jar"
+  elif command -v jar >/dev/null 2>&1; then
+    command -v jar
+  else
+    sparkbp_die "the JDK's jar tool was found neither next to $SPARKBP_JAVA nor on PATH (a JDK 17, not a JRE, is needed to build the YARN archive)"
+  fi
+}
+
+sparkbp_build_yarn_archive_if_stale() {
+  sparkbp_yarn_archive_stale || return 0
+  local tool tmp="$SPARKBP_YARN_ARCHIVE_FILE.tmp.$$" entry entries args=()
+  tool="$(sparkbp_jar_tool)"
+  IFS=: read -r -a entries <<<"$SPARKBP_CLASSPATH"
+  for entry in "${entries[@]}"; do
+    case "$entry" in *.jar) args+=(-C "$(dirname "$entry")" "$(basename "$entry")") ;; esac
+  done
+  [ ${#args[@]} -gt 0 ] || { sparkbp_log "error: $SPARKBP_CLASSPATH_FILE lists no jars"; return 1; }
+  sparkbp_log "building $SPARKBP_YARN_ARCHIVE_FILE (Spark's jars for the YARN containers, $((${#args[@]} / 3)) jars) ..."
+  if "$tool" --create --no-manifest --no-compress --file "$tmp" "${args[@]}"; then
+    mv -f "$tmp" "$SPARKBP_YARN_ARCHIVE_FILE"
+  else
+    rm -f "$tmp"
+    return 1
+  fi
+}
+
+# Sets SPARKBP_YARN_ARCHIVE_FILE up to date (needs sparkbp_require_java and sparkbp_ensure_classpath first).
+sparkbp_ensure_yarn_archive() {
+  if sparkbp_yarn_archive_stale; then
+    sparkbp_locked sparkbp_build_yarn_archive_if_stale || sparkbp_die "building the YARN archive $SPARKBP_YARN_ARCHIVE_FILE failed"
+  fi
+}

@@ -4,6 +4,7 @@ import io.sparkbp.data.DataException;
 import io.sparkbp.model.ModelFormatException;
 import io.sparkbp.spark.PlanException;
 import io.sparkbp.spark.TrainingException;
+import org.apache.spark.SparkUserAppException;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -18,12 +19,13 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
+    /** Runs {@link #run}; a failure ends the JVM with its exit code (see {@link ProcessExit}). */
+    public static void main(String[] args) throws SparkUserAppException {
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
         if (code != ExitCode.OK) {
-            System.exit(code);
+            ProcessExit.exit(code);
         }
     }
 
