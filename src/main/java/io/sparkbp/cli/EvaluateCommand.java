@@ -2,6 +2,9 @@ package io.sparkbp.cli;
 
 import io.sparkbp.model.Model;
 import io.sparkbp.model.Transform;
+import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.SettingException;
+import io.sparkbp.settings.Values;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.Evaluator;
@@ -38,17 +41,22 @@ final class EvaluateCommand {
             return;
         }
         Config config = a.config();
-        String reportPath = config.isSet(Keys.OUTPUT_REPORT) ? config.get(Keys.OUTPUT_REPORT).strip() : null;
-        boolean overwrite = config.getBoolean(Keys.OUTPUT_OVERWRITE);
+        Values v = config.values();
+        String reportPath;
+        boolean overwrite;
+        try {
+            reportPath = v.optional(Schema.OUTPUT_REPORT).map(String::strip).orElse(null);
+            overwrite = v.get(Schema.OUTPUT_OVERWRITE);
+        } catch (SettingException e) {
+            throw config.error(e);
+        }
         try (SparkSession session = SparkSession.start("sparkbp evaluate")) {
             JavaSparkContext sc = session.context();
             Model model = Models.load(a.option("--model"), sc.hadoopConfiguration());
             Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite);
-            outputs.checkFileWritable(Keys.OUTPUT_REPORT, reportPath);
-            config.set(Keys.DATA_TEST, a.option("--data"), "--data");
+            outputs.checkFileWritable(Schema.OUTPUT_REPORT.key(), reportPath);
             DataLoader loader = new DataLoader(sc);
-            DataLoader.Source src = loader.resolve(Sources.fromConfig(config, Keys.DATA_TEST, model.spec().output(),
-                    model.spec().outputs(), model.spec().inputs()));
+            DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
             Transform outT = model.outputTransform().orElse(null);
             // the confusion counts ride along in the same pass when a report will show them
@@ -65,7 +73,7 @@ final class EvaluateCommand {
             }
             if (reportPath != null) {
                 outputs.writeText(reportPath, Reports.evaluation(model, a.option("--model"), src.path(),
-                        src.format().id(), data.skipped(), config.isSet(Keys.DATA_WEIGHT_COLUMN), m, sc).html());
+                        src.format().id(), data.skipped(), config.isSet(Schema.DATA_WEIGHT_COLUMN.key()), m, sc).html());
                 out.println("report written to " + reportPath);
             }
             out.println(Json.object(metrics));

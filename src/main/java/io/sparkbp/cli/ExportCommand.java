@@ -1,6 +1,7 @@
 package io.sparkbp.cli;
 
 import io.sparkbp.model.Model;
+import io.sparkbp.settings.Schema;
 import io.sparkbp.onnx.OnnxExporter;
 import io.sparkbp.onnx.OnnxPrecision;
 import org.apache.hadoop.conf.Configuration;
@@ -93,7 +94,7 @@ final class ExportCommand {
         }
         return new Request(options.get("--model"), options.get("--format"), options.get("--out"),
                 precision(settings.getOrDefault(PRECISION_KEY, OnnxPrecision.FLOAT64.id())),
-                overwrite(settings.getOrDefault(Keys.OUTPUT_OVERWRITE, "false")));
+                overwrite(settings.getOrDefault(Schema.OUTPUT_OVERWRITE.key(), "false")));
     }
 
     private static void setting(String arg, Map<String, String> settings) {
@@ -102,9 +103,9 @@ final class ExportCommand {
             throw new UsageException("expected key=value, got '" + arg + "'");
         }
         String key = arg.substring(0, eq).strip();
-        if (!key.equals(PRECISION_KEY) && !key.equals(Keys.OUTPUT_OVERWRITE)) {
+        if (!key.equals(PRECISION_KEY) && !key.equals(Schema.OUTPUT_OVERWRITE.key())) {
             throw new UsageException("command line: unknown key '" + key + "' for export; it takes "
-                    + PRECISION_KEY + " and " + Keys.OUTPUT_OVERWRITE + " (see export --help)");
+                    + PRECISION_KEY + " and " + Schema.OUTPUT_OVERWRITE.key() + " (see export --help)");
         }
         settings.put(key, arg.substring(eq + 1).strip());
     }
@@ -121,7 +122,7 @@ final class ExportCommand {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new UsageException("command line: " + Keys.OUTPUT_OVERWRITE + "=" + value
+            default -> throw new UsageException("command line: " + Schema.OUTPUT_OVERWRITE.key() + "=" + value
                     + " is invalid; expected true or false");
         };
     }

@@ -1,6 +1,8 @@
 package io.sparkbp.cli;
 
 import io.sparkbp.model.Model;
+import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.SettingException;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.Predictions;
 import org.apache.hadoop.conf.Configuration;
@@ -40,16 +42,19 @@ final class PredictCommand {
             return;
         }
         Config config = a.config();
-        boolean overwrite = config.getBoolean(Keys.OUTPUT_OVERWRITE);
+        boolean overwrite;
+        try {
+            overwrite = config.values().get(Schema.OUTPUT_OVERWRITE);
+        } catch (SettingException e) {
+            throw config.error(e);
+        }
         try (SparkSession session = SparkSession.start("sparkbp predict")) {
             JavaSparkContext sc = session.context();
             Configuration hadoop = sc.hadoopConfiguration();
             Model model = Models.load(a.option("--model"), hadoop);
             new Outputs(hadoop, overwrite).checkWritable("--out", a.option("--out"));
-            config.set(Keys.DATA_TEST, a.option("--data"), "--data");
             DataLoader loader = new DataLoader(sc);
-            DataLoader.Source src = loader.resolve(Sources.fromConfig(config, Keys.DATA_TEST, model.spec().output(),
-                    model.spec().outputs(), model.spec().inputs()));
+            DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             Path target = new Path(a.option("--out"));
             Path tmp = new Path(target.getParent() == null ? new Path(".") : target.getParent(),
                     "." + target.getName() + ".tmp-" + UUID.randomUUID());

@@ -1,60 +1,52 @@
 package io.sparkbp.cli;
 
 import io.sparkbp.data.Format;
-import io.sparkbp.data.Layout;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Setting;
+import io.sparkbp.settings.SettingException;
+import io.sparkbp.settings.Values;
 import io.sparkbp.spark.DataLoader;
-import org.apache.spark.storage.StorageLevel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
-/** Builds {@link DataLoader.Source}s from the {@code data.*} keys. */
+/** Builds {@link DataLoader.Source}s from the {@code data.*} settings. */
 final class Sources {
     private Sources() {
     }
 
     /**
-     * The source named by {@code pathKey}, for a network with {@code outputs} outputs of {@code kind}.
-     * {@code features} overrides {@code data.features} (for a loaded model), or is 0.
+     * The data of {@code evaluate} or {@code predict} ({@code --data}, read as {@code data.test} is) for
+     * {@code spec}'s inputs and outputs; a bad setting is a usage error naming its source.
      */
-    static DataLoader.Source fromConfig(Config c, String pathKey, OutputKind kind, int outputs, int features) {
-        String path = c.require(pathKey);
-        Format format = c.getParsed(Keys.DATA_FORMAT, Format::parse);
-        int nIn = features;
-        if (nIn == 0 && c.isSet(Keys.DATA_FEATURES)) {
-            nIn = c.getInt(Keys.DATA_FEATURES, 1);
-        }
-        if (nIn == 0 && format == Format.LIBSVM) {
-            throw new UsageException("data.features is required for libsvm data (the number of input features; "
-                    + "a file need not contain its last feature index)");
-        }
-        List<String> labels = new ArrayList<>();
-        for (String s : c.get(Keys.DATA_LABEL_COLUMNS).split(",")) {
-            if (!s.isBlank()) {
-                labels.add(s.strip());
-            }
-        }
-        String policy = c.require(Keys.DATA_ON_BAD_RECORD).strip().toLowerCase(Locale.ROOT);
-        if (!policy.equals("fail") && !policy.equals("skip")) {
-            throw new UsageException(c.source(Keys.DATA_ON_BAD_RECORD) + ": data.onBadRecord=" + policy
-                    + " is invalid; expected fail or skip");
-        }
-        Layout layout = c.getParsed(Keys.DATA_LAYOUT, Layout::parse);
-        StorageLevel level;
+    static DataLoader.Source fromCommand(Config c, String data, io.sparkbp.nn.NetworkSpec spec) {
+        c.set(Schema.DATA_TEST.key(), data, "--data");
         try {
-            level = StorageLevel.fromString(c.require(Keys.DATA_STORAGE_LEVEL).strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(c.source(Keys.DATA_STORAGE_LEVEL) + ": data.storageLevel="
-                    + c.get(Keys.DATA_STORAGE_LEVEL) + " is not a Spark storage level such as MEMORY_AND_DISK");
+            return fromConfig(c, Schema.DATA_TEST, spec.output(), spec.outputs(), spec.inputs());
+        } catch (SettingException e) {
+            throw c.error(e);
         }
-        String weight = c.get(Keys.DATA_WEIGHT_COLUMN).strip();
+    }
+
+    /**
+     * The source named by {@code path}, for a network with {@code outputs} outputs of {@code kind}.
+     * {@code features} overrides {@code data.features} (for a loaded model), or is 0. A bad setting is
+     * a {@link SettingException}.
+     */
+    static DataLoader.Source fromConfig(Config c, Setting<String> path, OutputKind kind, int outputs, int features) {
+        Values v = c.values();
+        Format format = v.get(Schema.DATA_FORMAT);
+        int nIn = features > 0 ? features : v.optional(Schema.DATA_FEATURES).orElse(0);
+        if (nIn == 0 && format == Format.LIBSVM) {
+            throw new SettingException(Schema.DATA_FEATURES, "data.features is required for libsvm data (the number of"
+                    + " input features; a file need not contain its last feature index)");
+        }
+        String weight = v.optional(Schema.DATA_WEIGHT_COLUMN).orElse("");
         if (!weight.isEmpty() && format != Format.CSV) {
-            throw new UsageException(c.source(Keys.DATA_WEIGHT_COLUMN) + ": data.weightColumn=" + weight
+            throw new SettingException(Schema.DATA_WEIGHT_COLUMN, "data.weightColumn=" + weight
                     + " needs data.format=csv (LIBSVM lines carry no example weights)");
         }
-        return new DataLoader.Source(path, pathKey, format, nIn, outputs, kind, labels, weight, policy.equals("skip"),
-                c.getInt(Keys.DATA_PARTITIONS, 0), c.getInt(Keys.DATA_BLOCK_ROWS, 1), layout, level, null);
+        return new DataLoader.Source(v.get(path), path.key(), format, nIn, outputs, kind,
+                v.optional(Schema.DATA_LABEL_COLUMNS).orElse(java.util.List.of()), weight, v.get(Schema.DATA_ON_BAD_RECORD).equals("skip"),
+                v.get(Schema.DATA_PARTITIONS), v.get(Schema.DATA_BLOCK_ROWS), v.get(Schema.DATA_LAYOUT),
+                v.get(Schema.DATA_STORAGE_LEVEL), null);
     }
 }

@@ -1,14 +1,15 @@
 package io.sparkbp.cli;
 
-import io.sparkbp.data.ClassWeights;
 import io.sparkbp.model.Model;
-import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
-import io.sparkbp.nn.Precision;
-import io.sparkbp.optim.LearningRateSchedule;
 import io.sparkbp.optim.RangeTest;
 import io.sparkbp.report.TrainingReport;
+import io.sparkbp.settings.Plans;
+import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Setting;
+import io.sparkbp.settings.SettingException;
+import io.sparkbp.settings.Values;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.EpochReport;
 import io.sparkbp.spark.RunListener;
@@ -61,16 +62,22 @@ final class TrainCommand {
         }
         try (SparkSession session = SparkSession.start("sparkbp train")) {
             DataLoader loader = new DataLoader(session.context());
-            train(Job.fromConfig(config, loader), config, session.context(), loader);
+            Job job;
+            try {
+                job = Job.fromConfig(config, loader);
+            } catch (SettingException e) {
+                throw config.error(e);
+            }
+            train(job, config, session.context(), loader);
         }
     }
 
     private void train(Job job, Config config, JavaSparkContext sc, DataLoader loader) {
         org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
         Outputs outputs = new Outputs(hadoop, job.overwrite);
-        outputs.checkFileWritable(Keys.OUTPUT_MODEL, job.modelPath);
-        outputs.checkFileWritable(Keys.OUTPUT_METRICS, job.metricsPath);
-        outputs.checkFileWritable(Keys.OUTPUT_REPORT, job.reportPath);
+        outputs.checkFileWritable(Schema.OUTPUT_MODEL.key(), job.modelPath);
+        outputs.checkFileWritable(Schema.OUTPUT_METRICS.key(), job.metricsPath);
+        outputs.checkFileWritable(Schema.OUTPUT_REPORT.key(), job.reportPath);
 
         Model init = job.initModel == null ? null : Models.load(job.initModel, hadoop);
         if (init != null && !init.spec().equals(job.spec)) {
@@ -122,17 +129,17 @@ final class TrainCommand {
      * trajectory, or (paths as written) are replaced by what they resolve to: the data paths by the
      * absolute data paths, train.initModel by a hash of the initial weights and of the transforms.
      */
-    private static final Set<String> NOT_FINGERPRINTED = Set.of(Keys.TRAIN_EPOCHS, Keys.TRAIN_CHECKPOINT_DIR,
-            Keys.TRAIN_CHECKPOINT_EVERY, Keys.TRAIN_RESUME, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS,
-            Keys.OUTPUT_REPORT, Keys.OUTPUT_OVERWRITE, Keys.DATA_STORAGE_LEVEL, Keys.DATA_TRAIN, Keys.DATA_TEST,
-            Keys.DATA_VALIDATION, Keys.TRAIN_INIT_MODEL);
+    private static final Set<Setting<?>> NOT_FINGERPRINTED = Set.of(Schema.TRAIN_EPOCHS, Schema.TRAIN_CHECKPOINT_DIR,
+            Schema.TRAIN_CHECKPOINT_EVERY, Schema.TRAIN_RESUME, Schema.OUTPUT_MODEL, Schema.OUTPUT_METRICS,
+            Schema.OUTPUT_REPORT, Schema.OUTPUT_OVERWRITE, Schema.DATA_STORAGE_LEVEL, Schema.DATA_TRAIN, Schema.DATA_TEST,
+            Schema.DATA_VALIDATION, Schema.TRAIN_INIT_MODEL);
 
     /** The settings part of a checkpoint fingerprint: every effective setting that can change the trajectory. */
     static List<String> settingsFingerprint(Config config) {
         List<String> items = new ArrayList<>();
-        for (Map.Entry<String, String> e : config.effective().entrySet()) {
-            if (!NOT_FINGERPRINTED.contains(e.getKey())) {
-                items.add(e.getKey() + "=" + e.getValue());
+        for (Setting<?> k : Schema.all().values()) {
+            if (!NOT_FINGERPRINTED.contains(k)) {
+                items.add(k.key() + "=" + config.get(k.key()));
             }
         }
         return items;
@@ -141,9 +148,9 @@ final class TrainCommand {
     /** The default of every fingerprinted key: what a checkpoint written before the key existed ran with. */
     static Map<String, String> fingerprintedDefaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
-        for (Keys.Key k : Keys.all().values()) {
-            if (!NOT_FINGERPRINTED.contains(k.name())) {
-                defaults.put(k.name(), k.defaultValue());
+        for (Setting<?> k : Schema.all().values()) {
+            if (!NOT_FINGERPRINTED.contains(k)) {
+                defaults.put(k.key(), k.defaultValue());
             }
         }
         return defaults;
@@ -151,6 +158,7 @@ final class TrainCommand {
 
     /** Two outputs at the same path would replace each other (or fail at the end of training). */
     private static void requireDistinct(Config c, String... keys) {
+        // keys: the output settings' keys
         for (int i = 0; i < keys.length; i++) {
             for (int j = i + 1; j < keys.length; j++) {
                 if (c.isSet(keys[i]) && c.get(keys[i]).strip().equals(c.get(keys[j]).strip())) {
@@ -166,8 +174,8 @@ final class TrainCommand {
         sb.append("usage: sparkbp train --conf FILE [key=value ...]\n\n");
         sb.append("Trains a network on Spark. Settings come from FILE (key=value lines) and are overridden by\n");
         sb.append("key=value arguments. Keys and defaults:\n\n");
-        for (Keys.Key k : Keys.all().values()) {
-            sb.append(String.format(Locale.ROOT, "  %-30s %-16s %s%n", k.name(),
+        for (Setting<?> k : Schema.all().values()) {
+            sb.append(String.format(Locale.ROOT, "  %-30s %-16s %s%n", k.key(),
                     k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.meaning()));
         }
         return sb.toString();
@@ -178,14 +186,10 @@ final class TrainCommand {
         DataLoader.Source train;
         DataLoader.Source test;
         DataLoader.Source validation;
-        double validationFraction;
-        /** data.validationFraction=auto applies: hold out AutoRules.VALIDATION_FRACTION unless the data are small. */
-        boolean autoValidation;
-        /** train.classWeight=balanced. */
-        boolean balanced;
+        TrainingPlan.HoldOut holdOut;
         NetworkSpec spec;
         TrainerSettings settings;
-        long seed;
+        TrainingPlan.Preparation preparation;
         boolean standardize;
         String initModel;
         String modelPath;
@@ -196,98 +200,34 @@ final class TrainCommand {
         int checkpointEvery;
         boolean resume;
 
+        /** Parses the settings of {@code c}; a bad setting is a {@link SettingException}. */
         static Job fromConfig(Config c, DataLoader loader) {
+            Values v = c.values();
             Job j = new Job();
-            OutputKind kind = c.getParsed(Keys.MODEL_OUTPUT, OutputKind::parse);
-            Activation act = c.getParsed(Keys.MODEL_ACTIVATION, Activation::parse);
-            int outputs = c.getInt(Keys.MODEL_OUTPUTS, 1);
-            j.train = loader.resolve(Sources.fromConfig(c, Keys.DATA_TRAIN, kind, outputs, 0));
-            j.test = c.isSet(Keys.DATA_TEST)
-                    ? loader.resolve(Sources.fromConfig(c, Keys.DATA_TEST, kind, outputs, j.train.features())) : null;
-            j.validation = c.isSet(Keys.DATA_VALIDATION)
-                    ? loader.resolve(Sources.fromConfig(c, Keys.DATA_VALIDATION, kind, outputs, j.train.features())) : null;
-            boolean autoFraction = c.get(Keys.DATA_VALIDATION_FRACTION).strip().equalsIgnoreCase("auto");
-            j.validationFraction = autoFraction ? 0 : c.getDouble(Keys.DATA_VALIDATION_FRACTION, 0, 1, true);
-            int[] hidden = c.getIntList(Keys.MODEL_HIDDEN);
-            int[] layers = new int[hidden.length + 2];
-            layers[0] = j.train.features();
-            System.arraycopy(hidden, 0, layers, 1, hidden.length);
-            layers[layers.length - 1] = outputs;
-            try {
-                j.spec = new NetworkSpec(layers, act, kind);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(c.source(Keys.MODEL_OUTPUTS) + ": model.hidden/model.outputs/model.output: "
-                        + e.getMessage());
-            }
-            j.seed = c.getLong(Keys.TRAIN_SEED);
-            String optimizer = c.require(Keys.TRAIN_OPTIMIZER).strip().toLowerCase(Locale.ROOT);
-            if (!optimizer.equals("sgd") && !optimizer.equals("adam") && !optimizer.equals("lbfgs")) {
-                throw new UsageException(c.source(Keys.TRAIN_OPTIMIZER) + ": train.optimizer=" + c.get(Keys.TRAIN_OPTIMIZER)
-                        + " is invalid; expected sgd, adam or lbfgs");
-            }
-            boolean autoRate = c.get(Keys.TRAIN_LEARNING_RATE).strip().equalsIgnoreCase("auto");
-            double lr = autoRate ? RangeTest.MIN_RATE : c.getPositive(Keys.TRAIN_LEARNING_RATE);
-            LearningRateSchedule schedule = c.getParsed(Keys.TRAIN_SCHEDULE, s -> LearningRateSchedule.parse(s, lr,
-                    c.getNonNegative(Keys.TRAIN_DECAY), c.getInt(Keys.TRAIN_DECAY_EVERY, 1)));
-            // lbfgs is full batch: the mini-batch default applies to sgd and adam only
-            int batch = optimizer.equals("lbfgs") && !c.explicit().containsKey(Keys.TRAIN_BATCH_SIZE) ? 0
-                    : c.getInt(Keys.TRAIN_BATCH_SIZE, 0);
-            if (optimizer.equals("lbfgs") && batch != 0) {
-                throw new UsageException(c.source(Keys.TRAIN_BATCH_SIZE) + ": train.batchSize=" + batch
-                        + " cannot be used with train.optimizer=lbfgs, which is full batch; set train.batchSize=0");
-            }
-            double momentum = c.getDouble(Keys.TRAIN_MOMENTUM, 0, 1, true);
-            boolean nesterov = c.getBoolean(Keys.TRAIN_NESTEROV);
-            if (optimizer.equals("sgd") && nesterov && momentum == 0) {
-                throw new UsageException(c.source(Keys.TRAIN_NESTEROV) + ": train.nesterov=true needs train.momentum > 0"
-                        + " (train.momentum=0 from " + c.source(Keys.TRAIN_MOMENTUM) + ")");
-            }
-            boolean autoLocalSteps = c.get(Keys.TRAIN_LOCAL_STEPS).strip().equalsIgnoreCase("auto");
-            int localSteps = autoLocalSteps ? (optimizer.equals("lbfgs") || batch == 0 ? 1 : 0)
-                    : c.getInt(Keys.TRAIN_LOCAL_STEPS, 1);
-            if (localSteps > 1 && (optimizer.equals("lbfgs") || batch == 0)) {
-                throw new UsageException(c.source(Keys.TRAIN_LOCAL_STEPS) + ": train.localSteps=" + localSteps
-                        + " needs train.optimizer=sgd or adam with mini-batches (train.batchSize > 0)");
-            }
-            Precision precision = c.getParsed(Keys.TRAIN_PRECISION, Precision::parse);
-            try {
-                j.settings = new TrainerSettings(j.spec, optimizer, schedule, momentum, nesterov,
-                        batch, localSteps, c.getInt(Keys.TRAIN_EPOCHS, 1), c.getNonNegative(Keys.TRAIN_L2),
-                        j.seed, c.getInt(Keys.TRAIN_PATIENCE, 0), c.getNonNegative(Keys.TRAIN_MIN_DELTA),
-                        c.getInt(Keys.TRAIN_AGGREGATION_DEPTH, 1), precision,
-                        autoRate && !optimizer.equals("lbfgs") ? RangeTest.STEPS : 0);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-            j.autoValidation = autoFraction && j.validation == null
-                    && TrainingPlan.HoldOut.auto(j.settings).auto();
-            j.standardize = c.getBoolean(Keys.TRAIN_STANDARDIZE);
-            String classWeight = c.get(Keys.TRAIN_CLASS_WEIGHT).strip().toLowerCase(Locale.ROOT);
-            if (!classWeight.equals("none") && !classWeight.equals("balanced")) {
-                throw new UsageException(c.source(Keys.TRAIN_CLASS_WEIGHT) + ": train.classWeight=" + c.get(Keys.TRAIN_CLASS_WEIGHT)
-                        + " is invalid; expected none or balanced");
-            }
-            j.balanced = classWeight.equals("balanced");
-            if (j.balanced) {
-                try {
-                    ClassWeights.requireClasses(kind, outputs);
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException(c.source(Keys.TRAIN_CLASS_WEIGHT) + ": train.classWeight=balanced: "
-                            + e.getMessage() + " (model.output, model.outputs)");
-                }
-            }
-            j.initModel = c.isSet(Keys.TRAIN_INIT_MODEL) ? c.get(Keys.TRAIN_INIT_MODEL) : null;
-            j.modelPath = c.isSet(Keys.OUTPUT_MODEL) ? c.get(Keys.OUTPUT_MODEL) : null;
-            j.metricsPath = c.isSet(Keys.OUTPUT_METRICS) ? c.get(Keys.OUTPUT_METRICS) : null;
-            j.reportPath = c.isSet(Keys.OUTPUT_REPORT) ? c.get(Keys.OUTPUT_REPORT) : null;
-            requireDistinct(c, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS, Keys.OUTPUT_REPORT);
-            j.overwrite = c.getBoolean(Keys.OUTPUT_OVERWRITE);
-            j.checkpointDir = c.isSet(Keys.TRAIN_CHECKPOINT_DIR) && !c.get(Keys.TRAIN_CHECKPOINT_DIR).isBlank()
-                    ? c.get(Keys.TRAIN_CHECKPOINT_DIR).strip() : null;
-            j.checkpointEvery = c.getInt(Keys.TRAIN_CHECKPOINT_EVERY, 1);
-            j.resume = c.getBoolean(Keys.TRAIN_RESUME);
+            OutputKind kind = v.get(Schema.MODEL_OUTPUT);
+            int outputs = v.get(Schema.MODEL_OUTPUTS);
+            j.train = loader.resolve(Sources.fromConfig(c, Schema.DATA_TRAIN, kind, outputs, 0));
+            j.test = v.isSet(Schema.DATA_TEST)
+                    ? loader.resolve(Sources.fromConfig(c, Schema.DATA_TEST, kind, outputs, j.train.features())) : null;
+            j.validation = v.isSet(Schema.DATA_VALIDATION)
+                    ? loader.resolve(Sources.fromConfig(c, Schema.DATA_VALIDATION, kind, outputs, j.train.features())) : null;
+            j.spec = Plans.network(v, j.train.features(), outputs);
+            j.settings = Plans.trainer(v, j.spec);
+            j.holdOut = j.validation != null ? TrainingPlan.HoldOut.NONE : Plans.holdOut(v, j.settings);
+            Plans.balanced(v, kind, outputs);
+            j.preparation = Plans.preparation(v, v.get(Schema.DATA_PARTITIONS) == 0);
+            j.standardize = v.get(Schema.TRAIN_STANDARDIZE);
+            j.initModel = v.optional(Schema.TRAIN_INIT_MODEL).orElse(null);
+            j.modelPath = v.optional(Schema.OUTPUT_MODEL).orElse(null);
+            j.metricsPath = v.optional(Schema.OUTPUT_METRICS).orElse(null);
+            j.reportPath = v.optional(Schema.OUTPUT_REPORT).orElse(null);
+            requireDistinct(c, Schema.OUTPUT_MODEL.key(), Schema.OUTPUT_METRICS.key(), Schema.OUTPUT_REPORT.key());
+            j.overwrite = v.get(Schema.OUTPUT_OVERWRITE);
+            j.checkpointDir = v.optional(Schema.TRAIN_CHECKPOINT_DIR).map(String::strip).orElse(null);
+            j.checkpointEvery = v.get(Schema.TRAIN_CHECKPOINT_EVERY);
+            j.resume = v.get(Schema.TRAIN_RESUME);
             if (j.resume && j.checkpointDir == null) {
-                throw new UsageException(c.source(Keys.TRAIN_RESUME) + ": train.resume=true needs train.checkpointDir"
+                throw new SettingException(Schema.TRAIN_RESUME, "train.resume=true needs train.checkpointDir"
                         + " (the directory of the checkpoints to continue from)");
             }
             return j;
@@ -295,17 +235,13 @@ final class TrainCommand {
 
         /** The plan of this job's run, with the resolved data sources and the initial model (or null). */
         TrainingPlan plan(Config c, DataLoader loader, Model init) {
-            TrainingPlan.HoldOut holdOut = autoValidation ? TrainingPlan.HoldOut.AUTO
-                    : TrainingPlan.HoldOut.of(validation == null ? validationFraction : 0);
             TrainingPlan.Data data = new TrainingPlan.Data(new TextSource(loader, train),
                     validation == null ? null : new TextSource(loader, validation),
                     test == null ? null : new TextSource(loader, test), holdOut);
-            TrainingPlan.Preparation prep = new TrainingPlan.Preparation(standardize, balanced, train.layout(),
-                    train.blockRows(), train.storageLevel(), train.partitions() == 0);
             TrainingPlan.Checkpoints checkpoints = checkpointDir == null ? null
                     : new TrainingPlan.Checkpoints(checkpointDir, checkpointEvery, resume, overwrite,
                             settingsFingerprint(c), fingerprintedDefaults());
-            return new TrainingPlan(settings, data, prep, init, checkpoints,
+            return new TrainingPlan(settings, data, preparation, init, checkpoints,
                     new TrainingPlan.Provenance(c.effective(), Map.of()));
         }
     }

@@ -1,14 +1,13 @@
 package io.sparkbp.ml;
 
-import io.sparkbp.data.ClassWeights;
 import io.sparkbp.data.DataException;
-import io.sparkbp.data.Layout;
-import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.nn.Precision;
-import io.sparkbp.optim.LearningRateSchedule;
 import io.sparkbp.optim.RangeTest;
+import io.sparkbp.settings.Plans;
+import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Values;
 import io.sparkbp.spark.EpochReport;
 import io.sparkbp.spark.RunListener;
 import io.sparkbp.spark.TrainerSettings;
@@ -28,7 +27,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One {@link SparkbpEstimator#fit}: the command line's {@code train} on a DataFrame. It checks the
@@ -58,58 +57,29 @@ final class Fitting {
     }
 
     SparkbpModel fit(Dataset<?> dataset) {
-        OutputKind kind = OutputKind.parse(est.getOutput());
-        Activation act = Activation.parse(est.getActivation());
-        String optimizer = ParamDefs.parseOptimizer(est.getOptimizer());
-        double rate = ParamDefs.parseRate(est.getLearningRate());
-        boolean autoRate = Double.isNaN(rate) && !optimizer.equals("lbfgs");
-        LearningRateSchedule schedule = LearningRateSchedule.parse(est.getSchedule(),
-                Double.isNaN(rate) ? RangeTest.MIN_RATE : rate, est.getDecay(), est.getDecayEvery());
-        Layout layout = Layout.parse(est.getLayout());
-        StorageLevel level = ParamDefs.parseStorageLevel(est.getStorageLevel());
-        Precision precision = Precision.parse(est.getPrecision());
+        Values v = est.paramDefs().values(est);
+        Plans.check(v);
+        OutputKind kind = v.get(Schema.MODEL_OUTPUT);
         String indicator = est.getValidationIndicatorCol();
-        double fraction = ParamDefs.parseFraction(est.getValidationFraction());
-        if (!indicator.isEmpty() && fraction > 0) {
+        Optional<Double> fraction = v.get(Schema.DATA_VALIDATION_FRACTION);
+        if (!indicator.isEmpty() && fraction.isPresent() && fraction.get() > 0) {
             throw new IllegalArgumentException("set either validationIndicatorCol (" + indicator
-                    + ") or validationFraction (" + fraction + "), not both");
+                    + ") or validationFraction (" + fraction.get() + "), not both");
         }
-        // lbfgs is full batch: the mini-batch default applies to sgd and adam only
-        int batch = optimizer.equals("lbfgs") && !est.isSet(est.batchSize()) ? 0 : est.getBatchSize();
-        int localSteps = ParamDefs.parseLocalSteps(est.getLocalSteps());
-        if (localSteps == 0 && (optimizer.equals("lbfgs") || batch == 0)) {
-            localSteps = 1;
-        }
-        boolean balanced = ParamDefs.parseClassWeight(est.getClassWeight());
-        TrainerSettings.check(optimizer, est.getMomentum(), est.getNesterov(), batch, localSteps,
-                est.getEpochs(), est.getL2(), est.getPatience(), est.getAggregationDepth());
         Columns.LabelShape shape = est.checkSchema(dataset.schema(), true);
 
         Dataset<Row> input = project(dataset, shape);
         Inferred sizes = infer(input, dataset.schema(), kind, shape);
-        int[] hidden = est.getHidden();
-        int[] layers = new int[hidden.length + 2];
-        layers[0] = sizes.inputs;
-        System.arraycopy(hidden, 0, layers, 1, hidden.length);
-        layers[layers.length - 1] = sizes.outputs;
-        NetworkSpec spec = new NetworkSpec(layers, act, kind);
-        if (balanced) {
-            ClassWeights.requireClasses(kind, sizes.outputs);
-        }
-        TrainerSettings settings = new TrainerSettings(spec, optimizer, schedule, est.getMomentum(), est.getNesterov(),
-                batch, localSteps, est.getEpochs(), est.getL2(), est.getSeed(),
-                est.getPatience(), est.getMinDelta(), est.getAggregationDepth(), precision,
-                autoRate ? RangeTest.STEPS : 0);
-
+        NetworkSpec spec = Plans.network(v, sizes.inputs, sizes.outputs);
+        Plans.balanced(v, kind, sizes.outputs);
+        TrainerSettings settings = Plans.trainer(v, spec);
         RowExamples reader = new RowExamples(sizes.inputs, sizes.outputs, kind, shape, est.getFeaturesCol(),
                 est.getLabelCol(), est.getWeightCol(), indicator, sizes.source);
         RowSource source = new RowSource(input.javaRDD(), reader, indicator, est.uid());
-        TrainingPlan.HoldOut holdOut = !indicator.isEmpty() ? TrainingPlan.HoldOut.NONE
-                : !Double.isNaN(fraction) ? TrainingPlan.HoldOut.of(fraction)
-                : TrainingPlan.HoldOut.auto(settings);
+        TrainingPlan.HoldOut holdOut = indicator.isEmpty() ? Plans.holdOut(v, settings) : TrainingPlan.HoldOut.NONE;
         TrainingPlan plan = new TrainingPlan(settings, new TrainingPlan.Data(source, null, null, holdOut),
-                new TrainingPlan.Preparation(est.getStandardize(), balanced, layout, est.getBlockRows(), level, true),
-                null, null, new TrainingPlan.Provenance(config(), Map.of("estimator", est.uid())));
+                Plans.preparation(v, true), null, null,
+                new TrainingPlan.Provenance(config(), Map.of("estimator", est.uid())));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         try {
             TrainingRun.Outcome outcome = new TrainingRun(sc, plan, LISTENER).run();
@@ -248,7 +218,7 @@ final class Fitting {
         Map<String, String> config = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : est.paramDefs().cliKeys().entrySet()) {
             Object v = est.getOrDefault(est.getParam(e.getKey()));
-            config.put(e.getValue(), v instanceof int[] a ? join(a) : String.valueOf(v));
+            config.put(e.getValue(), ParamDefs.text(v));
         }
         return config;
     }

@@ -40,7 +40,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> weightCol() {
-        return paramDefs().weightCol;
+        return paramDefs().get("weightCol");
     }
 
     default String getWeightCol() {
@@ -80,7 +80,7 @@ public interface SparkbpParams extends Params {
     }
 
     default IntArrayParam hidden() {
-        return paramDefs().hidden;
+        return paramDefs().get("hidden");
     }
 
     /** A copy of the hidden layer widths. */
@@ -89,7 +89,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> activation() {
-        return paramDefs().activation;
+        return paramDefs().get("activation");
     }
 
     default String getActivation() {
@@ -97,7 +97,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> output() {
-        return paramDefs().output;
+        return paramDefs().get("output");
     }
 
     default String getOutput() {
@@ -105,7 +105,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> optimizer() {
-        return paramDefs().optimizer;
+        return paramDefs().get("optimizer");
     }
 
     default String getOptimizer() {
@@ -113,7 +113,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> learningRate() {
-        return paramDefs().learningRate;
+        return paramDefs().get("learningRate");
     }
 
     /** The learning rate as set: a number, or {@code auto}. */
@@ -122,7 +122,7 @@ public interface SparkbpParams extends Params {
     }
 
     default DoubleParam momentum() {
-        return paramDefs().momentum;
+        return paramDefs().get("momentum");
     }
 
     default double getMomentum() {
@@ -130,7 +130,7 @@ public interface SparkbpParams extends Params {
     }
 
     default BooleanParam nesterov() {
-        return paramDefs().nesterov;
+        return paramDefs().get("nesterov");
     }
 
     default boolean getNesterov() {
@@ -138,7 +138,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> schedule() {
-        return paramDefs().schedule;
+        return paramDefs().get("schedule");
     }
 
     default String getSchedule() {
@@ -146,7 +146,7 @@ public interface SparkbpParams extends Params {
     }
 
     default DoubleParam decay() {
-        return paramDefs().decay;
+        return paramDefs().get("decay");
     }
 
     default double getDecay() {
@@ -154,7 +154,7 @@ public interface SparkbpParams extends Params {
     }
 
     default IntParam decayEvery() {
-        return paramDefs().decayEvery;
+        return paramDefs().get("decayEvery");
     }
 
     default int getDecayEvery() {
@@ -162,7 +162,7 @@ public interface SparkbpParams extends Params {
     }
 
     default IntParam batchSize() {
-        return paramDefs().batchSize;
+        return paramDefs().get("batchSize");
     }
 
     default int getBatchSize() {
@@ -170,7 +170,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> localSteps() {
-        return paramDefs().localSteps;
+        return paramDefs().get("localSteps");
     }
 
     /** The local steps as set: an integer, or {@code auto}. */
@@ -179,7 +179,7 @@ public interface SparkbpParams extends Params {
     }
 
     default IntParam epochs() {
-        return paramDefs().epochs;
+        return paramDefs().get("epochs");
     }
 
     default int getEpochs() {
@@ -187,7 +187,7 @@ public interface SparkbpParams extends Params {
     }
 
     default DoubleParam l2() {
-        return paramDefs().l2;
+        return paramDefs().get("l2");
     }
 
     default double getL2() {
@@ -195,7 +195,7 @@ public interface SparkbpParams extends Params {
     }
 
     default LongParam seed() {
-        return paramDefs().seed;
+        return paramDefs().get("seed");
     }
 
     default long getSeed() {
@@ -203,7 +203,7 @@ public interface SparkbpParams extends Params {
     }
 
     default BooleanParam standardize() {
-        return paramDefs().standardize;
+        return paramDefs().get("standardize");
     }
 
     default boolean getStandardize() {
@@ -211,7 +211,7 @@ public interface SparkbpParams extends Params {
     }
 
     default DoubleParam minDelta() {
-        return paramDefs().minDelta;
+        return paramDefs().get("minDelta");
     }
 
     default double getMinDelta() {
@@ -219,7 +219,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> classWeight() {
-        return paramDefs().classWeight;
+        return paramDefs().get("classWeight");
     }
 
     default String getClassWeight() {
@@ -227,7 +227,7 @@ public interface SparkbpParams extends Params {
     }
 
     default IntParam patience() {
-        return paramDefs().patience;
+        return paramDefs().get("patience");
     }
 
     default int getPatience() {
@@ -235,7 +235,7 @@ public interface SparkbpParams extends Params {
     }
 
     default IntParam aggregationDepth() {
-        return paramDefs().aggregationDepth;
+        return paramDefs().get("aggregationDepth");
     }
 
     default int getAggregationDepth() {
@@ -243,7 +243,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> precision() {
-        return paramDefs().precision;
+        return paramDefs().get("precision");
     }
 
     default String getPrecision() {
@@ -251,7 +251,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> validationFraction() {
-        return paramDefs().validationFraction;
+        return paramDefs().get("validationFraction");
     }
 
     /** The validation fraction as set: a number, or {@code auto}. */
@@ -260,7 +260,7 @@ public interface SparkbpParams extends Params {
     }
 
     default IntParam blockRows() {
-        return paramDefs().blockRows;
+        return paramDefs().get("blockRows");
     }
 
     default int getBlockRows() {
@@ -268,7 +268,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> layout() {
-        return paramDefs().layout;
+        return paramDefs().get("layout");
     }
 
     default String getLayout() {
@@ -276,7 +276,7 @@ public interface SparkbpParams extends Params {
     }
 
     default Param<String> storageLevel() {
-        return paramDefs().storageLevel;
+        return paramDefs().get("storageLevel");
     }
 
     default String getStorageLevel() {

@@ -1,5 +1,8 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Setting;
+
 import io.sparkbp.cli.CliHarness.Result;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -252,8 +255,8 @@ class CommandLineTest {
                 }
                 Config c = new Config();
                 c.loadFile(f); // throws a UsageException for an unknown key
-                assertTrue(c.isSet(Keys.DATA_TRAIN), f::toString);
-                assertTrue(Files.exists(Path.of(c.get(Keys.DATA_TRAIN))), f + ": " + c.get(Keys.DATA_TRAIN));
+                assertTrue(c.isSet(Schema.DATA_TRAIN.key()), f::toString);
+                assertTrue(Files.exists(Path.of(c.get(Schema.DATA_TRAIN.key()))), f + ": " + c.get(Schema.DATA_TRAIN.key()));
             }
         }
     }
@@ -308,10 +311,10 @@ class CommandLineTest {
     void trainHelpListsEveryKeyWithItsDefault() {
         Result r = run("train", "--help");
         assertEquals(0, r.code(), r::toString);
-        for (Keys.Key k : Keys.all().values()) {
-            assertTrue(r.out().contains(k.name()), k.name());
+        for (Setting<?> k : Schema.all().values()) {
+            assertTrue(r.out().contains(k.key()), k.key());
             if (!k.defaultValue().isEmpty()) {
-                assertTrue(r.out().contains(k.defaultValue()), k.name() + " default " + k.defaultValue());
+                assertTrue(r.out().contains(k.defaultValue()), k.key() + " default " + k.defaultValue());
             }
         }
     }
@@ -322,8 +325,8 @@ class CommandLineTest {
         Result r = run(command, "--help");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("usage: sparkbp " + command), r::toString);
-        for (String key : List.of(Keys.DATA_FORMAT, Keys.DATA_LABEL_COLUMNS, Keys.DATA_ON_BAD_RECORD,
-                Keys.DATA_PARTITIONS)) {
+        for (String key : List.of(Schema.DATA_FORMAT.key(), Schema.DATA_LABEL_COLUMNS.key(), Schema.DATA_ON_BAD_RECORD.key(),
+                Schema.DATA_PARTITIONS.key())) {
             assertTrue(r.out().contains(key), key);
         }
     }

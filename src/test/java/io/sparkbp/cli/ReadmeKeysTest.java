@@ -1,5 +1,8 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Setting;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,8 +17,8 @@ class ReadmeKeysTest {
     @Test
     void everyKeyHasARowInTheConfigurationTable() throws IOException {
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        for (Keys.Key k : Keys.all().values()) {
-            String row = "| `" + k.name() + "` | " + (k.defaultValue().isEmpty() ? "" : "`" + k.defaultValue() + "`") + " |";
+        for (Setting<?> k : Schema.all().values()) {
+            String row = "| `" + k.key() + "` | " + (k.defaultValue().isEmpty() ? "" : "`" + k.defaultValue() + "`") + " |";
             assertTrue(readme.contains(row), () -> "README.md has no row starting " + row);
         }
     }

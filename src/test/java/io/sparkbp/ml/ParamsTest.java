@@ -1,6 +1,6 @@
 package io.sparkbp.ml;
 
-import io.sparkbp.cli.Keys;
+import io.sparkbp.settings.Schema;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
@@ -33,17 +33,17 @@ class ParamsTest {
      * are not offered (the model's training history holds the report's per-epoch numbers).
      * A new key must be added either as a param or here.
      */
-    private static final Set<String> NOT_FOR_DATAFRAMES = Set.of(Keys.DATA_TRAIN, Keys.DATA_TEST, Keys.DATA_VALIDATION,
-            Keys.DATA_FORMAT, Keys.DATA_FEATURES, Keys.DATA_LABEL_COLUMNS, Keys.DATA_PARTITIONS, Keys.DATA_ON_BAD_RECORD,
-            Keys.MODEL_OUTPUTS, Keys.TRAIN_INIT_MODEL, Keys.TRAIN_CHECKPOINT_DIR, Keys.TRAIN_CHECKPOINT_EVERY,
-            Keys.TRAIN_RESUME, Keys.OUTPUT_MODEL, Keys.OUTPUT_METRICS, Keys.OUTPUT_REPORT, Keys.OUTPUT_OVERWRITE);
+    private static final Set<String> NOT_FOR_DATAFRAMES = Set.of(Schema.DATA_TRAIN.key(), Schema.DATA_TEST.key(), Schema.DATA_VALIDATION.key(),
+            Schema.DATA_FORMAT.key(), Schema.DATA_FEATURES.key(), Schema.DATA_LABEL_COLUMNS.key(), Schema.DATA_PARTITIONS.key(), Schema.DATA_ON_BAD_RECORD.key(),
+            Schema.MODEL_OUTPUTS.key(), Schema.TRAIN_INIT_MODEL.key(), Schema.TRAIN_CHECKPOINT_DIR.key(), Schema.TRAIN_CHECKPOINT_EVERY.key(),
+            Schema.TRAIN_RESUME.key(), Schema.OUTPUT_MODEL.key(), Schema.OUTPUT_METRICS.key(), Schema.OUTPUT_REPORT.key(), Schema.OUTPUT_OVERWRITE.key());
 
     @Test
     void everyCommandLineKeyIsAParamWithItsDefaultOrDeliberatelyLeftOut() {
         SparkbpEstimator e = new SparkbpEstimator();
         Map<String, String> mapped = e.paramDefs().cliKeys();
         Set<String> covered = new TreeSet<>(mapped.values());
-        for (String key : Keys.all().keySet()) {
+        for (String key : Schema.all().keySet()) {
             assertTrue(covered.contains(key) ^ NOT_FOR_DATAFRAMES.contains(key),
                     key + " must be either a param or listed as not for DataFrames");
         }
@@ -54,7 +54,7 @@ class ParamsTest {
             Object value = e.getOrDefault(e.getParam(param));
             String text = value instanceof int[] a ? String.join(",", Arrays.stream(a).mapToObj(String::valueOf).toList())
                     : String.valueOf(value);
-            String cli = Keys.all().get(key).defaultValue();
+            String cli = Schema.of(key).defaultValue();
             if (value instanceof Double d) {
                 assertEquals(Double.parseDouble(cli), d, param);
             } else {
@@ -73,8 +73,8 @@ class ParamsTest {
             assertTrue(explained.contains(p.name() + ": "), p.name());
             assertFalse(p.doc().isBlank(), p.name());
         }
-        assertTrue(explained.contains("epochs: the most passes over the training data (lbfgs: iterations), >= 1 "
-                + "(command line: train.epochs) (default: 300, current: 7)"), explained);
+        assertTrue(explained.contains("epochs: the most passes over the training data (lbfgs: iterations); early "
+                + "stopping usually ends the run sooner (command line: train.epochs) (default: 300, current: 7)"), explained);
         // the model has the same params, so a tuned model tells its settings
         assertEquals(Arrays.stream(params).map(Param::name).toList(),
                 Arrays.stream(new SparkbpModel(new io.sparkbp.model.Model(new io.sparkbp.nn.NetworkSpec(new int[] {2, 1},
