@@ -16,7 +16,7 @@ import org.apache.spark.util.LongAccumulator;
  * training part (one pass), the transforms and class weights drawn from them, and the training,
  * validation and test blocks, each in the partitions its work needs when the plan lets the
  * partitions follow the work. With the automatic hold-out, data too small to spare a validation
- * set ({@link AutoRules#HOLD_OUT_FROM}) are loaded again, whole, for training.
+ * set ({@link AutoRules#holdOutFrom}) are loaded again, whole, for training.
  */
 public final class DataCache {
     private final DataLoader.Loaded train;
@@ -49,7 +49,8 @@ public final class DataCache {
         double fraction = fromTrain ? data.holdOut().fraction() : 0;
         DataCache cache = load(sc, plan, fraction, listener);
         if (fromTrain && data.holdOut().auto() && fraction > 0 && cache.train.examples()
-                + (cache.validation == null ? 0 : cache.validation.examples()) < AutoRules.HOLD_OUT_FROM) {
+                + (cache.validation == null ? 0 : cache.validation.examples())
+                < AutoRules.holdOutFrom(plan.settings().spec().output())) {
             cache.unpersist();
             cache = load(sc, plan, 0, listener);
         }

@@ -58,14 +58,18 @@ public final class DataLoader {
 
     /**
      * Which examples to keep: a pseudo-random, partition-independent fraction of the lines (decided by
-     * a hash of the seed, the file and the line's byte offset) is held out for validation.
+     * a hash of the seed, the file's name and the line's byte offset) is held out for validation.
      */
     public record Holdout(double fraction, long seed, boolean heldOut) implements Serializable {
         /** Keep every example. */
         public static final Holdout ALL = new Holdout(0, 0, false);
 
+        /**
+         * Whether the line at byte {@code offset} of {@code file} is kept: keyed on the file's name, not its
+         * full path, so the same files give the same split wherever they are (a local copy, HDFS).
+         */
         boolean keeps(String file, long offset) {
-            return keeps(file.hashCode(), offset);
+            return keeps(file.substring(file.lastIndexOf('/') + 1).hashCode(), offset);
         }
 
         /**

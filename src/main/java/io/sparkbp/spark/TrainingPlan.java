@@ -41,7 +41,7 @@ public record TrainingPlan(TrainerSettings settings, Data data, Preparation prep
     /**
      * The part of the training data held out for validation: {@code fraction} of the rows (by a hash,
      * see {@link DataLoader.Holdout}), or with {@code auto} {@link AutoRules#VALIDATION_FRACTION} of them
-     * unless the data are small ({@link AutoRules#HOLD_OUT_FROM}).
+     * unless the data are small ({@link AutoRules#holdOutFrom}).
      */
     public record HoldOut(double fraction, boolean auto) {
         public static final HoldOut NONE = new HoldOut(0, false);
