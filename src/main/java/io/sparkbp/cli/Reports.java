@@ -7,6 +7,7 @@ import io.sparkbp.nn.Confusion;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.optim.StoppingRule;
 import io.sparkbp.report.EvaluationReport;
 import io.sparkbp.report.Figures;
 import io.sparkbp.report.TrainingReport;
@@ -63,7 +64,7 @@ final class Reports {
             EpochReport kept = reports.stream().filter(r -> r.epoch() == modelEpoch).findFirst()
                     .orElse(reports.get(reports.size() - 1));
             // with early stopping the trainer keeps the epoch of the lowest validation loss
-            modelIsBest = plan.settings().patience() > 0 && kept.validation() != null
+            modelIsBest = plan.settings().stopping().enabled() && kept.validation() != null
                     && modelEpoch == lowestValidationLoss(reports);
             Map<String, Double> trainingRow = new LinkedHashMap<>();
             trainingRow.put("examples", (double) cache.train().examples());
@@ -155,8 +156,7 @@ final class Reports {
         }
         about.put("batch", s.batchSize() == 0 ? "full batch" : Figures.count(s.batchSize()) + " examples per step"
                 + (s.localSteps() > 1 ? ", " + s.localSteps() + " local steps per synchronization" : ""));
-        about.put("epochs", s.epochs() + (s.patience() > 0 ? " at most, early stopping after " + s.patience()
-                + " epochs without improvement" : ""));
+        about.put("epochs", epochs(s));
         about.put("L2", Figures.number(s.l2()));
         about.put("seed", Long.toString(s.seed()));
         about.put("model file", modelPath == null ? "(none: output.model is not set)" : modelPath);
@@ -165,6 +165,17 @@ final class Reports {
         }
         about.putAll(environment(sc));
         return about;
+    }
+
+    /** {@code 300 at most, early stopping after 10 epochs without improvement once 500 steps have run}. */
+    private static String epochs(TrainerSettings s) {
+        StoppingRule rule = s.stopping();
+        if (!rule.enabled()) {
+            return Integer.toString(s.epochs());
+        }
+        boolean minimum = rule.minSteps() > 0 && !s.optimizer().equals("lbfgs");
+        return s.epochs() + " at most, early stopping after " + rule.patience() + " epochs without improvement"
+                + (minimum ? " once " + Figures.count(rule.minSteps()) + " steps have run" : "");
     }
 
     private static Map<String, String> network(NetworkSpec spec) {

@@ -255,6 +255,11 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
         return this;
     }
 
+    public SparkbpEstimator setMinSteps(int value) {
+        set(minSteps(), value);
+        return this;
+    }
+
     /** {@code none} (the default) or {@code balanced}: see the {@code classWeight} param's doc. */
     public SparkbpEstimator setClassWeight(String value) {
         set(classWeight(), value);

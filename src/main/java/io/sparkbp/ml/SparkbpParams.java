@@ -218,6 +218,14 @@ public interface SparkbpParams extends Params {
         return (Double) $(minDelta());
     }
 
+    default IntParam minSteps() {
+        return paramDefs().get("minSteps");
+    }
+
+    default int getMinSteps() {
+        return (Integer) $(minSteps());
+    }
+
     default Param<String> classWeight() {
         return paramDefs().get("classWeight");
     }

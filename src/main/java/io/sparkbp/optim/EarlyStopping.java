@@ -3,12 +3,12 @@ package io.sparkbp.optim;
 import java.util.Locale;
 
 /**
- * Stopping on a monitored loss with a patience and a minimum improvement, keeping the weights of the
- * best epoch. After each epoch the trainer reports the monitored loss ({@link #observe}): an epoch
- * improves when its loss is below the best loss so far by more than {@code minDelta}; it then becomes
- * the best epoch and its weights are kept. After {@code patience} epochs in a row without an
- * improvement training stops. With {@code patience == 0} nothing is tracked: the run lasts its
- * epochs and ends with its last weights.
+ * Stopping on a monitored loss by a {@link StoppingRule}, keeping the weights of the best epoch. After
+ * each epoch the trainer reports the monitored loss ({@link #observe}): an epoch improves when its
+ * loss is below the best loss so far by more than {@code minDelta}; it then becomes the best epoch and
+ * its weights are kept. After {@code patience} epochs in a row without an improvement training stops,
+ * once the run has reached the rule's first stopping epoch (its minimum of steps). With {@code
+ * patience == 0} nothing is tracked: the run lasts its epochs and ends with its last weights.
  *
  * <p>The state ({@link #bestLoss()}, {@link #bestEpoch()}, {@link #sinceBest()}, {@link #best()}) is
  * what a checkpoint stores; {@link #restore} puts it back, so a resumed run stops where the
@@ -32,8 +32,8 @@ public final class EarlyStopping {
         }
     }
 
-    private final int patience;
-    private final double minDelta;
+    private final StoppingRule rule;
+    private final int firstStopEpoch;
     private final Monitor monitor;
     private double[] best;
     private double bestLoss = Double.POSITIVE_INFINITY;
@@ -42,23 +42,23 @@ public final class EarlyStopping {
     private boolean stopped;
 
     /**
-     * @param patience epochs without improvement before stopping, {@code >= 0} (0: never stop)
-     * @param minDelta the smallest decrease of the loss that counts as an improvement, {@code >= 0}
-     * @param monitor  which loss is observed (only for messages: the caller passes the loss)
+     * @param rule          patience, minimum improvement and minimum of steps
+     * @param stepsPerEpoch the optimizer steps of one epoch, {@code >= 1}, which turn the rule's minimum of
+     *                      steps into the first epoch after which the run may stop
+     * @param monitor       which loss is observed (only for messages: the caller passes the loss)
      */
-    public EarlyStopping(int patience, double minDelta, Monitor monitor) {
-        if (patience < 0) {
-            throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+    public EarlyStopping(StoppingRule rule, int stepsPerEpoch, Monitor monitor) {
+        if (rule == null || monitor == null) {
+            throw new IllegalArgumentException("a stopping rule and a monitored loss are required");
         }
-        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
-            throw new IllegalArgumentException("minDelta must be a finite number >= 0, got " + minDelta);
-        }
-        if (monitor == null) {
-            throw new IllegalArgumentException("a monitored loss is required");
-        }
-        this.patience = patience;
-        this.minDelta = minDelta;
+        this.rule = rule;
+        this.firstStopEpoch = rule.firstStopEpoch(stepsPerEpoch);
         this.monitor = monitor;
+    }
+
+    /** Stopping by {@code patience} and {@code minDelta} alone, from the first epoch on. */
+    public EarlyStopping(int patience, double minDelta, Monitor monitor) {
+        this(new StoppingRule(patience, minDelta, 0), 1, monitor);
     }
 
     /**
@@ -67,10 +67,10 @@ public final class EarlyStopping {
      * non-finite loss never improves.
      */
     public boolean observe(int epoch, double loss, double[] theta) {
-        if (patience == 0) {
+        if (!rule.enabled()) {
             return false;
         }
-        if (loss < bestLoss - minDelta) {
+        if (loss < bestLoss - rule.minDelta()) {
             bestLoss = loss;
             bestEpoch = epoch;
             sinceBest = 0;
@@ -78,7 +78,7 @@ public final class EarlyStopping {
         } else if (bestEpoch > 0) {
             sinceBest++;
         }
-        stopped = bestEpoch > 0 && sinceBest >= patience;
+        stopped = due(epoch);
         return stopped;
     }
 
@@ -93,12 +93,17 @@ public final class EarlyStopping {
         this.bestLoss = bestLoss;
         this.bestEpoch = bestEpoch;
         this.sinceBest = sinceBest;
-        this.stopped = patience > 0 && bestEpoch > 0 && sinceBest >= patience;
+        this.stopped = rule.enabled() && due(bestEpoch + sinceBest);
+    }
+
+    /** After epoch {@code epoch}: a best epoch, {@code patience} epochs since it, and the minimum of steps run. */
+    private boolean due(int epoch) {
+        return bestEpoch > 0 && sinceBest >= rule.patience() && epoch >= firstStopEpoch;
     }
 
     /** Whether the model to keep is {@link #best()} rather than the last weights. */
     public boolean keepsBest() {
-        return patience > 0 && best != null;
+        return rule.enabled() && best != null;
     }
 
     /** The weights of the best epoch (not a copy), or null. */
@@ -119,22 +124,24 @@ public final class EarlyStopping {
         return sinceBest;
     }
 
-    public int patience() {
-        return patience;
-    }
-
-    public double minDelta() {
-        return minDelta;
+    public StoppingRule rule() {
+        return rule;
     }
 
     public Monitor monitor() {
         return monitor;
     }
 
-    /** {@code no validation loss improvement for 10 epochs; best epoch 37 kept}, for a run that stopped. */
+    /**
+     * {@code no validation loss improvement for 10 epochs; best epoch 37 kept}, for a run that stopped;
+     * when the minimum of steps kept it going past its patience, the epochs it waited and why.
+     */
     public String reason() {
-        return String.format(Locale.ROOT, "no %s improvement%s for %d epochs; best epoch %d kept", monitor.phrase(),
-                minDelta > 0 ? " of more than " + shortNumber(minDelta) : "", patience, bestEpoch);
+        double minDelta = rule.minDelta();
+        int waited = Math.max(sinceBest, rule.patience());
+        return String.format(Locale.ROOT, "no %s improvement%s for %d epochs%s; best epoch %d kept", monitor.phrase(),
+                minDelta > 0 ? " of more than " + shortNumber(minDelta) : "", waited,
+                waited > rule.patience() ? " (early stopping waits for " + rule.minSteps() + " steps)" : "", bestEpoch);
     }
 
     private static String shortNumber(double v) {

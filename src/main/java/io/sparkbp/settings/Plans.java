@@ -5,6 +5,7 @@ import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.optim.LearningRateSchedule;
 import io.sparkbp.optim.RangeTest;
+import io.sparkbp.optim.StoppingRule;
 import io.sparkbp.spark.TrainerSettings;
 import io.sparkbp.spark.TrainingPlan;
 
@@ -62,9 +63,15 @@ public final class Plans {
                     + momentum + ")");
         }
         return new TrainerSettings(spec, optimizer, schedule, momentum, nesterov, batch, localSteps(v, lbfgs, batch),
-                v.get(Schema.TRAIN_EPOCHS), v.get(Schema.TRAIN_L2), v.get(Schema.TRAIN_SEED), v.get(Schema.TRAIN_PATIENCE),
-                v.get(Schema.TRAIN_MIN_DELTA), v.get(Schema.TRAIN_AGGREGATION_DEPTH), v.get(Schema.TRAIN_PRECISION),
+                v.get(Schema.TRAIN_EPOCHS), v.get(Schema.TRAIN_L2), v.get(Schema.TRAIN_SEED), stopping(v),
+                v.get(Schema.TRAIN_AGGREGATION_DEPTH), v.get(Schema.TRAIN_PRECISION),
                 rate.isEmpty() && !lbfgs ? RangeTest.STEPS : 0);
+    }
+
+    /** Patience, minimum improvement and minimum of steps of early stopping. */
+    private static StoppingRule stopping(Values v) {
+        return new StoppingRule(v.get(Schema.TRAIN_PATIENCE), v.get(Schema.TRAIN_MIN_DELTA),
+                v.get(Schema.TRAIN_MIN_STEPS));
     }
 
     /** The batch size: lbfgs is full batch, so the mini-batch default applies to sgd and adam only. */

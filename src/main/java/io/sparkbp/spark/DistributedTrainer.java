@@ -12,6 +12,7 @@ import io.sparkbp.optim.Lbfgs;
 import io.sparkbp.optim.Optimizer;
 import io.sparkbp.optim.OptimizerSettings;
 import io.sparkbp.optim.RangeTest;
+import io.sparkbp.optim.StoppingRule;
 import io.sparkbp.optim.LearningRateSchedule;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -114,9 +115,12 @@ public final class DistributedTrainer {
         Optimizer optimizer = lbfgs ? null : Optimizer.create(settings.optimizer(), theta.length,
                 OptimizerSettings.DEFAULTS.withMomentum(settings.momentum(), settings.nesterov()));
         Lbfgs lbfgsState = lbfgs ? new Lbfgs(theta.length, LBFGS_MEMORY, 1e-9) : null;
-        // without validation data L-BFGS ends on its own convergence test, not on the training loss
-        EarlyStopping stopping = new EarlyStopping(lbfgs && validation == null ? 0 : settings.patience(),
-                settings.minDelta(), validation != null ? EarlyStopping.Monitor.VALIDATION : EarlyStopping.Monitor.TRAINING);
+        // without validation data L-BFGS ends on its own convergence test, not on the training loss; its
+        // iterations are line searches, so the minimum of steps is for sgd and adam
+        StoppingRule rule = !lbfgs ? settings.stopping() : validation == null ? StoppingRule.OFF
+                : settings.stopping().withoutMinSteps();
+        EarlyStopping stopping = new EarlyStopping(rule, steps,
+                validation != null ? EarlyStopping.Monitor.VALIDATION : EarlyStopping.Monitor.TRAINING);
 
         List<EpochReport> reports = new ArrayList<>();
         long start = System.nanoTime();

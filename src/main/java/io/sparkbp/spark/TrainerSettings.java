@@ -3,6 +3,7 @@ package io.sparkbp.spark;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.optim.StoppingRule;
 
 import java.io.Serializable;
 
@@ -13,9 +14,8 @@ import java.io.Serializable;
  * @param localSteps steps each partition takes on its own between synchronizations (model averaging);
  *                   1 is plain synchronous data-parallel training, 0 chooses them from the data ({@link
  *                   AutoRules#localSteps}, resolved by {@link TrainingRun} before training)
- * @param patience  epochs without an improvement of the monitored loss (validation loss, else training loss)
- *                  before stopping; 0 disables stopping
- * @param minDelta  the smallest decrease of the monitored loss that counts as an improvement
+ * @param stopping  when early stopping ends the run, on the validation loss, else the training loss
+ *                  ({@link StoppingRule#OFF}: never)
  * @param rangeTestSteps steps of the learning-rate range test that picks the schedule's base rate before
  *                  epoch 1 ({@code train.learningRate=auto}); 0 uses the schedule's own base rate
  * @param precision arithmetic of the block kernels and the weights sent to executors; the driver's
@@ -23,37 +23,34 @@ import java.io.Serializable;
  */
 public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule,
                               double momentum, boolean nesterov, int batchSize, int localSteps, int epochs,
-                              double l2, long seed, int patience, double minDelta, int aggregationDepth,
+                              double l2, long seed, StoppingRule stopping, int aggregationDepth,
                               Precision precision, int rangeTestSteps)
         implements Serializable {
-    /** Settings with {@link Precision#FLOAT64} arithmetic and no minimum improvement for early stopping. */
+    /** Settings with {@link Precision#FLOAT64} arithmetic and early stopping by {@code patience} alone. */
     public TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule, double momentum,
                            boolean nesterov, int batchSize, int localSteps, int epochs, double l2, long seed,
                            int patience, int aggregationDepth) {
-        this(spec, optimizer, schedule, momentum, nesterov, batchSize, localSteps, epochs, l2, seed, patience, 0.0,
-                aggregationDepth, Precision.FLOAT64, 0);
+        this(spec, optimizer, schedule, momentum, nesterov, batchSize, localSteps, epochs, l2, seed,
+                new StoppingRule(patience, 0, 0), aggregationDepth, Precision.FLOAT64, 0);
     }
 
     public TrainerSettings {
         if (precision == null) {
             throw new IllegalArgumentException("precision is required (float64 or float32)");
         }
-        if (spec == null || schedule == null) {
-            throw new IllegalArgumentException("a network spec and a learning-rate schedule are required");
+        if (spec == null || schedule == null || stopping == null) {
+            throw new IllegalArgumentException("a network spec, a learning-rate schedule and a stopping rule are required");
         }
-        check(optimizer, momentum, nesterov, batchSize, localSteps, epochs, l2, patience, aggregationDepth);
+        check(optimizer, momentum, nesterov, batchSize, localSteps, epochs, l2, aggregationDepth);
         if (rangeTestSteps < 0 || rangeTestSteps == 1) {
             throw new IllegalArgumentException("rangeTestSteps must be 0 or >= 2, got " + rangeTestSteps);
-        }
-        if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
-            throw new IllegalArgumentException("minDelta must be a finite number >= 0, got " + minDelta);
         }
     }
 
     /** These settings with {@code localSteps} replaced (for {@code train.localSteps=auto}, once the data are loaded). */
     public TrainerSettings withLocalSteps(int steps) {
         return new TrainerSettings(spec, optimizer, schedule, momentum, nesterov, batchSize, steps, epochs, l2, seed,
-                patience, minDelta, aggregationDepth, precision, rangeTestSteps);
+                stopping, aggregationDepth, precision, rangeTestSteps);
     }
 
     /**
@@ -63,7 +60,7 @@ public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSc
      * @throws IllegalArgumentException naming the first invalid setting or combination
      */
     public static void check(String optimizer, double momentum, boolean nesterov, int batchSize, int localSteps,
-                             int epochs, double l2, int patience, int aggregationDepth) {
+                             int epochs, double l2, int aggregationDepth) {
         if (!"sgd".equals(optimizer) && !"adam".equals(optimizer) && !"lbfgs".equals(optimizer)) {
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected sgd, adam or lbfgs");
         }
@@ -91,9 +88,6 @@ public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSc
         }
         if (!(l2 >= 0) || Double.isInfinite(l2)) {
             throw new IllegalArgumentException("l2 must be a finite number >= 0, got " + l2);
-        }
-        if (patience < 0) {
-            throw new IllegalArgumentException("patience must be >= 0, got " + patience);
         }
         if (aggregationDepth < 1) {
             throw new IllegalArgumentException("aggregationDepth must be >= 1, got " + aggregationDepth);

@@ -58,11 +58,12 @@ public record TrainingPlan(TrainerSettings settings, Data data, Preparation prep
         }
 
         /**
-         * The automatic hold-out where it can stop the run ({@code patience > 0} and more epochs than
-         * that), else none: a hold-out that cannot stop training would only take examples from it.
+         * The automatic hold-out where it can stop the run (a patience, and more epochs than it), else
+         * none: a hold-out that cannot stop training would only take examples from it.
          */
         public static HoldOut auto(TrainerSettings settings) {
-            return settings.patience() > 0 && settings.epochs() > settings.patience() ? AUTO : NONE;
+            int patience = settings.stopping().patience();
+            return patience > 0 && settings.epochs() > patience ? AUTO : NONE;
         }
     }
 

@@ -134,6 +134,7 @@ class CommandLineTest {
                 {"train.optimizer=lbfgs train.batchSize=32", "train.batchSize"},
                 {"model.outputs=1", "model.outputs"},
                 {"train.earlyStopping.minDelta=-1", "train.earlyStopping.minDelta"},
+                {"train.earlyStopping.minSteps=-1", "train.earlyStopping.minSteps"},
                 {"train.classWeight=heavy", "train.classWeight"},
                 {"train.learningRate=fast", "train.learningRate"},
                 {"train.localSteps=some", "train.localSteps"},

@@ -78,11 +78,18 @@ class DefaultsTest {
         assertTrue(r.out().contains("training data: " + String.format(java.util.Locale.ROOT, "%,d", 1438 - validation)
                 + " examples"), r::toString);
         Matcher stop = Pattern.compile("stopped after epoch (\\d+): no validation loss improvement of more than "
-                + "0\\.0001 for 10 epochs; best epoch (\\d+) kept").matcher(r.out());
+                + "0\\.0001 for (\\d+) epochs( \\(early stopping waits for 500 steps\\))?; best epoch (\\d+) kept")
+                .matcher(r.out());
         assertTrue(stop.find(), r::toString);
         int last = Integer.parseInt(stop.group(1));
-        int best = Integer.parseInt(stop.group(2));
-        assertEquals(best + 10, last);
+        int waited = Integer.parseInt(stop.group(2));
+        int best = Integer.parseInt(stop.group(4));
+        // 10 epochs of patience, but not before 500 steps: ceil(500 / ceil(examples / 64)) epochs
+        int stepsPerEpoch = (1438 - validation + 63) / 64;
+        int firstStop = (500 + stepsPerEpoch - 1) / stepsPerEpoch;
+        assertEquals(Math.max(best + 10, firstStop), last, r::toString);
+        assertEquals(last - best, waited);
+        assertEquals(waited > 10, stop.group(3) != null, r::toString);
         assertTrue(last < 300, "early stopping ended the run before train.epochs");
         Map<String, Object> t = training(model);
         assertEquals((long) best, ((Number) t.get("bestEpoch")).longValue());

@@ -145,7 +145,7 @@ class CliEquivalenceTest {
     void multiLabelVectorsWithAValidationColumnAndEarlyStoppingMatchDataValidation() throws Exception {
         Path trainFile = DATA.resolve("digits_multilabel/train.libsvm");
         // validation rows with every label flipped: their loss rises as training succeeds, so early
-        // stopping must end the run and keep the model of the first epoch
+        // stopping must end the run (no minimum of steps) and keep the model of the first epoch
         List<String> flipped = new ArrayList<>();
         for (String line : java.nio.file.Files.readAllLines(DATA.resolve("digits_multilabel/test.libsvm"))) {
             int space = line.indexOf(' ');
@@ -161,7 +161,8 @@ class CliEquivalenceTest {
         Path valFile = CliHarness.write(dir.resolve("flipped.libsvm"), flipped.toArray(new String[0]));
         Path cliModel = dir.resolve("cli.json");
         String[] settings = {"model.output=logistic", "model.outputs=3", "model.hidden=8", "train.batchSize=256",
-                "train.epochs=6", "train.learningRate=0.05", "train.earlyStopping.patience=1", "train.seed=11"};
+                "train.epochs=6", "train.learningRate=0.05", "train.earlyStopping.patience=1",
+                "train.earlyStopping.minSteps=0", "train.seed=11"};
         CliHarness.Result r = CliHarness.train(CliHarness.concat(new String[] {"data.train=" + trainFile,
                 "data.validation=" + valFile, "data.features=64", "output.model=" + cliModel}, settings));
         assertEquals(0, r.code(), r::toString);
@@ -171,7 +172,7 @@ class CliEquivalenceTest {
         Dataset<Row> assembled = new VectorAssembler().setInputCols(new String[] {"even", "above4", "prime"})
                 .setOutputCol("labels").transform(rows);
         SparkbpModel model = new SparkbpEstimator().setOutput("logistic").setHidden(new int[] {8}).setBatchSize(256)
-                .setEpochs(6).setLearningRate(0.05).setPatience(1).setSeed(11).setLabelCol("labels")
+                .setEpochs(6).setLearningRate(0.05).setPatience(1).setMinSteps(0).setSeed(11).setLabelCol("labels")
                 .setValidationIndicatorCol("isValidation").fit(assembled);
         Model expected = CliHarness.loadModel(cliModel);
         Map<?, ?> cliRun = (Map<?, ?>) expected.extra().get("training");

@@ -136,6 +136,7 @@ class ErrorCasesTest {
         fails(IllegalArgumentException.class, () -> e.setLocalSteps(0), "localSteps");
         fails(IllegalArgumentException.class, () -> e.setClassWeight("heavy"), "classWeight");
         fails(IllegalArgumentException.class, () -> e.setMinDelta(-1), "minDelta");
+        fails(IllegalArgumentException.class, () -> e.setMinSteps(-1), "minSteps");
         fails(IllegalArgumentException.class, () -> e.setStorageLevel("IN_THE_CLOUD"), "storageLevel");
         fails(IllegalArgumentException.class, () -> e.setEpochs(0), "epochs");
         fails(IllegalArgumentException.class, () -> e.setPrecision("float16"), "precision given invalid value float16");

@@ -67,7 +67,7 @@ class ParamsTest {
     void sparkFindsEveryParamAndExplainsIt() {
         SparkbpEstimator e = new SparkbpEstimator().setEpochs(7);
         Param<?>[] params = e.params();
-        assertEquals(33, params.length);
+        assertEquals(34, params.length);
         String explained = e.explainParams();
         for (Param<?> p : params) {
             assertTrue(explained.contains(p.name() + ": "), p.name());

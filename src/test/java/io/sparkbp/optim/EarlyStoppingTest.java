@@ -88,10 +88,57 @@ class EarlyStoppingTest {
     }
 
     @Test
+    void theMinimumOfStepsKeepsARunGoingPastItsPatienceAndTheBestEpochIsStillKept() {
+        // 3 steps per epoch, at least 20 steps: no stop before epoch 7
+        EarlyStopping s = new EarlyStopping(new StoppingRule(2, 0, 20), 3, EarlyStopping.Monitor.VALIDATION);
+        assertFalse(s.observe(1, 1.0, new double[] {1}));
+        for (int e = 2; e <= 6; e++) {
+            assertFalse(s.observe(e, 2.0, new double[] {e}), "epoch " + e);
+        }
+        assertTrue(s.observe(7, 2.0, new double[] {7}));
+        assertArrayEquals(new double[] {1}, s.best());
+        assertEquals("no validation loss improvement for 6 epochs (early stopping waits for 20 steps); best epoch 1 kept",
+                s.reason());
+    }
+
+    @Test
+    void aRunPastTheMinimumStopsOnItsPatienceAsUsual() {
+        EarlyStopping s = new EarlyStopping(new StoppingRule(2, 0, 6), 3, EarlyStopping.Monitor.TRAINING);
+        assertFalse(s.observe(1, 3.0, new double[1]));
+        assertFalse(s.observe(2, 2.0, new double[1]));
+        assertFalse(s.observe(3, 2.0, new double[1]));
+        assertTrue(s.observe(4, 2.0, new double[1]));
+        assertEquals("no training loss improvement for 2 epochs; best epoch 2 kept", s.reason());
+    }
+
+    @Test
+    void aRestoredStateBeforeTheMinimumDoesNotCountAsStopped() {
+        EarlyStopping s = new EarlyStopping(new StoppingRule(2, 0, 30), 3, EarlyStopping.Monitor.VALIDATION);
+        s.restore(new double[] {1}, 1.0, 1, 4);      // after epoch 5, minimum reached after epoch 10
+        assertFalse(s.stopped());
+        s.restore(new double[] {1}, 1.0, 1, 9);      // after epoch 10
+        assertTrue(s.stopped());
+    }
+
+    @Test
+    void firstStopEpochRoundsTheMinimumOfStepsUpToWholeEpochs() {
+        assertEquals(167, new StoppingRule(10, 0, 500).firstStopEpoch(3));
+        assertEquals(5, new StoppingRule(10, 0, 500).firstStopEpoch(100));
+        assertEquals(1, new StoppingRule(10, 0, 500).firstStopEpoch(10_000));
+        assertEquals(1, new StoppingRule(10, 0, 0).firstStopEpoch(1));
+        assertEquals(1, new StoppingRule(10, 0, Integer.MAX_VALUE).firstStopEpoch(Integer.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> new StoppingRule(10, 0, 500).firstStopEpoch(0));
+        assertEquals(new StoppingRule(10, 1e-4, 0), new StoppingRule(10, 1e-4, 500).withoutMinSteps());
+        assertFalse(StoppingRule.OFF.enabled());
+    }
+
+    @Test
     void invalidSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(-1, 0, EarlyStopping.Monitor.VALIDATION));
         assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(1, -1e-3, EarlyStopping.Monitor.VALIDATION));
         assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(1, Double.NaN, EarlyStopping.Monitor.TRAINING));
         assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(1, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> new StoppingRule(1, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(null, 1, EarlyStopping.Monitor.TRAINING));
     }
 }
