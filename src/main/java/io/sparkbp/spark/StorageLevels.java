@@ -1,5 +1,7 @@
 package io.sparkbp.spark;
 
+import org.apache.spark.SparkContext;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
 import java.util.List;
@@ -27,5 +29,19 @@ public final class StorageLevels {
             }
         }
         return level.description();
+    }
+
+    /**
+     * The bytes of RDD {@code rddId}'s cached blocks that Spark keeps on local disk (blocks that did not
+     * fit in storage memory under a {@code MEMORY_AND_DISK} level, or every block under {@code
+     * DISK_ONLY}), from the block manager's storage status; 0 when nothing of it is cached.
+     */
+    public static long diskBytes(SparkContext sc, int rddId) {
+        for (RDDInfo info : sc.getRDDStorageInfo()) {
+            if (info.id() == rddId) {
+                return info.diskSize();
+            }
+        }
+        return 0;
     }
 }

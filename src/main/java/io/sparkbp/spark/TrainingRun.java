@@ -82,9 +82,11 @@ public final class TrainingRun {
     private void describe(DataCache data, TrainerSettings s) {
         DataLoader.Loaded train = data.train();
         DataLoader.Loaded v = data.validation();
-        listener.message(String.format(Locale.ROOT, "training data: %,d examples in %s, %s cached (%s)%s%s",
+        long onDisk = StorageLevels.diskBytes(sc.sc(), train.rdd().id());
+        listener.message(String.format(Locale.ROOT, "training data: %,d examples in %s, %s cached (%s%s)%s%s",
                 train.examples(), partitions(train.partitions()), io.sparkbp.report.Figures.bytes(train.bytes()),
                 StorageLevels.name(plan.preparation().storageLevel()),
+                onDisk == 0 ? "" : ", " + io.sparkbp.report.Figures.bytes(onDisk) + " of it on local disk",
                 train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "",
                 v == null ? "" : String.format(Locale.ROOT, "; validation: %,d examples%s", v.examples(),
                         plan.data().validation() == null ? " held out" : "")));

@@ -42,15 +42,22 @@ class StoragePressureTest {
 
         // (3 GB heap - 300 MB reserved) * 0.001: under 3 MB for execution and storage together
         AtomicLong spilled = new AtomicLong();
+        StringBuilder out = new StringBuilder();
         double[] pressed = trainWith(new SparkConf().set("spark.memory.fraction", "0.001"), settings,
-                dir.resolve("pressed.json"), spilled);
+                dir.resolve("pressed.json"), spilled, out);
         assertTrue(spilled.get() > 1_000_000, "expected blocks on disk, got " + spilled.get() + " bytes");
+        // the summary line says how much went to disk, in place of Spark's per-block warnings
+        assertTrue(java.util.regex.Pattern.compile("training data: 6,000 examples in 4 partitions, [0-9.]+ MiB cached "
+                + "\\(MEMORY_AND_DISK, [0-9.]+ MiB of it on local disk\\)").matcher(out).find(), out::toString);
 
-        double[] ample = trainWith(new SparkConf(), settings, dir.resolve("ample.json"), new AtomicLong());
+        StringBuilder ampleOut = new StringBuilder();
+        double[] ample = trainWith(new SparkConf(), settings, dir.resolve("ample.json"), new AtomicLong(), ampleOut);
         assertArrayEquals(ample, pressed);
+        assertTrue(ampleOut.toString().contains("cached (MEMORY_AND_DISK)\n"), ampleOut::toString);
     }
 
-    private static double[] trainWith(SparkConf extra, String[] settings, Path model, AtomicLong diskBytes) {
+    private static double[] trainWith(SparkConf extra, String[] settings, Path model, AtomicLong diskBytes,
+                                      StringBuilder out) {
         SparkConf conf = extra.setMaster("local[2]").setAppName("StoragePressureTest")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
@@ -70,6 +77,7 @@ class StoragePressureTest {
             args[settings.length] = "output.model=" + model;
             CliHarness.Result r = train(args);
             assertEquals(0, r.code(), r::toString);
+            out.append(r.out());
             Model m = loadModel(model);
             return m.theta();
         } finally {
