@@ -52,9 +52,11 @@ final class EvaluateCommand {
         }
         try (SparkSession session = SparkSession.start("sparkbp evaluate")) {
             JavaSparkContext sc = session.context();
+            new RunPaths(sc.hadoopConfiguration(), overwrite).input("--model", a.option("--model"))
+                    .input("--data", a.option("--data"))
+                    .output(Schema.OUTPUT_REPORT.key(), reportPath, RunPaths.Kind.FILE).check();
             Model model = Models.load(a.option("--model"), sc.hadoopConfiguration());
             Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite);
-            outputs.checkFileWritable(Schema.OUTPUT_REPORT.key(), reportPath);
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
