@@ -56,7 +56,6 @@ final class EvaluateCommand {
                     .input("--data", a.option("--data"))
                     .output(Schema.OUTPUT_REPORT.key(), reportPath, RunPaths.Kind.FILE).check();
             Model model = Models.load(a.option("--model"), sc.hadoopConfiguration());
-            Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite);
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
@@ -74,8 +73,12 @@ final class EvaluateCommand {
                 out.printf(Locale.ROOT, "  %-16s %s%n", e.getKey(), Json.number(e.getValue()));
             }
             if (reportPath != null) {
-                outputs.writeText(reportPath, Reports.evaluation(model, a.option("--model"), src.path(),
-                        src.format().id(), data.skipped(), config.isSet(Schema.DATA_WEIGHT_COLUMN.key()), m, sc).html());
+                try (Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite)) {
+                    outputs.addText(Schema.OUTPUT_REPORT.key(), reportPath, Reports.evaluation(model,
+                            a.option("--model"), src.path(), src.format().id(), data.skipped(),
+                            config.isSet(Schema.DATA_WEIGHT_COLUMN.key()), m, sc).html());
+                    outputs.commit();
+                }
                 out.println("report written to " + reportPath);
             }
             out.println(Json.object(metrics));

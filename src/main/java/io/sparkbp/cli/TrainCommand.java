@@ -1,6 +1,7 @@
 package io.sparkbp.cli;
 
 import io.sparkbp.model.Model;
+import io.sparkbp.model.ModelFormat;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.optim.RangeTest;
@@ -75,7 +76,6 @@ final class TrainCommand {
 
     private void train(Job job, Config config, JavaSparkContext sc, DataLoader loader) {
         org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
-        Outputs outputs = new Outputs(hadoop, job.overwrite);
         Model init = job.initModel == null ? null : Models.load(job.initModel, hadoop);
         if (init != null && !init.spec().equals(job.spec)) {
             throw new UsageException("train.initModel " + job.initModel + " is a " + init.spec()
@@ -86,18 +86,31 @@ final class TrainCommand {
         if (outcome.testMetrics() != null) {
             out.println("test: " + Progress.metrics(outcome.testMetrics()));
         }
-        List<EpochReport> reports = outcome.result().reports(); // including those restored from a checkpoint
-        if (job.metricsPath != null) {
-            outputs.writeText(job.metricsPath, Progress.jsonLines(reports));
-        }
+        write(job, plan, config, sc, outcome);
         if (job.modelPath != null) {
-            Models.save(outcome.model(), job.modelPath, hadoop, job.overwrite);
             out.println("model written to " + job.modelPath);
         }
         if (job.reportPath != null) {
-            TrainingReport report = Reports.training(job, plan, config, sc, outcome);
-            outputs.writeText(job.reportPath, report.html());
             out.println("report written to " + job.reportPath);
+        }
+    }
+
+    /** All or nothing: every output under a temporary name first, then all renamed into place. */
+    private static void write(Job job, TrainingPlan plan, Config config, JavaSparkContext sc,
+                              TrainingRun.Outcome outcome) {
+        List<EpochReport> reports = outcome.result().reports(); // including those restored from a checkpoint
+        try (Outputs outputs = new Outputs(sc.hadoopConfiguration(), job.overwrite)) {
+            if (job.metricsPath != null) {
+                outputs.addText(Schema.OUTPUT_METRICS.key(), job.metricsPath, Progress.jsonLines(reports));
+            }
+            if (job.modelPath != null) {
+                outputs.add(Schema.OUTPUT_MODEL.key(), job.modelPath, ModelFormat.content(outcome.model()));
+            }
+            if (job.reportPath != null) {
+                TrainingReport report = Reports.training(job, plan, config, sc, outcome);
+                outputs.addText(Schema.OUTPUT_REPORT.key(), job.reportPath, report.html());
+            }
+            outputs.commit();
         }
     }
 
