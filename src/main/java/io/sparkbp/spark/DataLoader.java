@@ -98,9 +98,9 @@ public final class DataLoader {
     }
 
     /**
-     * A cached data set: its blocks, how many examples they hold, how many of those have a weight
-     * {@code > 0} ({@code weighted}; a data set whose weights are all 0 cannot be trained on), their
-     * size in bytes, the bad lines skipped and the partitions.
+     * A cached data set: its blocks, how many examples they hold, their size in bytes, the bad lines
+     * skipped, the partitions, and how many of the examples have a weight {@code > 0} ({@code
+     * weighted}; a training set whose weights are all 0 cannot be trained on).
      */
     public record Loaded(JavaRDD<PartitionData> rdd, long examples, long bytes, long skipped, int partitions,
                          long weighted) {
