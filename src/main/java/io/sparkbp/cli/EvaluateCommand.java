@@ -52,9 +52,10 @@ final class EvaluateCommand {
         }
         try (SparkSession session = SparkSession.start("sparkbp evaluate")) {
             JavaSparkContext sc = session.context();
+            new RunPaths(sc.hadoopConfiguration(), overwrite).input("--model", a.option("--model"))
+                    .input("--data", a.option("--data"))
+                    .output(Schema.OUTPUT_REPORT.key(), reportPath, RunPaths.Kind.FILE).check();
             Model model = Models.load(a.option("--model"), sc.hadoopConfiguration());
-            Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite);
-            outputs.checkFileWritable(Schema.OUTPUT_REPORT.key(), reportPath);
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
@@ -72,8 +73,12 @@ final class EvaluateCommand {
                 out.printf(Locale.ROOT, "  %-16s %s%n", e.getKey(), Json.number(e.getValue()));
             }
             if (reportPath != null) {
-                outputs.writeText(reportPath, Reports.evaluation(model, a.option("--model"), src.path(),
-                        src.format().id(), data.skipped(), config.isSet(Schema.DATA_WEIGHT_COLUMN.key()), m, sc).html());
+                try (Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite)) {
+                    outputs.addText(Schema.OUTPUT_REPORT.key(), reportPath, Reports.evaluation(model,
+                            a.option("--model"), src.path(), src.format().id(), data.skipped(),
+                            config.isSet(Schema.DATA_WEIGHT_COLUMN.key()), m, sc).html());
+                    outputs.commit();
+                }
                 out.println("report written to " + reportPath);
             }
             out.println(Json.object(metrics));

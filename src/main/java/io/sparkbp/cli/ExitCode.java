@@ -5,7 +5,10 @@ public final class ExitCode {
     public static final int OK = 0;
     /** An unexpected internal error (a bug): the stack trace is printed. */
     public static final int INTERNAL = 1;
-    /** A usage or configuration error: unknown key, bad value, missing argument, existing output. */
+    /**
+     * A usage or configuration error: unknown key, bad value, missing argument, existing output, an
+     * output that names an input or another output, an output that cannot be created or written.
+     */
     public static final int USAGE = 2;
     /** A data error: a bad record, an empty data set, an unreadable or invalid model file. */
     public static final int DATA = 3;

@@ -49,8 +49,9 @@ final class ExportCommand {
             throw new UsageException("--format " + r.format() + " is not a model format export writes; expected onnx");
         }
         Configuration conf = hadoopConfiguration(System.getProperties());
+        new RunPaths(conf, r.overwrite()).input("--model", r.model()).output("--out", r.target(), RunPaths.Kind.FILE)
+                .check();
         Model model = Models.load(r.model(), conf);
-        new Outputs(conf, r.overwrite()).checkFileWritable("--out", r.target());
         long size = OnnxExporter.size(model, r.precision());
         if (size > OnnxExporter.MAX_BYTES) {
             throw new UsageException("the ONNX file of " + r.model() + " would hold " + size + " bytes in "

@@ -8,7 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 
-/** Loading and saving model files with I/O failures turned into one-sentence errors. */
+/** Loading model files with I/O failures turned into one-sentence errors. */
 final class Models {
     private Models() {
     }
@@ -20,14 +20,6 @@ final class Models {
             throw new UsageException("model file " + uri + " does not exist");
         } catch (IOException e) {
             throw new ModelFormatException("cannot read model file " + uri + ": " + e.getMessage());
-        }
-    }
-
-    static void save(Model model, String uri, Configuration conf, boolean overwrite) {
-        try {
-            ModelFormat.save(model, uri, conf, overwrite);
-        } catch (IOException e) {
-            throw new UsageException("cannot write model file " + uri + ": " + e.getMessage());
         }
     }
 }

@@ -1,59 +1,57 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.model.FileBatch;
 import io.sparkbp.model.HadoopFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.FSError;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Output files of a command: refused up front when they exist and {@code output.overwrite} is
- * false, so a run never trains for an hour and then fails to write; written atomically.
+ * The output files of one command, written all or nothing (a {@link FileBatch}; checked up front by
+ * {@link RunPaths}): each is written to a temporary name as soon as it is ready, {@link #commit} puts
+ * them all in place, and {@link #close} without a commit leaves nothing of this run behind. A failure,
+ * a full disk included, is a {@link UsageException} naming the output.
  */
-final class Outputs {
-    private final Configuration conf;
-    private final boolean overwrite;
+final class Outputs implements AutoCloseable {
+    private final FileBatch batch;
 
     Outputs(Configuration conf, boolean overwrite) {
-        this.conf = conf;
-        this.overwrite = overwrite;
+        this.batch = new FileBatch(conf, overwrite);
     }
 
-    void checkWritable(String key, String uri) {
-        if (uri == null || overwrite) {
-            return;
-        }
-        try {
-            Path p = new Path(uri);
-            if (p.getFileSystem(conf).exists(p)) {
-                throw new UsageException(key + "=" + uri + " already exists; set output.overwrite=true to replace it");
-            }
-        } catch (IOException e) {
-            throw new UsageException(key + "=" + uri + " cannot be checked: " + e.getMessage());
-        }
+    /** Writes {@code text} (UTF-8) for output {@code key}={@code uri}, under a temporary name until {@link #commit}. */
+    void addText(String key, String uri, String text) {
+        add(key, uri, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /**
-     * As {@link #checkWritable}, for an output that is one file: also refused when {@code uri} is a
-     * directory, which the write at the end would refuse.
-     */
-    void checkFileWritable(String key, String uri) {
-        checkWritable(key, uri);
-        if (uri == null) {
-            return;
-        }
+    /** Writes {@code content} for output {@code key}={@code uri}, under a temporary name until {@link #commit}. */
+    void add(String key, String uri, HadoopFiles.Content content) {
         try {
-            HadoopFiles.checkWritable(uri, conf, true);
+            batch.add(uri, content);
         } catch (IOException e) {
-            throw new UsageException(key + "=" + uri + " cannot be written: " + e.getMessage());
+            throw new UsageException("cannot write " + key + "=" + uri + ": " + e.getMessage());
+        } catch (FSError e) {
+            // the local file system's disk-full and I/O errors
+            throw new UsageException("cannot write " + key + "=" + uri + ": " + e.getCause().getMessage());
         }
     }
 
-    void writeText(String uri, String text) {
+    /** Puts every output in place, or none. */
+    void commit() {
         try {
-            HadoopFiles.writeString(uri, conf, overwrite, text);
+            batch.commit();
         } catch (IOException e) {
-            throw new UsageException("cannot write " + uri + ": " + e.getMessage());
+            throw new UsageException("cannot put the outputs in place, so none was written: " + e.getMessage());
+        } catch (FSError e) {
+            throw new UsageException("cannot put the outputs in place, so none was written: "
+                    + e.getCause().getMessage());
         }
+    }
+
+    @Override
+    public void close() {
+        batch.close();
     }
 }

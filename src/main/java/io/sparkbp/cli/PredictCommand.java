@@ -19,7 +19,9 @@ import java.util.UUID;
 /**
  * {@code predict --model M --data PATH --out PATH [key=value ...]}: writes one line per input example
  * into the directory {@code --out} (Hadoop part files, in input order), atomically: the lines are
- * written to a temporary sibling directory that is renamed into place when complete.
+ * written to a temporary sibling directory that is renamed into place when complete. The directory
+ * holds the marker file {@link RunPaths#PREDICTIONS_MARKER}: with {@code output.overwrite=true} an
+ * existing {@code --out} is replaced only when it holds one (earlier predictions), never otherwise.
  */
 final class PredictCommand {
     private final PrintStream out;
@@ -38,7 +40,8 @@ final class PredictCommand {
                     + "  softmax: class<TAB>p0,...,pK-1     logistic: 0|1<TAB>p  or  ids<TAB>p0,...  (multi-label)\n"
                     + "  linear: y0,...,yK-1 in the data's units\n"
                     + "LIBSVM lines may omit the label. Keys that apply: data.format, data.labelColumns,\n"
-                    + "data.onBadRecord, data.partitions, output.overwrite.");
+                    + "data.onBadRecord, data.partitions, output.overwrite (replaces only a DIR that an earlier\n"
+                    + "predict wrote: one holding the marker file " + RunPaths.PREDICTIONS_MARKER + ").");
             return;
         }
         Config config = a.config();
@@ -51,8 +54,9 @@ final class PredictCommand {
         try (SparkSession session = SparkSession.start("sparkbp predict")) {
             JavaSparkContext sc = session.context();
             Configuration hadoop = sc.hadoopConfiguration();
+            new RunPaths(hadoop, overwrite).input("--model", a.option("--model")).input("--data", a.option("--data"))
+                    .output("--out", a.option("--out"), RunPaths.Kind.PREDICTIONS).check();
             Model model = Models.load(a.option("--model"), hadoop);
-            new Outputs(hadoop, overwrite).checkWritable("--out", a.option("--out"));
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             Path target = new Path(a.option("--out"));
@@ -66,9 +70,8 @@ final class PredictCommand {
             try {
                 long count = lines.count();
                 lines.saveAsTextFile(fs.makeQualified(tmp).toString());
-                if (overwrite && fs.exists(target)) {
-                    fs.delete(target, true);
-                }
+                fs.create(new Path(tmp, RunPaths.PREDICTIONS_MARKER), false).close();
+                replaceable(fs, target, overwrite);
                 if (!fs.rename(tmp, target)) {
                     throw new UsageException("cannot move the predictions into place at " + target);
                 }
@@ -80,6 +83,21 @@ final class PredictCommand {
                 removeTemporary(sc, fs, tmp);
             }
         }
+    }
+
+    /**
+     * Deletes an existing {@code target} that RunPaths let through (earlier predictions, with
+     * overwrite), checking its marker again just before: whatever took its place meanwhile stays.
+     */
+    private static void replaceable(FileSystem fs, Path target, boolean overwrite) throws IOException {
+        if (!fs.exists(target)) {
+            return;
+        }
+        if (!overwrite || !fs.exists(new Path(target, RunPaths.PREDICTIONS_MARKER))) {
+            throw new UsageException("--out " + target + " appeared during the run; it is left as it is"
+                    + (overwrite ? " (it holds no " + RunPaths.PREDICTIONS_MARKER + " marker)" : ""));
+        }
+        fs.delete(target, true);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sparkbp.cli;
 
 import io.sparkbp.model.Model;
+import io.sparkbp.model.ModelFormat;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.optim.RangeTest;
@@ -39,7 +40,7 @@ final class TrainCommand {
 
     void run(String[] args) {
         Config config = new Config();
-        boolean confGiven = false;
+        java.nio.file.Path confFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -49,15 +50,15 @@ final class TrainCommand {
                 if (i + 1 >= args.length) {
                     throw new UsageException("--conf needs a file name");
                 }
-                config.loadFile(java.nio.file.Path.of(args[++i]));
-                confGiven = true;
+                confFile = java.nio.file.Path.of(args[++i]);
+                config.loadFile(confFile);
             } else if (a.startsWith("--")) {
                 throw new UsageException("unknown option '" + a + "' for train; expected --conf FILE and key=value settings");
             } else {
                 config.override(a);
             }
         }
-        if (!confGiven && config.explicit().isEmpty()) {
+        if (confFile == null && config.explicit().isEmpty()) {
             throw new UsageException("train needs --conf FILE and/or key=value settings (see train --help)");
         }
         try (SparkSession session = SparkSession.start("sparkbp train")) {
@@ -68,17 +69,13 @@ final class TrainCommand {
             } catch (SettingException e) {
                 throw config.error(e);
             }
+            paths(job, config, confFile, session.context().hadoopConfiguration()).check();
             train(job, config, session.context(), loader);
         }
     }
 
     private void train(Job job, Config config, JavaSparkContext sc, DataLoader loader) {
         org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
-        Outputs outputs = new Outputs(hadoop, job.overwrite);
-        outputs.checkFileWritable(Schema.OUTPUT_MODEL.key(), job.modelPath);
-        outputs.checkFileWritable(Schema.OUTPUT_METRICS.key(), job.metricsPath);
-        outputs.checkFileWritable(Schema.OUTPUT_REPORT.key(), job.reportPath);
-
         Model init = job.initModel == null ? null : Models.load(job.initModel, hadoop);
         if (init != null && !init.spec().equals(job.spec)) {
             throw new UsageException("train.initModel " + job.initModel + " is a " + init.spec()
@@ -89,19 +86,49 @@ final class TrainCommand {
         if (outcome.testMetrics() != null) {
             out.println("test: " + Progress.metrics(outcome.testMetrics()));
         }
-        List<EpochReport> reports = outcome.result().reports(); // including those restored from a checkpoint
-        if (job.metricsPath != null) {
-            outputs.writeText(job.metricsPath, Progress.jsonLines(reports));
-        }
+        write(job, plan, config, sc, outcome);
         if (job.modelPath != null) {
-            Models.save(outcome.model(), job.modelPath, hadoop, job.overwrite);
             out.println("model written to " + job.modelPath);
         }
         if (job.reportPath != null) {
-            TrainingReport report = Reports.training(job, plan, config, sc, outcome);
-            outputs.writeText(job.reportPath, report.html());
             out.println("report written to " + job.reportPath);
         }
+    }
+
+    /** All or nothing: every output under a temporary name first, then all renamed into place. */
+    private static void write(Job job, TrainingPlan plan, Config config, JavaSparkContext sc,
+                              TrainingRun.Outcome outcome) {
+        List<EpochReport> reports = outcome.result().reports(); // including those restored from a checkpoint
+        try (Outputs outputs = new Outputs(sc.hadoopConfiguration(), job.overwrite)) {
+            if (job.metricsPath != null) {
+                outputs.addText(Schema.OUTPUT_METRICS.key(), job.metricsPath, Progress.jsonLines(reports));
+            }
+            if (job.modelPath != null) {
+                outputs.add(Schema.OUTPUT_MODEL.key(), job.modelPath, ModelFormat.content(outcome.model()));
+            }
+            if (job.reportPath != null) {
+                TrainingReport report = Reports.training(job, plan, config, sc, outcome);
+                outputs.addText(Schema.OUTPUT_REPORT.key(), job.reportPath, report.html());
+            }
+            outputs.commit();
+        }
+    }
+
+    /** What a run reads (the configuration file, the data, the initial model) and writes. */
+    private static RunPaths paths(Job job, Config c, java.nio.file.Path confFile,
+                                  org.apache.hadoop.conf.Configuration hadoop) {
+        RunPaths paths = new RunPaths(hadoop, job.overwrite);
+        if (confFile != null) {
+            paths.input("--conf", confFile.toAbsolutePath().toUri().toString());
+        }
+        for (Setting<String> in : List.of(Schema.DATA_TRAIN, Schema.DATA_VALIDATION, Schema.DATA_TEST,
+                Schema.TRAIN_INIT_MODEL)) {
+            paths.input(in.key(), c.get(in.key()));
+        }
+        return paths.output(Schema.OUTPUT_MODEL.key(), job.modelPath, RunPaths.Kind.FILE)
+                .output(Schema.OUTPUT_METRICS.key(), job.metricsPath, RunPaths.Kind.FILE)
+                .output(Schema.OUTPUT_REPORT.key(), job.reportPath, RunPaths.Kind.FILE)
+                .output(Schema.TRAIN_CHECKPOINT_DIR.key(), job.checkpointDir, RunPaths.Kind.DIRECTORY);
     }
 
     /** Prints the run's lines, its epochs and its learning-rate search on standard output. */
@@ -156,19 +183,6 @@ final class TrainCommand {
         return defaults;
     }
 
-    /** Two outputs at the same path would replace each other (or fail at the end of training). */
-    private static void requireDistinct(Config c, String... keys) {
-        // keys: the output settings' keys
-        for (int i = 0; i < keys.length; i++) {
-            for (int j = i + 1; j < keys.length; j++) {
-                if (c.isSet(keys[i]) && c.get(keys[i]).strip().equals(c.get(keys[j]).strip())) {
-                    throw new UsageException(c.source(keys[j]) + ": " + keys[j] + "=" + c.get(keys[j])
-                            + " is also " + keys[i] + "; give each output its own path");
-                }
-            }
-        }
-    }
-
     static String help() {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: sparkbp train --conf FILE [key=value ...]\n\n");
@@ -221,7 +235,6 @@ final class TrainCommand {
             j.modelPath = v.optional(Schema.OUTPUT_MODEL).orElse(null);
             j.metricsPath = v.optional(Schema.OUTPUT_METRICS).orElse(null);
             j.reportPath = v.optional(Schema.OUTPUT_REPORT).orElse(null);
-            requireDistinct(c, Schema.OUTPUT_MODEL.key(), Schema.OUTPUT_METRICS.key(), Schema.OUTPUT_REPORT.key());
             j.overwrite = v.get(Schema.OUTPUT_OVERWRITE);
             j.checkpointDir = v.optional(Schema.TRAIN_CHECKPOINT_DIR).map(String::strip).orElse(null);
             j.checkpointEvery = v.get(Schema.TRAIN_CHECKPOINT_EVERY);

@@ -53,6 +53,11 @@ final class RowExamples implements Serializable {
         this.classes = classes;
     }
 
+    /** The weight column, or empty for none. */
+    String weightCol() {
+        return weightCol;
+    }
+
     /** Whether the validation indicator column tells validation rows from training rows. */
     boolean hasIndicator() {
         return !indicatorCol.isEmpty();

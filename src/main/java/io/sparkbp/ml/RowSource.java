@@ -61,4 +61,11 @@ final class RowSource implements ExampleSource {
                 ? "a validationFraction (" + fraction + ") that holds out at least one row"
                 : "some rows where '" + indicator + "' is true");
     }
+
+    @Override
+    public DataException weightless(long examples) {
+        return DataException.schema("every one of the " + examples + " training rows has weight 0 in weightCol '"
+                + reader.weightCol() + "', so the total training weight is 0", null, null,
+                "at least one row of weight > 0");
+    }
 }

@@ -250,11 +250,16 @@ public final class ModelFormat {
      * @throws org.apache.hadoop.fs.FileAlreadyExistsException when the file exists and {@code overwrite} is false
      */
     public static void save(Model model, String uri, Configuration conf, boolean overwrite) throws IOException {
-        HadoopFiles.write(uri, conf, overwrite, stream -> {
+        HadoopFiles.write(uri, conf, overwrite, content(model));
+    }
+
+    /** The model file's bytes as {@link HadoopFiles.Content}, for writes such as a {@link FileBatch}'s. */
+    public static HadoopFiles.Content content(Model model) {
+        return stream -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
             writeJson(model, w);
             w.flush();
-        });
+        };
     }
 
     // =========================================================================================

@@ -42,7 +42,10 @@ public final class DataCache {
     private record Transforms(Transform in, Transform out, ClassWeights classWeights) {
     }
 
-    /** Loads and caches the data of {@code plan}, telling {@code listener} what it does. */
+    /**
+     * Loads and caches the data of {@code plan}, telling {@code listener} what it does. Training
+     * examples whose weights are all 0 are the training source's data error.
+     */
     static DataCache load(JavaSparkContext sc, TrainingPlan plan, RunListener listener) {
         TrainingPlan.Data data = plan.data();
         boolean fromTrain = data.validation() == null;
@@ -53,6 +56,11 @@ public final class DataCache {
                 < AutoRules.holdOutFrom(plan.settings().spec().output())) {
             cache.unpersist();
             cache = load(sc, plan, 0, listener);
+        }
+        if (cache.train.weighted() == 0) {
+            // the objective, a weighted mean, is undefined: refuse before the first step
+            cache.unpersist();
+            throw data.train().weightless(cache.train.examples());
         }
         return cache;
     }
@@ -129,7 +137,7 @@ public final class DataCache {
             throw source.empty(validation, skipped.value(), fraction);
         }
         DataLoader.Loaded loaded = new DataLoader.Loaded(packed.rdd(), packed.examples(), packed.bytes(),
-                skipped.value(), packed.partitions());
+                skipped.value(), packed.partitions(), packed.weighted());
         if (!prep.autoPartitions()) {
             return loaded;
         }

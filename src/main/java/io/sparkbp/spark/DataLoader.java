@@ -97,8 +97,13 @@ public final class DataLoader {
         String apply(String line);
     }
 
-    /** A cached data set. */
-    public record Loaded(JavaRDD<PartitionData> rdd, long examples, long bytes, long skipped, int partitions) {
+    /**
+     * A cached data set: its blocks, how many examples they hold, their size in bytes, the bad lines
+     * skipped, the partitions, and how many of the examples have a weight {@code > 0} ({@code
+     * weighted}; a training set whose weights are all 0 cannot be trained on).
+     */
+    public record Loaded(JavaRDD<PartitionData> rdd, long examples, long bytes, long skipped, int partitions,
+                         long weighted) {
     }
 
     private final JavaSparkContext sc;
@@ -240,7 +245,8 @@ public final class DataLoader {
             throw DataException.schema(s.key() + " holds no examples", s.path(), null,
                     "at least one valid line" + (skipped.value() > 0 ? " (" + skipped.value() + " bad lines were skipped)" : ""));
         }
-        return new Loaded(packed.rdd(), packed.examples(), packed.bytes(), skipped.value(), packed.partitions());
+        return new Loaded(packed.rdd(), packed.examples(), packed.bytes(), skipped.value(), packed.partitions(),
+                packed.weighted());
     }
 
     /**
@@ -262,9 +268,8 @@ public final class DataLoader {
         }, true);
         data.persist(level);
         data.setName(name);
-        long[] totals = data.map(pd -> new long[] {pd.rows(), pd.sizeInBytes()})
-                .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-        return new Loaded(data, totals[0], totals[1], 0, data.getNumPartitions());
+        long[] totals = totals(data);
+        return new Loaded(data, totals[0], totals[1], 0, data.getNumPartitions(), totals[2]);
     }
 
     /**
@@ -291,10 +296,15 @@ public final class DataLoader {
         }, true);
         merged.persist(level);
         merged.setName(name);
-        long[] totals = merged.map(pd -> new long[] {pd.rows(), pd.sizeInBytes()})
-                .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        long[] totals = totals(merged);
         data.rdd().unpersist(false);
-        return new Loaded(merged, totals[0], totals[1], data.skipped(), merged.getNumPartitions());
+        return new Loaded(merged, totals[0], totals[1], data.skipped(), merged.getNumPartitions(), totals[2]);
+    }
+
+    /** The examples, bytes and examples of weight {@code > 0} of {@code data}, in the job that materializes it. */
+    private static long[] totals(JavaRDD<PartitionData> data) {
+        return data.map(pd -> new long[] {pd.rows(), pd.sizeInBytes(), pd.weighted()})
+                .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
     }
 
     /**

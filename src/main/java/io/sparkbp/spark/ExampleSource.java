@@ -43,4 +43,10 @@ public interface ExampleSource {
      * {@code fraction} of the rows were held out for validation.
      */
     DataException empty(boolean validation, long skipped, double fraction);
+
+    /**
+     * The error for a training part whose {@code examples} examples all have weight 0 (the objective, a
+     * weighted mean, is undefined): names where the weights come from.
+     */
+    DataException weightless(long examples);
 }

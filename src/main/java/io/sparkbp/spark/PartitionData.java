@@ -44,6 +44,21 @@ public final class PartitionData implements Serializable {
         return rows;
     }
 
+    /** How many of the rows have a weight {@code > 0}. */
+    public long weighted() {
+        long n = 0;
+        for (Block b : blocks) {
+            if (b.unweighted()) {
+                n += b.rows();
+                continue;
+            }
+            for (int r = 0; r < b.rows(); r++) {
+                n += b.weight(r) > 0 ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     public long sizeInBytes() {
         long bytes = 0;
         for (Block b : blocks) {

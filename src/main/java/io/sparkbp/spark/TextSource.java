@@ -41,4 +41,11 @@ public final class TextSource implements ExampleSource {
                 ? "a data.validationFraction that holds out at least one line" : "at least one valid line")
                 + (skipped > 0 ? " (" + skipped + " bad lines were skipped)" : ""));
     }
+
+    @Override
+    public DataException weightless(long examples) {
+        return DataException.schema("every one of the " + examples + " training examples of " + source.key() + " ("
+                + source.path() + ") has weight 0 in column '" + source.weightColumn() + "' (data.weightColumn), so"
+                + " the total training weight is 0", null, null, "at least one example of weight > 0");
+    }
 }

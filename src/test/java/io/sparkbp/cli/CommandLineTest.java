@@ -371,14 +371,16 @@ class CommandLineTest {
     @Test
     void existingPredictionsAreNotReplacedWithoutOverwrite() throws IOException {
         assertEquals(0, train(valid()).code());
-        Path out = Files.createDirectories(dir.resolve("predictions"));
-        Path marker = write(out.resolve("part-00000"), "old");
-        Result r = run("predict", "--model", model.toString(), "--data", data.toString(), "--out", out.toString());
+        Path out = dir.resolve("predictions");
+        String[] predict = {"predict", "--model", model.toString(), "--data", data.toString(), "--out", out.toString()};
+        assertEquals(0, run(predict).code());
+        Path part = out.resolve("part-00000");
+        Files.writeString(part, "old\n");
+        Result r = run(predict);
         assertUsageError(r, "--out", "already exists");
-        assertEquals("old\n", Files.readString(marker));
+        assertEquals("old\n", Files.readString(part));
 
-        Result again = run("predict", "--model", model.toString(), "--data", data.toString(), "--out", out.toString(),
-                "output.overwrite=true");
+        Result again = run(concat(predict, new String[] {"output.overwrite=true"}));
         assertEquals(0, again.code(), again::toString);
         assertEquals(6, CliHarness.partLines(out).size());
     }

@@ -19,6 +19,7 @@ import static io.sparkbp.cli.CliHarness.loadModel;
 import static io.sparkbp.cli.CliHarness.train;
 import static io.sparkbp.cli.CliHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Example weights from a CSV column (data.weightColumn) enter the objective as w_n. */
@@ -80,6 +81,21 @@ class WeightedExamplesTest {
                 "model.outputs=10", "data.weightColumn=w");
         assertEquals(2, r.code(), r::toString);
         assertTrue(r.err().contains("data.weightColumn=w needs data.format=csv"), r::toString);
+    }
+
+    @Test
+    void trainingExamplesThatAllWeighZeroAreADataErrorBeforeTraining() {
+        Path data = write(dir.resolve("zero.csv"), "label,a,b,w", "0,1,2,0", "1,2,1,0", "1,1,1,0.0");
+        Path model = dir.resolve("zero.json");
+        CliHarness.Result r = train("data.train=" + data, "data.format=csv", "data.weightColumn=w",
+                "model.hidden=2", "model.outputs=2", "train.epochs=1", "output.model=" + model);
+        assertEquals(ExitCode.DATA, r.code(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assertTrue(r.err().startsWith("sparkbp: data error: every one of the 3 training examples of data.train"),
+                r::toString);
+        assertTrue(r.err().contains("weight 0 in column 'w' (data.weightColumn)"), r::toString);
+        assertFalse(r.out().contains("epoch 1/1"), r::toString);
+        assertFalse(Files.exists(model));
     }
 
     private double[] fit(String[] common, Path data, String weightColumn) {

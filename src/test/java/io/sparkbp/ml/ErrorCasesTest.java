@@ -122,6 +122,14 @@ class ErrorCasesTest {
     }
 
     @Test
+    void trainingRowsThatAllWeighZeroAreADataErrorNotAnUntrainedModel() {
+        Dataset<Row> zero = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1))
+                .withColumn("w", functions.lit(0.0));
+        fails(DataException.class, () -> quick().setWeightCol("w").fit(zero),
+                "every one of the 3 training rows has weight 0 in weightCol 'w'", "total training weight is 0");
+    }
+
+    @Test
     void invalidSettingsAreRefusedAsTheCommandLineRefusesThem() {
         SparkbpEstimator e = new SparkbpEstimator();
         fails(IllegalArgumentException.class, () -> e.setLearningRate(-1), "learningRate given invalid value -1.0");
