@@ -4,6 +4,7 @@
 #   submit-scripts/bench.sh [quick|full] [sections=1,2,...]
 #   submit-scripts/bench.sh scaling [full]
 #   submit-scripts/bench.sh defaults [fresh] [set ...]
+#   submit-scripts/bench.sh large [--sizes 1,4,16] [--base ROWS] [--mllib-max-bytes B]
 #
 # quick (default) takes ~2-3 minutes, full ~6; they print one table and write it as markdown to
 # target/bench/results.md. scaling (~2 minutes) times a full-batch step and the broadcast/result
@@ -19,6 +20,13 @@
 # target/bench/defaults-data ("fresh" exports them and refits scikit-learn again). The MNIST sample
 # is read from ../shared/data/mnist10k beside the repository, or from BENCH_MNIST=DIR (train.libsvm,
 # test.libsvm; skipped when absent).
+# large (about 15 minutes) writes seeded LIBSVM files into target/bench/large-data (dense: 100
+# features, 125,000 rows at 1x, 2M at 16x, 1.8 GB; sparse: 10,000 features, 20 nonzeros, 4x the
+# rows) and trains each with train (100-64-10, full-batch sgd, 3 epochs, no hold-out) in one JVM of
+# the CLI's default driver memory (BENCH_HEAP, default 2g here), printing ingest MB/s per core, time
+# to the end of epoch 1, s per epoch, examples/s, cached bytes per value and peak heap, and MLlib's
+# MLP load and l-bfgs iteration times on the files under --mllib-max-bytes (150 MB); writes
+# target/bench/large.md.
 # Compiles the test classes when needed (mvn -DskipTests test-compile) and caches the test
 # classpath (which includes spark-mllib, a provided dependency) in target/bench-classpath.txt.
 # Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM options, e.g.
@@ -45,9 +53,10 @@ case "$mode" in
     export SPARK_SCALA_VERSION="$SPARKBP_SCALA_BINARY"
     ;;
   defaults) shift || true; main_class=io.sparkbp.bench.DefaultsBench ;;
+  large) shift || true; main_class=io.sparkbp.bench.LargeBench ;;
   sections=*) mode=quick ;;
-  -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) sparkbp_die "unknown mode '$mode': expected quick, full, scaling or defaults" 2 ;;
+  -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) sparkbp_die "unknown mode '$mode': expected quick, full, scaling, defaults or large" 2 ;;
 esac
 
 sparkbp_require_java
@@ -142,6 +151,12 @@ if [ "$mode" = defaults ]; then
     sparkbp_log "MNIST: the defaults against MLlib's l-bfgs (section 2 of full) ..."
     BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Dbench.mnist=$mnist" bench_java io.sparkbp.bench.Benchmark full sections=2
   fi
+  exit 0
+fi
+
+if [ "$mode" = large ]; then
+  BENCH_HEAP="${BENCH_HEAP:-2g}" bench_java "$main_class" "$SPARKBP_TARGET/bench/large-data" \
+    "$SPARKBP_TARGET/bench/large.md" --mllib-max-bytes 150000000 "$@"
   exit 0
 fi
 
