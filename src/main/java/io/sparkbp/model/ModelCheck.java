@@ -81,7 +81,8 @@ final class ModelCheck {
     private void checkFormatAndVersion(Header h) {
         Raw format = h.format();
         if (format == null) {
-            throw fail("is not a sparkbp model file: field \"format\" is missing (expected \"" + ModelFormat.FORMAT + "\")");
+            throw fail("is not a sparkbp model file: field \"format\" is missing (expected \"" + ModelFormat.FORMAT
+                    + "\")");
         }
         if (format.token() != JsonToken.VALUE_STRING || !ModelFormat.FORMAT.equals(format.text())) {
             throw fail("is not a sparkbp model file: field \"format\" is " + format.describe()
@@ -144,7 +145,8 @@ final class ModelCheck {
             throw field(path, "is " + r.text() + ", expected a positive integer (every layer needs at least 1 unit)");
         }
         if (v > Integer.MAX_VALUE) {
-            throw field(path, "is " + r.text() + ", larger than the largest possible layer (" + Integer.MAX_VALUE + " units)");
+            throw field(path, "is " + r.text() + ", larger than the largest possible layer (" + Integer.MAX_VALUE
+                    + " units)");
         }
         return (int) v;
     }
@@ -195,7 +197,7 @@ final class ModelCheck {
         String path = "weights[" + l + "]";
         int in = spec.width(l);
         int out = spec.width(l + 1);
-        String maps = "layer " + l + " maps " + plural(in, "input") + " to " + plural(out, "unit");
+        String maps = maps(spec, l);
         String wShape = "(" + maps + ", so W has " + plural(out, "row") + " of " + in + ")";
         if (f.w != null) {
             for (int o = 0; o < f.w.size(); o++) {
@@ -290,10 +292,8 @@ final class ModelCheck {
         }
         if (path.size() == 3 && path.get(2).equals("W")) {
             int l = (Integer) path.get(1);
-            int in = spec.width(l);
-            int out = spec.width(l + 1);
-            return "an array of arrays (layer " + l + " maps " + plural(in, "input") + " to " + plural(out, "unit")
-                    + ", so W has " + plural(out, "row") + " of " + in + ")";
+            return "an array of arrays (" + maps(spec, l) + ", so W has " + plural(spec.width(l + 1), "row")
+                    + " of " + spec.width(l) + ")";
         }
         return "an object with \"mean\" and \"scale\""; // inputTransform, outputTransform
     }
@@ -318,6 +318,10 @@ final class ModelCheck {
 
     private ModelFormatException field(String path, String rest) {
         return new ModelFormatException("model file '" + name + "': field \"" + path + "\" " + rest);
+    }
+
+    private static String maps(NetworkSpec spec, int l) {
+        return "layer " + l + " maps " + plural(spec.width(l), "input") + " to " + plural(spec.width(l + 1), "unit");
     }
 
     private static String plural(long n, String noun) {

@@ -1,7 +1,6 @@
 package io.sparkbp.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,10 +10,12 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sparkbp.model.ModelJson.Body;
 import io.sparkbp.model.ModelJson.Header;
+import io.sparkbp.model.ModelLayout.TransformLine;
 import io.sparkbp.nn.NetworkSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -32,10 +33,12 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -52,9 +55,9 @@ import java.util.regex.Pattern;
  *
  * <p>{@code W} is written row by row: row {@code o} holds the weights into unit {@code o}, so
  * {@code W[o][i]} is {@code theta[spec.weightOffset(l) + i * out + o]} of the column-major flat
- * array. Jackson writes numbers with {@link Double#toString}, the shortest text that parses back
- * to the same bits, so every double round-trips exactly, including {@code -0.0} and subnormals;
- * {@link Model} holds finite numbers only. Fields may come in any order when reading; the writer
+ * array. Jackson writes numbers with {@link Double#toString}, whose text always parses back to the
+ * same bits, so every double round-trips exactly, including {@code -0.0} and subnormals; {@link
+ * Model} holds finite numbers only. Fields may come in any order when reading; the writer
  * emits the required fields first, then the transforms, then the extra metadata in its own order,
  * laid out by {@link ModelLayout}.
  *
@@ -93,7 +96,8 @@ public final class ModelFormat {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    /** Jackson's placeholder for the source in a location, e.g. {@code [Source: REDACTED (...); line: 1, column: 5]}. */
+    private static final ObjectWriter WRITER = MAPPER.writer(new ModelLayout());
+    /** Jackson's placeholder for the source of a location: {@code [Source: REDACTED (...); line: 1, column: 5]}. */
     private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;\\]]*; line: (\\d+)(?:, column: (\\d+))?\\]");
 
     private ModelFormat() {
@@ -117,100 +121,58 @@ public final class ModelFormat {
     /** Writes the model as JSON text in format version 1 to {@code out} (not closed, not flushed). */
     public static void writeJson(Model model, Writer out) throws IOException {
         NetworkSpec spec = model.spec();
-        ModelLayout layout = new ModelLayout();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.setPrettyPrinter(layout);
-            g.writeStartObject();
-            g.writeStringField("format", FORMAT);
-            g.writeNumberField("version", VERSION);
-            g.writeFieldName("layers");
-            g.writeArray(spec.layers(), 0, spec.layers().length);
-            g.writeStringField("hiddenActivation", spec.hidden().id());
-            g.writeStringField("output", spec.output().id());
-            g.writeFieldName("weights");
-            layout.next(true);
-            g.writeStartArray();
-            for (int l = 0; l < spec.numWeightLayers(); l++) {
-                writeLayer(g, layout, model, l);
-            }
-            g.writeEndArray();
-            writeTransform(g, layout, "inputTransform", model.inputTransform());
-            writeTransform(g, layout, "outputTransform", model.outputTransform());
-            for (Map.Entry<String, Object> e : model.extra().entrySet()) {
-                g.writeFieldName(e.getKey());
-                writeValue(g, layout, e.getValue());
-            }
-            g.writeEndObject();
-            g.writeRaw('\n');
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", FORMAT);
+        doc.put("version", VERSION);
+        doc.put("layers", spec.layers());
+        doc.put("hiddenActivation", spec.hidden().id());
+        doc.put("output", spec.output().id());
+        List<Map<String, Object>> weights = new ArrayList<>();
+        for (int l = 0; l < spec.numWeightLayers(); l++) {
+            weights.add(layer(model, l));
         }
+        doc.put("weights", weights);
+        model.inputTransform().ifPresent(t -> doc.put("inputTransform", new TransformLine(t.mean(), t.scale())));
+        model.outputTransform().ifPresent(t -> doc.put("outputTransform", new TransformLine(t.mean(), t.scale())));
+        doc.putAll(model.extra());
+        WRITER.writeValue(out, doc);
+        out.write('\n');
     }
 
-    private static void writeLayer(JsonGenerator g, ModelLayout layout, Model model, int l) throws IOException {
+    /** Layer {@code l}: {@code "W"} row by row ({@code W[o][i]} is {@code theta[weightOffset(l) + i * out + o]}). */
+    private static Map<String, Object> layer(Model model, int l) {
         NetworkSpec spec = model.spec();
         double[] theta = model.thetaRef();
         int in = spec.width(l);
         int out = spec.width(l + 1);
-        g.writeStartObject();
-        g.writeFieldName("W");
-        layout.next(true);
-        g.writeStartArray();
-        for (int o = 0; o < out; o++) {
-            g.writeStartArray();
-            for (int i = 0; i < in; i++) {
-                g.writeNumber(theta[spec.weightOffset(l) + i * out + o]);
+        List<double[]> rows = new AbstractList<>() { // made row by row as they are written
+            @Override
+            public double[] get(int o) {
+                double[] row = new double[in];
+                for (int i = 0; i < in; i++) {
+                    row[i] = theta[spec.weightOffset(l) + i * out + o];
+                }
+                return row;
             }
-            g.writeEndArray();
-        }
-        g.writeEndArray();
-        g.writeFieldName("b");
-        g.writeArray(theta, spec.biasOffset(l), out);
-        g.writeEndObject();
-    }
 
-    private static void writeTransform(JsonGenerator g, ModelLayout layout, String name, Optional<Transform> t)
-            throws IOException {
-        if (t.isPresent()) {
-            g.writeFieldName(name);
-            layout.next(false);
-            g.writeStartObject();
-            g.writeFieldName("mean");
-            g.writeArray(t.get().mean(), 0, t.get().size());
-            g.writeFieldName("scale");
-            g.writeArray(t.get().scale(), 0, t.get().size());
-            g.writeEndObject();
-        }
-    }
-
-    /** Extra metadata: maps on lines, lists inline unless they hold a container (see {@link Model}). */
-    private static void writeValue(JsonGenerator g, ModelLayout layout, Object v) throws IOException {
-        if (v instanceof Map<?, ?> m) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                g.writeFieldName((String) e.getKey());
-                writeValue(g, layout, e.getValue());
+            @Override
+            public int size() {
+                return out;
             }
-            g.writeEndObject();
-        } else if (v instanceof Collection<?> c) {
-            layout.next(c.stream().anyMatch(x -> x instanceof Map || x instanceof Collection));
-            g.writeStartArray();
-            for (Object x : c) {
-                writeValue(g, layout, x);
-            }
-            g.writeEndArray();
-        } else {
-            g.writeObject(v); // null, String, Boolean, Long, Double
-        }
+        };
+        Map<String, Object> layer = new LinkedHashMap<>();
+        layer.put("W", rows);
+        layer.put("b", Arrays.copyOfRange(theta, spec.biasOffset(l), spec.biasOffset(l) + out));
+        return layer;
     }
 
     /** The text the writer writes for the finite number {@code d}. */
     static String formatDouble(double d) {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeNumber(d);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not throw
+        try {
+            return WRITER.writeValueAsString(d);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a number always serializes
         }
-        return w.toString();
     }
 
     /**
@@ -243,22 +205,7 @@ public final class ModelFormat {
         }
         String name = sourceName == null ? "<string>" : sourceName;
         try {
-            return read(new Source() {
-                @Override
-                public JsonParser open() throws IOException {
-                    return JSON.createParser(json);
-                }
-
-                @Override
-                public long length() {
-                    return json.length();
-                }
-
-                @Override
-                public String unit() {
-                    return "characters";
-                }
-            }, name);
+            return read(new Source(() -> JSON.createParser(json), json.length(), "characters"), name);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading a string does not fail
         }
@@ -296,30 +243,17 @@ public final class ModelFormat {
             throw new ModelFormatException("model file '" + uri + "' is " + len + " bytes; files larger than "
                     + maxBytes + " bytes" + (maxBytes == MAX_FILE_BYTES ? " (2 GiB)" : "") + " are refused");
         }
-        return read(new Source() {
-            @Override
-            public JsonParser open() throws IOException {
-                return JSON.createParser(new BoundedInputStream(fs.open(path), maxBytes, uri));
-            }
-
-            @Override
-            public long length() {
-                return len;
-            }
-
-            @Override
-            public String unit() {
-                return "bytes";
-            }
-        }, uri);
+        return read(new Source(() -> JSON.createParser(new BoundedInputStream(fs.open(path), maxBytes, uri)), len,
+                "bytes"), uri);
     }
 
-    private interface Source {
+    /** What {@link #read} reads: a fresh parser for each pass, and the text's length in {@code unit}s. */
+    private record Source(Opener opener, long length, String unit) {
+    }
+
+    @FunctionalInterface
+    private interface Opener {
         JsonParser open() throws IOException;
-
-        long length();
-
-        String unit();
     }
 
     /** Fails once more than {@code max} bytes have been read (the file grew after its size was checked). */
@@ -376,7 +310,7 @@ public final class ModelFormat {
 
     /** Binds the document to {@code type}, turning what Jackson refuses into {@link ModelFormatException}s. */
     private static <T> T bind(Source src, ModelCheck check, Class<T> type, NetworkSpec spec) throws IOException {
-        try (JsonParser p = src.open()) {
+        try (JsonParser p = src.opener().open()) {
             try {
                 JsonToken t = p.nextToken();
                 if (t != JsonToken.START_OBJECT) {
@@ -410,7 +344,8 @@ public final class ModelFormat {
         throw new IllegalStateException("cannot bind the model file format", e); // a bug in ModelJson
     }
 
-    private static ModelFormatException invalidJson(ModelCheck check, JsonProcessingException e, JsonLocation fallback) {
+    private static ModelFormatException invalidJson(ModelCheck check, JsonProcessingException e,
+                                                    JsonLocation fallback) {
         JsonLocation loc = e.getLocation() != null ? e.getLocation() : fallback;
         String where = loc == null || loc.getLineNr() < 1 ? ""
                 : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
@@ -420,7 +355,8 @@ public final class ModelFormat {
             why = why.replaceFirst(": enable .*", "") + "; model files hold finite numbers only";
         }
         // Jackson's internals are no help either: its placeholder for the source, the names of its limits.
-        why = SOURCE.matcher(why).replaceAll(m -> "line " + m.group(1) + (m.group(2) == null ? "" : ", column " + m.group(2)))
+        why = SOURCE.matcher(why)
+                .replaceAll(m -> "line " + m.group(1) + (m.group(2) == null ? "" : ", column " + m.group(2)))
                 .replaceAll(", from `[^`]*`", "")
                 .replaceAll(" \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "");
         return check.fail("is not valid JSON" + where + ": " + why, e);

@@ -61,7 +61,7 @@ final class ModelJson {
 
     /**
      * One entry of {@code "weights"}: {@code W} row by row (row {@code o} feeds unit {@code o}), and
-     * {@code b}. A class, not a record: Jackson would take a missing {@code W} for a null one.
+     * {@code b}. A class, not a record: on a record component, Jackson refuses a missing {@code W} as a null one.
      */
     static final class LayerFields {
         @JsonProperty("W")
@@ -168,7 +168,8 @@ final class ModelJson {
                     }
                     p.skipChildren(); // an array or object where a number belongs
                 }
-                return bad == null ? new NumberArray(Arrays.copyOf(values, n), n, null, -1, null) : new NumberArray(null, n, null, badIndex, bad);
+                return bad == null ? new NumberArray(Arrays.copyOf(values, n), n, null, -1, null)
+                        : new NumberArray(null, n, null, badIndex, bad);
             }
 
             @Override
@@ -259,7 +260,7 @@ final class ModelJson {
      * text is what getDoubleValue() does anyway (Double.parseDouble, correctly rounded).
      */
 
-    /** The current token as an exact double (integers of any length, {@code -0} stays {@code -0.0}); NaN when it is no number. */
+    /** The current token as an exact double (any integer, {@code -0} as {@code -0.0}); NaN when it is no number. */
     private static double exact(JsonParser p) throws IOException {
         return p.currentToken().isNumeric() ? Double.parseDouble(p.getText()) : Double.NaN;
     }
