@@ -197,8 +197,7 @@ final class ModelCheck {
         String path = "weights[" + l + "]";
         int in = spec.width(l);
         int out = spec.width(l + 1);
-        String maps = maps(spec, l);
-        String wShape = "(" + maps + ", so W has " + plural(out, "row") + " of " + in + ")";
+        String wShape = wShape(spec, l);
         if (f.w != null) {
             for (int o = 0; o < f.w.size(); o++) {
                 if (o >= out) {
@@ -214,7 +213,7 @@ final class ModelCheck {
             }
         }
         if (f.b != null) {
-            double[] b = numbers(f.b, path + ".b", out, "(" + maps + ")");
+            double[] b = numbers(f.b, path + ".b", out, "(" + maps(spec, l) + ")");
             System.arraycopy(b, 0, theta, spec.biasOffset(l), out);
         }
         if (f.w == null) {
@@ -291,9 +290,7 @@ final class ModelCheck {
             return "an object with \"W\" and \"b\"";
         }
         if (path.size() == 3 && path.get(2).equals("W")) {
-            int l = (Integer) path.get(1);
-            return "an array of arrays (" + maps(spec, l) + ", so W has " + plural(spec.width(l + 1), "row")
-                    + " of " + spec.width(l) + ")";
+            return "an array of arrays " + wShape(spec, (Integer) path.get(1));
         }
         return "an object with \"mean\" and \"scale\""; // inputTransform, outputTransform
     }
@@ -322,6 +319,10 @@ final class ModelCheck {
 
     private static String maps(NetworkSpec spec, int l) {
         return "layer " + l + " maps " + plural(spec.width(l), "input") + " to " + plural(spec.width(l + 1), "unit");
+    }
+
+    private static String wShape(NetworkSpec spec, int l) {
+        return "(" + maps(spec, l) + ", so W has " + plural(spec.width(l + 1), "row") + " of " + spec.width(l) + ")";
     }
 
     private static String plural(long n, String noun) {
