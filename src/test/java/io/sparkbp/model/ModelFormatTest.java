@@ -140,6 +140,25 @@ class ModelFormatTest {
     }
 
     @Test
+    void writersOnSeveralThreadsEachGetTheirOwnLayout() throws Exception {
+        // The layout printer keeps state per document; the shared writer must hand out a fresh one.
+        Model m = richModel();
+        String expected = ModelFormat.toJson(m);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> texts = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                texts.add(pool.submit(() -> ModelFormat.toJson(m)));
+            }
+            for (var text : texts) {
+                assertEquals(expected, text.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void saveAndLoadThroughFileUris() throws Exception {
         Model m = richModel();
         Configuration conf = new Configuration();
