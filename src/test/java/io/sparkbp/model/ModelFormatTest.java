@@ -140,6 +140,25 @@ class ModelFormatTest {
     }
 
     @Test
+    void writersOnSeveralThreadsEachGetTheirOwnLayout() throws Exception {
+        // The layout printer keeps state per document; the shared writer must hand out a fresh one.
+        Model m = richModel();
+        String expected = ModelFormat.toJson(m);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> texts = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                texts.add(pool.submit(() -> ModelFormat.toJson(m)));
+            }
+            for (var text : texts) {
+                assertEquals(expected, text.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void saveAndLoadThroughFileUris() throws Exception {
         Model m = richModel();
         Configuration conf = new Configuration();
@@ -214,6 +233,25 @@ class ModelFormatTest {
                 """;
         Model m = ModelFormat.fromJson(json, "ints.json");
         assertBitsEqual(new double[] {-0.0, 123456789012345678901234567890.0}, m.theta());
+    }
+
+    @Test
+    void numbersAfterAnIntegerBeyondLongAreReadExactly() {
+        // jackson-core 2.18.2 (Spark 4.0) keeps the value of an integer beyond long after its number
+        // type was asked for, and hands it out again as the next float's getDoubleValue().
+        String json = """
+                {"metrics": {"count": 99999999999999999999999, "loss": 0.25, "history": [1.5, 2.5],
+                             "total": 99999999999999999999999},
+                 "format": "sparkbp-mlp", "version": 1, "layers": [2, 1], "hiddenActivation": "sigmoid",
+                 "output": "linear", "weights": [{"W": [[0.5, 2]], "b": [1.5]}]}
+                """;
+        Model m = ModelFormat.fromJson(json, "big.json");
+        assertBitsEqual(new double[] {0.5, 2.0, 1.5}, m.theta());
+        Map<?, ?> metrics = (Map<?, ?>) m.extra().get("metrics");
+        assertEquals(1e23, metrics.get("count"));
+        assertEquals(0.25, metrics.get("loss"));
+        assertEquals(List.of(1.5, 2.5), metrics.get("history"));
+        assertEquals(1e23, metrics.get("total"));
     }
 
     @Test
@@ -489,6 +527,26 @@ class ModelFormatTest {
         assertEquals("model file 't.json' holds the string \"x\" at the top level, expected a JSON object",
                 rejected("\"x\""));
         assertEquals("model file 't.json' is empty, expected a JSON object", rejected("  \n"));
+    }
+
+    @Test
+    void syntaxErrorsAreToldWithoutJacksonInternals() {
+        assertEquals("model file 't.json' is not valid JSON at line 2, column 17: Unexpected end-of-input: expected"
+                        + " close marker for Array (start marker at line 2, column 12)",
+                rejected("{\"format\": \"sparkbp-mlp\",\n \"layers\": [2, 3"));
+        String valid = doc().json();
+        List<String> messages = List.of(
+                rejected(valid.substring(0, valid.length() - 1)),
+                rejected(valid.replace("[2, 3, 1]", "[2, 3, 1}")),
+                rejected(valid.replace("\"version\": 1", "\"version\": 1" + "0".repeat(1500))),
+                rejected(valid.replace("\"version\": 1", "\"version\": /* one */ 1")),
+                rejected(valid.replace("\"version\": 1", "\"version\": \"" + "x".repeat(30_000_000) + "\"")));
+        for (String msg : messages) {
+            assertTrue(msg.startsWith("model file 't.json' is not valid JSON at line 1, column "), msg);
+            for (String internal : List.of("Source", "REDACTED", "StreamRead", "Feature", "`", "com.fasterxml")) {
+                assertTrue(!msg.contains(internal), internal + " in: " + msg);
+            }
+        }
     }
 
     @Test
