@@ -12,17 +12,10 @@ import org.apache.spark.api.java.JavaRDD;
  * GradientJobs#localRound}); the driver then adopts the example-weighted mean of the partitions'
  * weights and optimizer states.
  */
-final class LocalRounds implements EpochMethod {
-    private final GradientJobs jobs;
-    private final JavaRDD<PartitionData> train;
-    private final int steps;
-    private final Optimizer optimizer;
+final class LocalRounds extends StepEpochs {
 
     LocalRounds(GradientJobs jobs, JavaRDD<PartitionData> train, int steps, Optimizer optimizer) {
-        this.jobs = jobs;
-        this.train = train;
-        this.steps = steps;
-        this.optimizer = optimizer;
+        super(jobs, train, steps, optimizer);
     }
 
     @Override
@@ -80,15 +73,5 @@ final class LocalRounds implements EpochMethod {
                 off += n;
             }
         }
-    }
-
-    @Override
-    public double[][] state() {
-        return optimizer.state();
-    }
-
-    @Override
-    public void restoreState(double[][] state) {
-        optimizer.restoreState(state);
     }
 }

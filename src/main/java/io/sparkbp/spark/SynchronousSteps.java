@@ -6,18 +6,11 @@ import io.sparkbp.optim.Optimizer;
 import org.apache.spark.api.java.JavaRDD;
 
 /** Plain synchronous training: each optimizer step is one Spark job that sums the step's gradient. */
-final class SynchronousSteps implements EpochMethod {
-    private final GradientJobs jobs;
-    private final JavaRDD<PartitionData> train;
-    private final int steps;
-    private final Optimizer optimizer;
+final class SynchronousSteps extends StepEpochs {
     private final double[] grad;
 
     SynchronousSteps(GradientJobs jobs, JavaRDD<PartitionData> train, int steps, Optimizer optimizer) {
-        this.jobs = jobs;
-        this.train = train;
-        this.steps = steps;
-        this.optimizer = optimizer;
+        super(jobs, train, steps, optimizer);
         this.grad = new double[jobs.settings().spec().numParams()];
     }
 
@@ -42,15 +35,5 @@ final class SynchronousSteps implements EpochMethod {
             optimizer.step(theta, grad, lr);
         }
         return new Totals(lossSum / weightSum, seen);
-    }
-
-    @Override
-    public double[][] state() {
-        return optimizer.state();
-    }
-
-    @Override
-    public void restoreState(double[][] state) {
-        optimizer.restoreState(state);
     }
 }
