@@ -7,6 +7,7 @@ import io.sparkbp.nn.Confusion;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.optim.OptimizerKind;
 import io.sparkbp.optim.StoppingRule;
 import io.sparkbp.report.EvaluationReport;
 import io.sparkbp.report.Figures;
@@ -145,12 +146,12 @@ final class Reports {
                                                      TrainerSettings s, JavaSparkContext sc, String modelPath,
                                                      String metricsPath) {
         Map<String, String> about = network(spec);
-        String optimizer = s.optimizer();
-        if (optimizer.equals("sgd")) {
+        String optimizer = s.optimizer().id();
+        if (s.optimizer() == OptimizerKind.SGD) {
             optimizer += ", momentum " + Figures.number(s.momentum()) + (s.nesterov() ? " (Nesterov)" : "");
         }
         about.put("optimizer", optimizer);
-        if (!s.optimizer().equals("lbfgs")) {
+        if (s.optimizer().stepped()) {
             about.put("learning rate", s.schedule().withBase(result.learningRate()).toString()
                     + (result.search() != null || s.rangeTestSteps() > 0 ? " (picked by the learning rate search)" : ""));
         }
@@ -173,7 +174,7 @@ final class Reports {
         if (!rule.enabled()) {
             return Integer.toString(s.epochs());
         }
-        boolean minimum = rule.minSteps() > 0 && !s.optimizer().equals("lbfgs");
+        boolean minimum = rule.minSteps() > 0 && s.optimizer().stepped();
         return s.epochs() + " at most, early stopping after " + rule.patience() + " epochs without improvement"
                 + (minimum ? " once " + Figures.count(rule.minSteps()) + " steps have run" : "");
     }

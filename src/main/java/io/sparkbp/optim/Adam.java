@@ -61,7 +61,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public String name() {
-        return "adam";
+        return OptimizerKind.ADAM.id();
     }
 
     @Override

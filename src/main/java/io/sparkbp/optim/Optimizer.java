@@ -1,6 +1,5 @@
 package io.sparkbp.optim;
 
-import java.util.Locale;
 
 /**
  * A first-order step optimizer: given the gradient at the current parameters it updates them in
@@ -59,17 +58,19 @@ public sealed interface Optimizer permits Sgd, Adam {
         if (settings == null) {
             throw new IllegalArgumentException("optimizer settings are required");
         }
-        String id = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        switch (id) {
-            case "sgd":
-                return new Sgd(numParams, settings.momentum(), settings.nesterov());
-            case "adam":
-                return new Adam(numParams, settings.beta1(), settings.beta2(), settings.epsilon());
-            case "lbfgs":
-                throw new IllegalArgumentException("optimizer 'lbfgs' is not a step optimizer: full-batch L-BFGS "
-                        + "needs function values and a line search and is handled by Lbfgs");
-            default:
-                throw new IllegalArgumentException("unknown optimizer '" + name + "': expected sgd, adam or lbfgs");
+        return create(OptimizerKind.parse(name), numParams, settings);
+    }
+
+    /** The step optimizer {@code kind} for {@code numParams} parameters; {@code LBFGS} is refused, as above. */
+    static Optimizer create(OptimizerKind kind, int numParams, OptimizerSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("optimizer settings are required");
         }
+        return switch (kind) {
+            case SGD -> new Sgd(numParams, settings.momentum(), settings.nesterov());
+            case ADAM -> new Adam(numParams, settings.beta1(), settings.beta2(), settings.epsilon());
+            case LBFGS -> throw new IllegalArgumentException("optimizer 'lbfgs' is not a step optimizer: full-batch "
+                    + "L-BFGS needs function values and a line search and is handled by Lbfgs");
+        };
     }
 }

@@ -68,7 +68,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public String name() {
-        return "sgd";
+        return OptimizerKind.SGD.id();
     }
 
     @Override

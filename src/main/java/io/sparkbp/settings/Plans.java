@@ -4,6 +4,7 @@ import io.sparkbp.data.ClassWeights;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.optim.OptimizerKind;
 import io.sparkbp.optim.RangeTest;
 import io.sparkbp.optim.StoppingRule;
 import io.sparkbp.spark.TrainerSettings;
@@ -50,15 +51,15 @@ public final class Plans {
 
     /** The trainer's settings for {@code spec} ({@code localSteps} 0 when automatic, resolved by the run). */
     public static TrainerSettings trainer(Values v, NetworkSpec spec) {
-        String optimizer = v.get(Schema.TRAIN_OPTIMIZER);
-        boolean lbfgs = optimizer.equals("lbfgs");
+        OptimizerKind optimizer = OptimizerKind.parse(v.get(Schema.TRAIN_OPTIMIZER));
+        boolean lbfgs = !optimizer.stepped();
         int batch = batchSize(v, lbfgs);
         Optional<Double> rate = v.get(Schema.TRAIN_LEARNING_RATE);
         LearningRateSchedule schedule = new LearningRateSchedule(v.get(Schema.TRAIN_SCHEDULE),
                 rate.orElse(RangeTest.MIN_RATE), v.get(Schema.TRAIN_DECAY), v.get(Schema.TRAIN_DECAY_EVERY));
         double momentum = v.get(Schema.TRAIN_MOMENTUM);
         boolean nesterov = v.get(Schema.TRAIN_NESTEROV);
-        if (optimizer.equals("sgd") && nesterov && momentum == 0) {
+        if (optimizer == OptimizerKind.SGD && nesterov && momentum == 0) {
             throw new SettingException(Schema.TRAIN_NESTEROV, "train.nesterov needs momentum > 0 (train.momentum="
                     + momentum + ")");
         }

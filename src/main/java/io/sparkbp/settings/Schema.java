@@ -6,10 +6,12 @@ import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.optim.OptimizerKind;
 import io.sparkbp.spark.StorageLevels;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.apache.spark.storage.StorageLevel;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +59,7 @@ public final class Schema {
     public static final Setting<Activation> MODEL_ACTIVATION = param("model.activation", Kind.parsed(Activation::parse, "sigmoid, tanh or relu"), "sigmoid", "hidden activation: sigmoid, tanh or relu");
     public static final Setting<OutputKind> MODEL_OUTPUT = param("model.output", Kind.parsed(OutputKind::parse, "softmax, logistic or linear"), "softmax", "output kind: softmax (multi-class), logistic (binary/multi-label) or linear (regression)");
     public static final Setting<Integer> MODEL_OUTPUTS = def("model.outputs", Kind.integer(1), "", "number of outputs K (classes, labels or regression targets)");
-    public static final Setting<String> TRAIN_OPTIMIZER = param("train.optimizer", Kind.choice("sgd", "adam", "lbfgs"), "adam", "sgd, adam or lbfgs (lbfgs is full batch)");
+    public static final Setting<String> TRAIN_OPTIMIZER = param("train.optimizer", Kind.choice(Arrays.stream(OptimizerKind.values()).map(OptimizerKind::id).toArray(String[]::new)), "adam", "sgd, adam or lbfgs (lbfgs is full batch)");
     public static final Setting<Optional<Double>> TRAIN_LEARNING_RATE = param("train.learningRate", Kind.orAuto(Kind.positive()), "0.003", "initial learning rate (sgd, adam), or auto: picked by a learning-rate range test of 100 steps before epoch 1");
     public static final Setting<Double> TRAIN_MOMENTUM = param("train.momentum", Kind.fraction(), "0.9", "sgd momentum in [0, 1)");
     public static final Setting<Boolean> TRAIN_NESTEROV = param("train.nesterov", Kind.bool(), "false", "sgd: use Nesterov momentum");

@@ -217,7 +217,7 @@ public final class DistributedTrainer {
             finished |= method.converged();
             if (checkpointer != null && checkpointer.due(epoch, finished || epoch == settings.epochs())) {
                 sc.setJobDescription("sparkbp epoch " + epoch + "/" + settings.epochs() + " checkpoint");
-                checkpointer.save(epoch, theta, settings.optimizer(), method.state(), stopping.best(),
+                checkpointer.save(epoch, theta, settings.optimizer().id(), method.state(), stopping.best(),
                         stopping.bestLoss(), stopping.bestEpoch(), stopping.sinceBest(), reports);
             }
             return finished;

@@ -42,7 +42,7 @@ interface EpochMethod {
     static EpochMethod of(GradientJobs jobs, JavaRDD<PartitionData> train, long examples, int steps) {
         TrainerSettings s = jobs.settings();
         int n = s.spec().numParams();
-        if (s.optimizer().equals("lbfgs")) {
+        if (!s.optimizer().stepped()) {
             return new LbfgsIterations(jobs, train, examples, new Lbfgs(n, DistributedTrainer.LBFGS_MEMORY, 1e-9));
         }
         Optimizer optimizer = Optimizer.create(s.optimizer(), n,

@@ -7,6 +7,7 @@ import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Objective;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.Optimizer;
+import io.sparkbp.optim.OptimizerKind;
 import io.sparkbp.optim.OptimizerSettings;
 import io.sparkbp.optim.RangeTest;
 import org.apache.spark.api.java.JavaRDD;
@@ -91,7 +92,7 @@ final class GradientJobs {
     }
 
     /** What the partitions need to take optimizer steps of their own: the network, seed, L2 and optimizer. */
-    private record StepSpec(NetworkSpec net, long seed, double l2, String optimizer, OptimizerSettings opt)
+    private record StepSpec(NetworkSpec net, long seed, double l2, OptimizerKind optimizer, OptimizerSettings opt)
             implements Serializable {
     }
 

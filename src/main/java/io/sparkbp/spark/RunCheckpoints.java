@@ -40,7 +40,7 @@ public final class RunCheckpoints {
         if (plan.resume()) {
             List<String> early = settingsItems(run);
             // compare the settings before loading any data; the data-derived items follow later
-            resumed = checkpointer.loadNewest(settings.spec().numParams(), settings.optimizer(),
+            resumed = checkpointer.loadNewest(settings.spec().numParams(), settings.optimizer().id(),
                     (file, saved) -> requireSameRun(file, saved, early, true, plan.defaults()));
             if (resumed == null) {
                 listener.message("train.resume=true, but " + plan.dir() + " holds no checkpoint: starting from scratch");

@@ -3,6 +3,7 @@ package io.sparkbp.spark;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.LearningRateSchedule;
+import io.sparkbp.optim.OptimizerKind;
 import io.sparkbp.optim.StoppingRule;
 
 import java.io.Serializable;
@@ -21,13 +22,13 @@ import java.io.Serializable;
  * @param precision arithmetic of the block kernels and the weights sent to executors; the driver's
  *                  weights, optimizer state and model are double either way
  */
-public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule,
+public record TrainerSettings(NetworkSpec spec, OptimizerKind optimizer, LearningRateSchedule schedule,
                               double momentum, boolean nesterov, int batchSize, int localSteps, int epochs,
                               double l2, long seed, StoppingRule stopping, int aggregationDepth,
                               Precision precision, int rangeTestSteps)
         implements Serializable {
     /** Settings with {@link Precision#FLOAT64} arithmetic and early stopping by {@code patience} alone. */
-    public TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSchedule schedule, double momentum,
+    public TrainerSettings(NetworkSpec spec, OptimizerKind optimizer, LearningRateSchedule schedule, double momentum,
                            boolean nesterov, int batchSize, int localSteps, int epochs, double l2, long seed,
                            int patience, int aggregationDepth) {
         this(spec, optimizer, schedule, momentum, nesterov, batchSize, localSteps, epochs, l2, seed,
@@ -59,29 +60,29 @@ public record TrainerSettings(NetworkSpec spec, String optimizer, LearningRateSc
      *
      * @throws IllegalArgumentException naming the first invalid setting or combination
      */
-    public static void check(String optimizer, double momentum, boolean nesterov, int batchSize, int localSteps,
+    public static void check(OptimizerKind optimizer, double momentum, boolean nesterov, int batchSize, int localSteps,
                              int epochs, double l2, int aggregationDepth) {
-        if (!"sgd".equals(optimizer) && !"adam".equals(optimizer) && !"lbfgs".equals(optimizer)) {
-            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': expected sgd, adam or lbfgs");
+        if (optimizer == null) {
+            throw new IllegalArgumentException("an optimizer is required: sgd, adam or lbfgs");
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }
-        if (optimizer.equals("sgd") && nesterov && momentum == 0) {
+        if (optimizer == OptimizerKind.SGD && nesterov && momentum == 0) {
             throw new IllegalArgumentException("nesterov needs momentum > 0, got momentum " + momentum);
         }
         if (batchSize < 0) {
             throw new IllegalArgumentException("batchSize must be >= 0, got " + batchSize);
         }
-        if (optimizer.equals("lbfgs") && batchSize != 0) {
+        if (optimizer == OptimizerKind.LBFGS && batchSize != 0) {
             throw new IllegalArgumentException("lbfgs is a full-batch method: batchSize must be 0, got " + batchSize);
         }
         if (localSteps < 0) {
             throw new IllegalArgumentException("localSteps must be >= 1 (or 0 for automatic), got " + localSteps);
         }
-        if (localSteps > 1 && (optimizer.equals("lbfgs") || batchSize == 0)) {
+        if (localSteps > 1 && (!optimizer.stepped() || batchSize == 0)) {
             throw new IllegalArgumentException("localSteps > 1 needs a step optimizer (sgd or adam) with mini-batches "
-                    + "(batchSize > 0), got optimizer " + optimizer + " and batchSize " + batchSize);
+                    + "(batchSize > 0), got optimizer " + optimizer.id() + " and batchSize " + batchSize);
         }
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);

@@ -75,7 +75,7 @@ public final class TrainingRun {
         }
         int steps = s.batchSize() == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE,
                 (train.examples() + s.batchSize() - 1) / s.batchSize());
-        return s.withLocalSteps(s.optimizer().equals("lbfgs") ? 1
+        return s.withLocalSteps(!s.optimizer().stepped() ? 1
                 : AutoRules.localSteps(train.partitions(), s.batchSize(), s.spec().numParams(), steps));
     }
 
@@ -94,7 +94,7 @@ public final class TrainingRun {
         String batch = s.batchSize() == 0 ? "full" : s.batchSize() + (s.localSteps() > 1
                 ? ", " + s.localSteps() + " local steps per round" : "");
         listener.message(String.format(Locale.ROOT, "network %s, %,d parameters, optimizer %s, batch %s, BLAS %s%s, Spark %s",
-                spec, spec.numParams(), s.optimizer(), batch, Blas.implementation(),
+                spec, spec.numParams(), s.optimizer().id(), batch, Blas.implementation(),
                 s.precision() == Precision.FLOAT64 ? "" : " (" + s.precision().id() + ")", sc.version()));
     }
 

@@ -4,6 +4,7 @@ import io.sparkbp.nn.BlockGradient;
 import io.sparkbp.nn.GradientAccumulator;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.optim.Optimizer;
+import io.sparkbp.optim.OptimizerKind;
 import io.sparkbp.optim.OptimizerSettings;
 
 /**
@@ -96,12 +97,12 @@ final class Workspaces {
         }
 
         /**
-         * This thread's step optimizer of kind {@code name} with {@code settings}, its state
+         * This thread's step optimizer of kind {@code kind} with {@code settings}, its state
          * unspecified until the caller restores one.
          */
-        Optimizer optimizer(String name, OptimizerSettings settings) {
-            if (optimizer == null || !optimizer.name().equals(name) || !settings.equals(optimizerSettings)) {
-                optimizer = Optimizer.create(name, numParams, settings);
+        Optimizer optimizer(OptimizerKind kind, OptimizerSettings settings) {
+            if (optimizer == null || !optimizer.name().equals(kind.id()) || !settings.equals(optimizerSettings)) {
+                optimizer = Optimizer.create(kind, numParams, settings);
                 optimizerSettings = settings;
             }
             return optimizer;

@@ -1387,7 +1387,7 @@ public final class Benchmark {
 
     static TrainerSettings settings(NetworkSpec spec, String optimizer, double lr, int batch, int localSteps,
                                     int epochs, double l2, Precision precision) {
-        return new TrainerSettings(spec, optimizer, LearningRateSchedule.constant(lr), 0.0, false, batch, localSteps,
+        return new TrainerSettings(spec, io.sparkbp.optim.OptimizerKind.parse(optimizer), LearningRateSchedule.constant(lr), 0.0, false, batch, localSteps,
                 epochs, l2, SEED, io.sparkbp.optim.StoppingRule.OFF, 1, precision, 0);
     }
 

@@ -35,7 +35,7 @@ class OptimizerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Optimizer.create("rmsprop", 3, OptimizerSettings.DEFAULTS));
         assertEquals("unknown optimizer 'rmsprop': expected sgd, adam or lbfgs", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Optimizer.create(null, 3, OptimizerSettings.DEFAULTS));
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizer.create((String) null, 3, OptimizerSettings.DEFAULTS));
         assertEquals("unknown optimizer 'null': expected sgd, adam or lbfgs", e.getMessage());
     }
 

@@ -77,7 +77,7 @@ class LocalRoundOutsideCheckTest {
         int steps = 6;
         int first = 1;
         int last = 4;
-        TrainerSettings settings = new TrainerSettings(SPEC, name, LearningRateSchedule.constant(LR), 0.9, false, 40,
+        TrainerSettings settings = new TrainerSettings(SPEC, io.sparkbp.optim.OptimizerKind.parse(name), LearningRateSchedule.constant(LR), 0.9, false, 40,
                 last - first, 1, L2, SEED, 0, 1);
 
         // a driver-side optimizer with history: two steps on made-up gradients

@@ -90,7 +90,7 @@ class TaskOrderDeterminismTest {
     }
 
     static DistributedTrainer trainer() {
-        TrainerSettings settings = new TrainerSettings(SPEC, "sgd", LearningRateSchedule.constant(0.1), 0.0, false,
+        TrainerSettings settings = new TrainerSettings(SPEC, io.sparkbp.optim.OptimizerKind.SGD, LearningRateSchedule.constant(0.1), 0.0, false,
                 0, 1, 1, 0.0, 1L, 0, 2);
         return new DistributedTrainer(sc, settings);
     }
