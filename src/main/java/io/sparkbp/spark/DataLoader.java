@@ -42,7 +42,8 @@ import java.util.NoSuchElementException;
  * Reads text data through Hadoop (any {@code file:}, {@code hdfs:}, {@code s3a:} path, glob or
  * directory; compressed files by suffix) into cached {@link PartitionData}, without collecting
  * anything to the driver. Each partition is parsed, validated, standardized and packed into blocks
- * in one pass. A bad line fails the job with its file and line number, or, with {@code
+ * in one pass. A bad line is a {@link DataException} on the driver with its file and line number (the
+ * tasks return it as a value: no Spark task fails, so Spark logs nothing), or, with {@code
  * data.onBadRecord=skip}, is skipped and counted.
  */
 public final class DataLoader {
@@ -202,10 +203,11 @@ public final class DataLoader {
      * the same statistics, bit for bit, whatever the source of the same examples in the same partitions.
      */
     public static FeatureStats stats(JavaRDD<ParsedExample> examples, int nIn, int nOut) {
-        FeatureStats stats = OrderedAggregate.aggregate(examples,
-                (FeatureStats a, ParsedExample e) -> (a == null ? new FeatureStats(nIn, nOut) : a).add(e),
-                FeatureStats::merge, 2);
-        return stats != null ? stats : new FeatureStats(nIn, nOut);
+        Partial<FeatureStats> stats = OrderedAggregate.aggregate(examples,
+                (Partial<FeatureStats> a, ParsedExample e) -> Partial.add(a, e,
+                        () -> new FeatureStats(nIn, nOut), FeatureStats::add),
+                (a, b) -> Partial.merge(a, b, FeatureStats::merge), 2);
+        return stats != null ? stats.get() : new FeatureStats(nIn, nOut);
     }
 
     /**
@@ -261,15 +263,17 @@ public final class DataLoader {
                               int blockRows, Layout layout, Precision precision, StorageLevel level, String name) {
         JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
             List<Block> blocks = new ArrayList<>();
-            new BlockPacker(nIn, nOut, blockRows, layout, precision).pack(it, standardizer::apply)
+            Partial.UntilFailure read = new Partial.UntilFailure(it);
+            new BlockPacker(nIn, nOut, blockRows, layout, precision).pack(read, standardizer::apply)
                     .forEachRemaining(blocks::add);
-            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]));
+            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]),
+                    read.failure());
             return List.of(pd).iterator();
         }, true);
         data.persist(level);
         data.setName(name);
-        long[] totals = totals(data);
-        return new Loaded(data, totals[0], totals[1], 0, data.getNumPartitions(), totals[2]);
+        Totals totals = totals(data);
+        return new Loaded(data, totals.examples, totals.bytes, 0, data.getNumPartitions(), totals.weighted);
     }
 
     /**
@@ -296,15 +300,36 @@ public final class DataLoader {
         }, true);
         merged.persist(level);
         merged.setName(name);
-        long[] totals = totals(merged);
+        Totals totals = totals(merged);
         data.rdd().unpersist(false);
-        return new Loaded(merged, totals[0], totals[1], data.skipped(), merged.getNumPartitions(), totals[2]);
+        return new Loaded(merged, totals.examples, totals.bytes, data.skipped(), merged.getNumPartitions(),
+                totals.weighted);
     }
 
-    /** The examples, bytes and examples of weight {@code > 0} of {@code data}, in the job that materializes it. */
-    private static long[] totals(JavaRDD<PartitionData> data) {
-        return data.map(pd -> new long[] {pd.rows(), pd.sizeInBytes(), pd.weighted()})
-                .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+    /** What the job that materializes cached blocks learns of them. */
+    private record Totals(long examples, long bytes, long weighted) {
+    }
+
+    /**
+     * The examples, bytes and examples of weight {@code > 0} of {@code data}, in the job that
+     * materializes it. A partition whose reading failed makes this the driver's data error (the
+     * first such partition's, in partition order), after dropping the cache.
+     */
+    private static Totals totals(JavaRDD<PartitionData> data) {
+        List<Object> parts = data.map(pd -> pd.failure() != null ? (Object) pd.failure()
+                : new long[] {pd.rows(), pd.sizeInBytes(), pd.weighted()}).collect();
+        long[] sum = new long[3];
+        for (Object p : parts) {
+            if (p instanceof DataException e) {
+                data.unpersist(false);
+                throw e;
+            }
+            long[] t = (long[]) p;
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += t[i];
+            }
+        }
+        return new Totals(sum[0], sum[1], sum[2]);
     }
 
     /**
@@ -351,7 +376,10 @@ public final class DataLoader {
         }, true);
     }
 
-    /** Lines of one input split to examples, attaching file and line to errors. */
+    /**
+     * Lines of one input split to examples, attaching file and line to errors. The first data error
+     * ends the split as a {@linkplain ParsedExample#failed failed example} rather than an exception.
+     */
     private static final class ParsingIterator implements Iterator<ParsedExample> {
         private final Iterator<Tuple2<LongWritable, Text>> lines;
         private final LineParser parser;
@@ -363,6 +391,7 @@ public final class DataLoader {
         private final LongAccumulator skipped;
         private final Broadcast<SerializableConfiguration> conf;
         private ParsedExample next;
+        private boolean failed;
 
         ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, LineParser parser,
                         LineRewrite rewrite, String file, Holdout holdout,
@@ -381,7 +410,7 @@ public final class DataLoader {
 
         @Override
         public boolean hasNext() {
-            while (next == null && lines.hasNext()) {
+            while (next == null && !failed && lines.hasNext()) {
                 Tuple2<LongWritable, Text> t = lines.next();
                 long offset = t._1().get();
                 ParsedExample e;
@@ -395,7 +424,10 @@ public final class DataLoader {
                         }
                         continue;
                     }
-                    throw ex.at(file, LineLocator.lineNumber(file, offset, conf.value().value()));
+                    // the error travels as the split's last element, so that no Spark task fails
+                    next = ParsedExample.failed(ex.at(file, LineLocator.lineNumber(file, offset, conf.value().value())));
+                    failed = true;
+                    break;
                 }
                 if (e == null || !holdout.keeps(file, offset)) {
                     continue;
