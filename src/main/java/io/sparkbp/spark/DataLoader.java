@@ -2,6 +2,7 @@ package io.sparkbp.spark;
 
 import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.CsvSchema;
+import io.sparkbp.data.DataDigest;
 import io.sparkbp.data.DataException;
 import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.Format;
@@ -101,10 +102,12 @@ public final class DataLoader {
     /**
      * A cached data set: its blocks, how many examples they hold, their size in bytes, the bad lines
      * skipped, the partitions, and how many of the examples have a weight {@code > 0} ({@code
-     * weighted}; a training set whose weights are all 0 cannot be trained on).
+     * weighted}; a training set whose weights are all 0 cannot be trained on), and the {@link
+     * DataDigest} of the examples as read (labels, feature values and weights before standardization,
+     * partition by partition in partition order), which checkpoints record.
      */
     public record Loaded(JavaRDD<PartitionData> rdd, long examples, long bytes, long skipped, int partitions,
-                         long weighted) {
+                         long weighted, DataDigest digest) {
     }
 
     private final JavaSparkContext sc;
@@ -248,7 +251,7 @@ public final class DataLoader {
                     "at least one valid line" + (skipped.value() > 0 ? " (" + skipped.value() + " bad lines were skipped)" : ""));
         }
         return new Loaded(packed.rdd(), packed.examples(), packed.bytes(), skipped.value(), packed.partitions(),
-                packed.weighted());
+                packed.weighted(), packed.digest());
     }
 
     /**
@@ -264,16 +267,20 @@ public final class DataLoader {
         JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
             List<Block> blocks = new ArrayList<>();
             Partial.UntilFailure read = new Partial.UntilFailure(it);
-            new BlockPacker(nIn, nOut, blockRows, layout, precision).pack(read, standardizer::apply)
-                    .forEachRemaining(blocks::add);
+            DataDigest digest = new DataDigest();
+            new BlockPacker(nIn, nOut, blockRows, layout, precision).pack(read, e -> {
+                digest.add(e);
+                return standardizer.apply(e);
+            }).forEachRemaining(blocks::add);
             PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]),
-                    read.failure());
+                    digest, read.failure());
             return List.of(pd).iterator();
         }, true);
         data.persist(level);
         data.setName(name);
         Totals totals = totals(data);
-        return new Loaded(data, totals.examples, totals.bytes, 0, data.getNumPartitions(), totals.weighted);
+        return new Loaded(data, totals.examples, totals.bytes, 0, data.getNumPartitions(), totals.weighted,
+                totals.digest);
     }
 
     /**
@@ -303,33 +310,42 @@ public final class DataLoader {
         Totals totals = totals(merged);
         data.rdd().unpersist(false);
         return new Loaded(merged, totals.examples, totals.bytes, data.skipped(), merged.getNumPartitions(),
-                totals.weighted);
+                totals.weighted, data.digest());
     }
 
     /** What the job that materializes cached blocks learns of them. */
-    private record Totals(long examples, long bytes, long weighted) {
+    private record Totals(long examples, long bytes, long weighted, DataDigest digest) {
+    }
+
+    /** One partition's part of {@link Totals}: its counts and digest, or the data error that stopped it. */
+    private record PartTotals(long rows, long bytes, long weighted, DataDigest digest, DataException failure)
+            implements Serializable {
     }
 
     /**
-     * The examples, bytes and examples of weight {@code > 0} of {@code data}, in the job that
-     * materializes it. A partition whose reading failed makes this the driver's data error (the
-     * first such partition's, in partition order), after dropping the cache.
+     * The examples, bytes and examples of weight {@code > 0} of {@code data}, and the digest of its
+     * examples (its partitions' digests in partition order), in the job that materializes it. A
+     * partition whose reading failed makes this the driver's data error (the first such partition's,
+     * in partition order), after dropping the cache.
      */
     private static Totals totals(JavaRDD<PartitionData> data) {
-        List<Object> parts = data.map(pd -> pd.failure() != null ? (Object) pd.failure()
-                : new long[] {pd.rows(), pd.sizeInBytes(), pd.weighted()}).collect();
-        long[] sum = new long[3];
-        for (Object p : parts) {
-            if (p instanceof DataException e) {
+        List<PartTotals> parts = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
+                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null)).collect();
+        long examples = 0;
+        long bytes = 0;
+        long weighted = 0;
+        DataDigest digest = new DataDigest();
+        for (PartTotals p : parts) {
+            if (p.failure() != null) {
                 data.unpersist(false);
-                throw e;
+                throw p.failure();
             }
-            long[] t = (long[]) p;
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += t[i];
-            }
+            examples += p.rows();
+            bytes += p.bytes();
+            weighted += p.weighted();
+            digest = p.digest() == null ? digest : digest.then(p.digest());
         }
-        return new Totals(sum[0], sum[1], sum[2]);
+        return new Totals(examples, bytes, weighted, digest);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.data.DataDigest;
 import io.sparkbp.data.DataException;
 import io.sparkbp.nn.Block;
 import io.sparkbp.nn.RowGather;
@@ -24,16 +25,21 @@ public final class PartitionData implements Serializable {
     private final Block[] blocks;
     private final int rows;
     private final DataException failure;
+    private final DataDigest digest;
     private transient volatile int[] blockStarts;
 
     public PartitionData(int partition, Block[] blocks) {
-        this(partition, blocks, null);
+        this(partition, blocks, null, null);
     }
 
-    /** A partition of {@code blocks}, or, when {@code failure} is not null, one whose reading failed with it. */
-    public PartitionData(int partition, Block[] blocks, DataException failure) {
+    /**
+     * A partition of {@code blocks} read from examples whose {@link DataDigest} is {@code digest} (may
+     * be null), or, when {@code failure} is not null, one whose reading failed with it.
+     */
+    public PartitionData(int partition, Block[] blocks, DataDigest digest, DataException failure) {
         this.partition = partition;
         this.blocks = blocks;
+        this.digest = digest;
         this.failure = failure;
         int n = 0;
         for (Block b : blocks) {
@@ -50,6 +56,11 @@ public final class PartitionData implements Serializable {
     public Block[] blocks() {
         requireRead();
         return blocks;
+    }
+
+    /** The digest of the examples as read (before standardization), or null when not taken. */
+    public DataDigest digest() {
+        return digest;
     }
 
     /** The data error that stopped reading this partition, or null. */
