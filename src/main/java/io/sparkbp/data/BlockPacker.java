@@ -62,13 +62,9 @@ public final class BlockPacker {
             throw new IllegalArgumentException("need nIn, nOut, blockRows >= 1 and a layout, got nIn=" + nIn + ", nOut="
                     + nOut + ", blockRows=" + blockRows + ", layout=" + layout + ", precision=" + precision);
         }
-        if ((long) nOut * blockRows > MAX_ARRAY) {
-            throw new IllegalArgumentException("blocks of " + blockRows + " rows x " + nOut
-                    + " outputs do not fit in a Java array; lower data.blockRows");
-        }
-        if (layout == Layout.DENSE && (long) nIn * blockRows > MAX_ARRAY) {
-            throw new IllegalArgumentException("dense blocks of " + blockRows + " rows x " + nIn
-                    + " features do not fit in a Java array; lower data.blockRows or use data.layout=sparse");
+        String tooLarge = tooLarge(nIn, nOut, blockRows, layout);
+        if (tooLarge != null) {
+            throw new IllegalArgumentException(tooLarge);
         }
         this.nIn = nIn;
         this.nOut = nOut;
@@ -76,6 +72,25 @@ public final class BlockPacker {
         this.layout = layout;
         this.precision = precision;
         this.pending = new ParsedExample[blockRows];
+    }
+
+    /**
+     * Why blocks of {@code blockRows} rows of {@code nIn} features and {@code nOut} outputs stored as
+     * {@code layout} cannot be made (an array of a block would be longer than a Java array can be), or
+     * null when they can. For checking settings before any data are read.
+     */
+    public static String tooLarge(int nIn, int nOut, int blockRows, Layout layout) {
+        if (blockRows > MAX_ARRAY || (long) nOut * blockRows > MAX_ARRAY) {
+            return String.format(java.util.Locale.ROOT, "blocks of %,d rows x %,d outputs (%,d targets) do not fit in"
+                    + " a Java array (at most %,d elements); lower data.blockRows", blockRows, nOut,
+                    (long) nOut * blockRows, MAX_ARRAY);
+        }
+        if (layout == Layout.DENSE && (long) nIn * blockRows > MAX_ARRAY) {
+            return String.format(java.util.Locale.ROOT, "dense blocks of %,d rows x %,d features (%,d values) do not"
+                    + " fit in a Java array (at most %,d elements); lower data.blockRows or use data.layout=sparse",
+                    blockRows, nIn, (long) nIn * blockRows, MAX_ARRAY);
+        }
+        return null;
     }
 
     public int blockRows() {

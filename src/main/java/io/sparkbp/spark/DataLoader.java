@@ -20,6 +20,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapred.FileSplit;
 import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.TaskContext;
@@ -143,7 +145,7 @@ public final class DataLoader {
             Path p = new Path(s.path());
             FileSystem fs = p.getFileSystem(conf);
             Path q = fs.makeQualified(p);
-            List<Path> files = dataFiles(fs, q);
+            List<Path> files = dataFiles(fs, q, s.key());
             if (files.isEmpty()) {
                 throw DataException.schema(s.key() + " matches no data files", s.path(), null,
                         "an existing file, directory of part files or glob");
@@ -167,6 +169,7 @@ public final class DataLoader {
                 }
                 features = schema.features();
             }
+            Capacity.requireBlocksFit(features, s.outputs(), s.blockRows(), s.layout());
             return new Source(q.toString(), s.key(), s.format(), features, s.outputs(), s.kind(), s.labelColumns(),
                     s.weightColumn(), s.skipBad(), s.partitions(), s.blockRows(), s.layout(), s.storageLevel(), schema);
         } catch (IOException e) {
@@ -174,19 +177,37 @@ public final class DataLoader {
         }
     }
 
-    private static List<Path> dataFiles(FileSystem fs, Path q) throws IOException {
+    /**
+     * The data files {@code q} names, sorted: the files it matches and the files in the directories it
+     * matches, without hidden ones (names starting with {@code _} or {@code .}, in directories and
+     * among the matches of a glob, as Hadoop skips them).
+     * Directories are not read recursively: a visible sub-directory in a matched directory is a data
+     * error naming it (Hadoop would fail on it with "Not a file").
+     */
+    private static List<Path> dataFiles(FileSystem fs, Path q, String key) throws IOException {
         List<Path> files = new ArrayList<>();
         FileStatus[] matches = fs.globStatus(q);
         if (matches == null) {
             return files;
         }
+        boolean glob = q.toUri().getPath().matches(".*[*?\\[{].*");
         for (FileStatus m : matches) {
+            if (glob && hidden(m.getPath().getName())) {
+                continue;
+            }
             if (m.isDirectory()) {
                 for (FileStatus c : fs.listStatus(m.getPath())) {
                     String name = c.getPath().getName();
-                    if (c.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                        files.add(c.getPath());
+                    if (hidden(name)) {
+                        continue;
                     }
+                    if (c.isDirectory()) {
+                        throw DataException.schema("the directory " + m.getPath() + " (" + key + ") holds the"
+                                + " sub-directory '" + name + "', and directories are not read recursively", null, null,
+                                "only data files in it; name the files inside sub-directories with a glob (e.g. "
+                                        + m.getPath() + "/*/part-*), or move the sub-directory out");
+                    }
+                    files.add(c.getPath());
                 }
             } else {
                 files.add(m.getPath());
@@ -194,6 +215,10 @@ public final class DataLoader {
         }
         files.sort(null);
         return files;
+    }
+
+    private static boolean hidden(String name) {
+        return name.startsWith("_") || name.startsWith(".");
     }
 
     /** Feature and target statistics of the kept examples, in one distributed pass. */
@@ -426,8 +451,11 @@ public final class DataLoader {
 
         @Override
         public boolean hasNext() {
-            while (next == null && !failed && lines.hasNext()) {
-                Tuple2<LongWritable, Text> t = lines.next();
+            while (next == null && !failed) {
+                Tuple2<LongWritable, Text> t = nextLine();
+                if (t == null) {
+                    break;
+                }
                 long offset = t._1().get();
                 ParsedExample e;
                 try {
@@ -453,6 +481,24 @@ public final class DataLoader {
             return next != null;
         }
 
+        /**
+         * The next line of the split, or null at its end. A file that cannot be read (a damaged or
+         * truncated compressed file, a file that is not in the format its suffix names) ends the split
+         * as a failed example naming the file; Hadoop's reader throws the {@link IOException} undeclared.
+         */
+        private Tuple2<LongWritable, Text> nextLine() {
+            try {
+                return lines.hasNext() ? lines.next() : null;
+            } catch (Exception e) {
+                if (!(e instanceof IOException io)) {
+                    throw e;
+                }
+                next = ParsedExample.failed(unreadable(file, io, conf.value().value()));
+                failed = true;
+                return null;
+            }
+        }
+
         @Override
         public ParsedExample next() {
             if (!hasNext()) {
@@ -462,5 +508,18 @@ public final class DataLoader {
             next = null;
             return e;
         }
+    }
+
+    /** The data error for {@code file}, which Hadoop's reader could not read ({@code e}). */
+    static DataException unreadable(String file, IOException e, Configuration conf) {
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(new Path(file));
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (codec == null) {
+            return DataException.schema("cannot be read: " + why, null, null, null).at(file, 0);
+        }
+        String suffix = codec.getDefaultExtension();
+        return DataException.schema("cannot be decompressed as a " + suffix + " file (" + why + ")", null, null,
+                "a complete, undamaged " + suffix + " file; it may be truncated or damaged, or not compressed"
+                        + " at all (name an uncompressed file without the " + suffix + " suffix)").at(file, 0);
     }
 }
