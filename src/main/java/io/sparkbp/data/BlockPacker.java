@@ -39,7 +39,7 @@ public final class BlockPacker {
     private final int blockRows;
     private final Layout layout;
     private final Precision precision;
-    private final ParsedExample[] pending;
+    private ParsedExample[] pending;
     private int count;
     private long nonzeros;
     private long blocks;
@@ -71,7 +71,8 @@ public final class BlockPacker {
         this.blockRows = blockRows;
         this.layout = layout;
         this.precision = precision;
-        this.pending = new ParsedExample[blockRows];
+        // grown as examples arrive: a partition smaller than blockRows never holds a blockRows-long array
+        this.pending = new ParsedExample[Math.min(blockRows, 1024)];
     }
 
     /**
@@ -128,6 +129,9 @@ public final class BlockPacker {
         }
         if (e.targets().length != nOut) {
             throw new IllegalArgumentException("example has " + e.targets().length + " targets, expected " + nOut);
+        }
+        if (count == pending.length) {
+            pending = java.util.Arrays.copyOf(pending, (int) Math.min(blockRows, 2L * pending.length));
         }
         pending[count++] = e;
         nonzeros += idx.length;

@@ -121,7 +121,10 @@ class BadInputTest {
                 "model.output=logistic"));
         assertOneLine(dense, ExitCode.USAGE, "dense blocks of 1,500,000,000 rows x 2 features (3,000,000,000 values)");
 
-        Result t = train(base(data));
+        Result one = train(base(data, "data.blockRows=2000000000", "model.outputs=1", "model.output=logistic"));
+        assertEquals(0, one.code(), "blocks that fit an array are only as long as their partition: " + one);
+
+        Result t = train(base(data, "output.overwrite=true"));
         assertEquals(0, t.code(), t::toString);
         Result p = run("predict", "--model", dir.resolve("m.json").toString(), "--data", data.toString(),
                 "--out", dir.resolve("p").toString(), "data.blockRows=2000000000");
