@@ -64,12 +64,12 @@ final class PredictCommand {
                     "." + target.getName() + ".tmp-" + UUID.randomUUID());
             FileSystem fs = fileSystem(target, hadoop);
             // Computed and cached first, so a bad input line fails the run before anything is written.
-            JavaRDD<String> lines = Predictions.lines(loader, src, model.spec(), model.theta(),
+            JavaRDD<Predictions.Part> lines = Predictions.compute(loader, src, model.spec(), model.theta(),
                     model.inputTransform().orElse(null), model.outputTransform().orElse(null))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                long count = lines.count();
-                lines.saveAsTextFile(fs.makeQualified(tmp).toString());
+                long count = Predictions.count(lines);
+                Predictions.lines(lines).saveAsTextFile(fs.makeQualified(tmp).toString());
                 fs.create(new Path(tmp, RunPaths.PREDICTIONS_MARKER), false).close();
                 replaceable(fs, target, overwrite);
                 if (!fs.rename(tmp, target)) {

@@ -39,7 +39,7 @@ public final class BlockPacker {
     private final int blockRows;
     private final Layout layout;
     private final Precision precision;
-    private final ParsedExample[] pending;
+    private ParsedExample[] pending;
     private int count;
     private long nonzeros;
     private long blocks;
@@ -62,20 +62,36 @@ public final class BlockPacker {
             throw new IllegalArgumentException("need nIn, nOut, blockRows >= 1 and a layout, got nIn=" + nIn + ", nOut="
                     + nOut + ", blockRows=" + blockRows + ", layout=" + layout + ", precision=" + precision);
         }
-        if ((long) nOut * blockRows > MAX_ARRAY) {
-            throw new IllegalArgumentException("blocks of " + blockRows + " rows x " + nOut
-                    + " outputs do not fit in a Java array; lower data.blockRows");
-        }
-        if (layout == Layout.DENSE && (long) nIn * blockRows > MAX_ARRAY) {
-            throw new IllegalArgumentException("dense blocks of " + blockRows + " rows x " + nIn
-                    + " features do not fit in a Java array; lower data.blockRows or use data.layout=sparse");
+        String tooLarge = tooLarge(nIn, nOut, blockRows, layout);
+        if (tooLarge != null) {
+            throw new IllegalArgumentException(tooLarge);
         }
         this.nIn = nIn;
         this.nOut = nOut;
         this.blockRows = blockRows;
         this.layout = layout;
         this.precision = precision;
-        this.pending = new ParsedExample[blockRows];
+        // grown as examples arrive: a partition smaller than blockRows never holds a blockRows-long array
+        this.pending = new ParsedExample[Math.min(blockRows, 1024)];
+    }
+
+    /**
+     * Why blocks of {@code blockRows} rows of {@code nIn} features and {@code nOut} outputs stored as
+     * {@code layout} cannot be made (an array of a block would be longer than a Java array can be), or
+     * null when they can. For checking settings before any data are read.
+     */
+    public static String tooLarge(int nIn, int nOut, int blockRows, Layout layout) {
+        if (blockRows > MAX_ARRAY || (long) nOut * blockRows > MAX_ARRAY) {
+            return String.format(java.util.Locale.ROOT, "blocks of %,d rows x %,d outputs (%,d targets) do not fit in"
+                    + " a Java array (at most %,d elements); lower data.blockRows", blockRows, nOut,
+                    (long) nOut * blockRows, MAX_ARRAY);
+        }
+        if (layout == Layout.DENSE && (long) nIn * blockRows > MAX_ARRAY) {
+            return String.format(java.util.Locale.ROOT, "dense blocks of %,d rows x %,d features (%,d values) do not"
+                    + " fit in a Java array (at most %,d elements); lower data.blockRows or use data.layout=sparse",
+                    blockRows, nIn, (long) nIn * blockRows, MAX_ARRAY);
+        }
+        return null;
     }
 
     public int blockRows() {
@@ -113,6 +129,9 @@ public final class BlockPacker {
         }
         if (e.targets().length != nOut) {
             throw new IllegalArgumentException("example has " + e.targets().length + " targets, expected " + nOut);
+        }
+        if (count == pending.length) {
+            pending = java.util.Arrays.copyOf(pending, (int) Math.min(blockRows, 2L * pending.length));
         }
         pending[count++] = e;
         nonzeros += idx.length;

@@ -12,6 +12,11 @@ import java.util.Arrays;
  * <p>The arrays are owned by the example and not copied by the accessors: do not modify them. An
  * index array may be shared between examples (see {@link Standardizer#applyToFeatures}). The feature
  * arrays may be replaced, and feature values and targets rescaled in place, by a {@link Standardizer}.
+ *
+ * <p>A {@linkplain #failed failed} example is no example: it marks where reading a partition stopped
+ * at a data error, and carries that error ({@link #failure()}) through the pipeline as an element
+ * (across shuffles too), so the pass that consumes it can hand the error to the driver as its result
+ * instead of failing the Spark task. Any use of its features, targets or weight throws the error.
  */
 public final class ParsedExample implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -20,6 +25,7 @@ public final class ParsedExample implements Serializable {
     private double[] values;
     private final double[] targets;
     private double weight;
+    private final DataException failure;
 
     /**
      * A checked example; takes ownership of the arrays.
@@ -56,6 +62,31 @@ public final class ParsedExample implements Serializable {
         this.values = values;
         this.targets = targets;
         this.weight = weight;
+        this.failure = null;
+    }
+
+    private ParsedExample(DataException failure) {
+        this.targets = null;
+        this.failure = failure;
+    }
+
+    /** The marker for a partition whose reading stopped at {@code error} (see the class comment). */
+    public static ParsedExample failed(DataException error) {
+        if (error == null) {
+            throw new IllegalArgumentException("a failed example needs its error");
+        }
+        return new ParsedExample(error);
+    }
+
+    /** The data error of a {@linkplain #failed failed} example, or null for a real example. */
+    public DataException failure() {
+        return failure;
+    }
+
+    private void requireExample() {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Unchecked constructor for the parsers, which guarantee the invariants. */
@@ -64,6 +95,7 @@ public final class ParsedExample implements Serializable {
         this.values = values;
         this.targets = targets;
         this.weight = weight;
+        this.failure = null;
     }
 
     /** An example with weight 1 from a dense feature vector (zeros dropped); copies {@code x}, owns {@code targets}. */
@@ -92,36 +124,43 @@ public final class ParsedExample implements Serializable {
 
     /** Number of stored (nonzero) features. */
     public int nonzeros() {
+        requireExample();
         return indices.length;
     }
 
     /** 0-based feature indices, strictly ascending. Do not modify. */
     public int[] indices() {
+        requireExample();
         return indices;
     }
 
     /** Feature values matching {@link #indices()}. Do not modify. */
     public double[] values() {
+        requireExample();
         return values;
     }
 
     /** Targets, length {@code nOut}. Do not modify. */
     public double[] targets() {
+        requireExample();
         return targets;
     }
 
     public double weight() {
+        requireExample();
         return weight;
     }
 
     /** Value of feature {@code j} (0-based), 0 if not stored. */
     public double feature(int j) {
+        requireExample();
         int p = Arrays.binarySearch(indices, j);
         return p >= 0 ? values[p] : 0.0;
     }
 
     /** The features as a new dense array of length {@code nIn}. */
     public double[] denseFeatures(int nIn) {
+        requireExample();
         double[] x = new double[nIn];
         for (int p = 0; p < indices.length; p++) {
             x[indices[p]] = values[p];
@@ -137,6 +176,9 @@ public final class ParsedExample implements Serializable {
 
     @Override
     public String toString() {
+        if (failure != null) {
+            return "failed: " + failure.getMessage();
+        }
         StringBuilder sb = new StringBuilder();
         sb.append(Arrays.toString(targets));
         if (weight != 1.0) {

@@ -231,7 +231,10 @@ final class RowExamples implements Serializable {
                 expected);
     }
 
-    /** The kept rows of one partition as examples, lazily, in order. */
+    /**
+     * The kept rows of one partition as examples, lazily, in order; a bad row ends them as a
+     * {@linkplain ParsedExample#failed failed example} carrying its error.
+     */
     private static final class Examples implements Iterator<ParsedExample> {
         private final RowExamples reader;
         private final Iterator<Row> rows;
@@ -239,6 +242,7 @@ final class RowExamples implements Serializable {
         private final DataLoader.Holdout split;
         private long index = -1;
         private ParsedExample next;
+        private boolean failed;
 
         Examples(RowExamples reader, Iterator<Row> rows, int partition, DataLoader.Holdout split) {
             this.reader = reader;
@@ -249,11 +253,17 @@ final class RowExamples implements Serializable {
 
         @Override
         public boolean hasNext() {
-            while (next == null && rows.hasNext()) {
+            while (next == null && !failed && rows.hasNext()) {
                 Row row = rows.next();
                 index++;
-                if (reader.keeps(row, partition, index, split)) {
-                    next = reader.example(row, partition, index);
+                try {
+                    if (reader.keeps(row, partition, index, split)) {
+                        next = reader.example(row, partition, index);
+                    }
+                } catch (DataException e) {
+                    // the error ends the partition as its last element, so that no Spark task fails
+                    next = ParsedExample.failed(e);
+                    failed = true;
                 }
             }
             return next != null;

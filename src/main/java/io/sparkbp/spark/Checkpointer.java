@@ -215,7 +215,8 @@ public final class Checkpointer {
         return v.isEmpty() ? "empty" : "'" + v + "'";
     }
 
-    private static Map<String, String> items(List<String> list) {
+    /** The {@code name=value} items of {@code list} as a map, in order. */
+    static Map<String, String> items(List<String> list) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String item : list) {
             int eq = item.indexOf('=');

@@ -137,7 +137,7 @@ public final class DataCache {
             throw source.empty(validation, skipped.value(), fraction);
         }
         DataLoader.Loaded loaded = new DataLoader.Loaded(packed.rdd(), packed.examples(), packed.bytes(),
-                skipped.value(), packed.partitions(), packed.weighted());
+                skipped.value(), packed.partitions(), packed.weighted(), packed.digest());
         if (!prep.autoPartitions()) {
             return loaded;
         }

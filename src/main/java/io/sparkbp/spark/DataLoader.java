@@ -2,6 +2,7 @@ package io.sparkbp.spark;
 
 import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.CsvSchema;
+import io.sparkbp.data.DataDigest;
 import io.sparkbp.data.DataException;
 import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.Format;
@@ -19,6 +20,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapred.FileSplit;
 import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.TaskContext;
@@ -42,7 +45,8 @@ import java.util.NoSuchElementException;
  * Reads text data through Hadoop (any {@code file:}, {@code hdfs:}, {@code s3a:} path, glob or
  * directory; compressed files by suffix) into cached {@link PartitionData}, without collecting
  * anything to the driver. Each partition is parsed, validated, standardized and packed into blocks
- * in one pass. A bad line fails the job with its file and line number, or, with {@code
+ * in one pass. A bad line is a {@link DataException} on the driver with its file and line number (the
+ * tasks return it as a value: no Spark task fails, so Spark logs nothing), or, with {@code
  * data.onBadRecord=skip}, is skipped and counted.
  */
 public final class DataLoader {
@@ -100,10 +104,12 @@ public final class DataLoader {
     /**
      * A cached data set: its blocks, how many examples they hold, their size in bytes, the bad lines
      * skipped, the partitions, and how many of the examples have a weight {@code > 0} ({@code
-     * weighted}; a training set whose weights are all 0 cannot be trained on).
+     * weighted}; a training set whose weights are all 0 cannot be trained on), and the {@link
+     * DataDigest} of the examples as read (labels, feature values and weights before standardization,
+     * partition by partition in partition order), which checkpoints record.
      */
     public record Loaded(JavaRDD<PartitionData> rdd, long examples, long bytes, long skipped, int partitions,
-                         long weighted) {
+                         long weighted, DataDigest digest) {
     }
 
     private final JavaSparkContext sc;
@@ -139,7 +145,7 @@ public final class DataLoader {
             Path p = new Path(s.path());
             FileSystem fs = p.getFileSystem(conf);
             Path q = fs.makeQualified(p);
-            List<Path> files = dataFiles(fs, q);
+            List<Path> files = dataFiles(fs, q, s.key());
             if (files.isEmpty()) {
                 throw DataException.schema(s.key() + " matches no data files", s.path(), null,
                         "an existing file, directory of part files or glob");
@@ -163,6 +169,7 @@ public final class DataLoader {
                 }
                 features = schema.features();
             }
+            Capacity.requireBlocksFit(features, s.outputs(), s.blockRows(), s.layout());
             return new Source(q.toString(), s.key(), s.format(), features, s.outputs(), s.kind(), s.labelColumns(),
                     s.weightColumn(), s.skipBad(), s.partitions(), s.blockRows(), s.layout(), s.storageLevel(), schema);
         } catch (IOException e) {
@@ -170,19 +177,37 @@ public final class DataLoader {
         }
     }
 
-    private static List<Path> dataFiles(FileSystem fs, Path q) throws IOException {
+    /**
+     * The data files {@code q} names, sorted: the files it matches and the files in the directories it
+     * matches, without hidden ones (names starting with {@code _} or {@code .}, in directories and
+     * among the matches of a glob, as Hadoop skips them).
+     * Directories are not read recursively: a visible sub-directory in a matched directory is a data
+     * error naming it (Hadoop would fail on it with "Not a file").
+     */
+    private static List<Path> dataFiles(FileSystem fs, Path q, String key) throws IOException {
         List<Path> files = new ArrayList<>();
         FileStatus[] matches = fs.globStatus(q);
         if (matches == null) {
             return files;
         }
+        boolean glob = q.toUri().getPath().matches(".*[*?\\[{].*");
         for (FileStatus m : matches) {
+            if (glob && hidden(m.getPath().getName())) {
+                continue;
+            }
             if (m.isDirectory()) {
                 for (FileStatus c : fs.listStatus(m.getPath())) {
                     String name = c.getPath().getName();
-                    if (c.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                        files.add(c.getPath());
+                    if (hidden(name)) {
+                        continue;
                     }
+                    if (c.isDirectory()) {
+                        throw DataException.schema("the directory " + m.getPath() + " (" + key + ") holds the"
+                                + " sub-directory '" + name + "', and directories are not read recursively", null, null,
+                                "only data files in it; name the files inside sub-directories with a glob (e.g. "
+                                        + m.getPath() + "/*/part-*), or move the sub-directory out");
+                    }
+                    files.add(c.getPath());
                 }
             } else {
                 files.add(m.getPath());
@@ -190,6 +215,10 @@ public final class DataLoader {
         }
         files.sort(null);
         return files;
+    }
+
+    private static boolean hidden(String name) {
+        return name.startsWith("_") || name.startsWith(".");
     }
 
     /** Feature and target statistics of the kept examples, in one distributed pass. */
@@ -202,10 +231,11 @@ public final class DataLoader {
      * the same statistics, bit for bit, whatever the source of the same examples in the same partitions.
      */
     public static FeatureStats stats(JavaRDD<ParsedExample> examples, int nIn, int nOut) {
-        FeatureStats stats = OrderedAggregate.aggregate(examples,
-                (FeatureStats a, ParsedExample e) -> (a == null ? new FeatureStats(nIn, nOut) : a).add(e),
-                FeatureStats::merge, 2);
-        return stats != null ? stats : new FeatureStats(nIn, nOut);
+        Partial<FeatureStats> stats = OrderedAggregate.aggregate(examples,
+                (Partial<FeatureStats> a, ParsedExample e) -> Partial.add(a, e,
+                        () -> new FeatureStats(nIn, nOut), FeatureStats::add),
+                (a, b) -> Partial.merge(a, b, FeatureStats::merge), 2);
+        return stats != null ? stats.get() : new FeatureStats(nIn, nOut);
     }
 
     /**
@@ -246,7 +276,7 @@ public final class DataLoader {
                     "at least one valid line" + (skipped.value() > 0 ? " (" + skipped.value() + " bad lines were skipped)" : ""));
         }
         return new Loaded(packed.rdd(), packed.examples(), packed.bytes(), skipped.value(), packed.partitions(),
-                packed.weighted());
+                packed.weighted(), packed.digest());
     }
 
     /**
@@ -261,15 +291,21 @@ public final class DataLoader {
                               int blockRows, Layout layout, Precision precision, StorageLevel level, String name) {
         JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
             List<Block> blocks = new ArrayList<>();
-            new BlockPacker(nIn, nOut, blockRows, layout, precision).pack(it, standardizer::apply)
-                    .forEachRemaining(blocks::add);
-            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]));
+            Partial.UntilFailure read = new Partial.UntilFailure(it);
+            DataDigest digest = new DataDigest();
+            new BlockPacker(nIn, nOut, blockRows, layout, precision).pack(read, e -> {
+                digest.add(e);
+                return standardizer.apply(e);
+            }).forEachRemaining(blocks::add);
+            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]),
+                    digest, read.failure());
             return List.of(pd).iterator();
         }, true);
         data.persist(level);
         data.setName(name);
-        long[] totals = totals(data);
-        return new Loaded(data, totals[0], totals[1], 0, data.getNumPartitions(), totals[2]);
+        Totals totals = totals(data);
+        return new Loaded(data, totals.examples, totals.bytes, 0, data.getNumPartitions(), totals.weighted,
+                totals.digest);
     }
 
     /**
@@ -296,15 +332,45 @@ public final class DataLoader {
         }, true);
         merged.persist(level);
         merged.setName(name);
-        long[] totals = totals(merged);
+        Totals totals = totals(merged);
         data.rdd().unpersist(false);
-        return new Loaded(merged, totals[0], totals[1], data.skipped(), merged.getNumPartitions(), totals[2]);
+        return new Loaded(merged, totals.examples, totals.bytes, data.skipped(), merged.getNumPartitions(),
+                totals.weighted, data.digest());
     }
 
-    /** The examples, bytes and examples of weight {@code > 0} of {@code data}, in the job that materializes it. */
-    private static long[] totals(JavaRDD<PartitionData> data) {
-        return data.map(pd -> new long[] {pd.rows(), pd.sizeInBytes(), pd.weighted()})
-                .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+    /** What the job that materializes cached blocks learns of them. */
+    private record Totals(long examples, long bytes, long weighted, DataDigest digest) {
+    }
+
+    /** One partition's part of {@link Totals}: its counts and digest, or the data error that stopped it. */
+    private record PartTotals(long rows, long bytes, long weighted, DataDigest digest, DataException failure)
+            implements Serializable {
+    }
+
+    /**
+     * The examples, bytes and examples of weight {@code > 0} of {@code data}, and the digest of its
+     * examples (its partitions' digests in partition order), in the job that materializes it. A
+     * partition whose reading failed makes this the driver's data error (the first such partition's,
+     * in partition order), after dropping the cache.
+     */
+    private static Totals totals(JavaRDD<PartitionData> data) {
+        List<PartTotals> parts = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
+                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null)).collect();
+        long examples = 0;
+        long bytes = 0;
+        long weighted = 0;
+        DataDigest digest = new DataDigest();
+        for (PartTotals p : parts) {
+            if (p.failure() != null) {
+                data.unpersist(false);
+                throw p.failure();
+            }
+            examples += p.rows();
+            bytes += p.bytes();
+            weighted += p.weighted();
+            digest = p.digest() == null ? digest : digest.then(p.digest());
+        }
+        return new Totals(examples, bytes, weighted, digest);
     }
 
     /**
@@ -351,7 +417,10 @@ public final class DataLoader {
         }, true);
     }
 
-    /** Lines of one input split to examples, attaching file and line to errors. */
+    /**
+     * Lines of one input split to examples, attaching file and line to errors. The first data error
+     * ends the split as a {@linkplain ParsedExample#failed failed example} rather than an exception.
+     */
     private static final class ParsingIterator implements Iterator<ParsedExample> {
         private final Iterator<Tuple2<LongWritable, Text>> lines;
         private final LineParser parser;
@@ -363,6 +432,7 @@ public final class DataLoader {
         private final LongAccumulator skipped;
         private final Broadcast<SerializableConfiguration> conf;
         private ParsedExample next;
+        private boolean failed;
 
         ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, LineParser parser,
                         LineRewrite rewrite, String file, Holdout holdout,
@@ -381,8 +451,11 @@ public final class DataLoader {
 
         @Override
         public boolean hasNext() {
-            while (next == null && lines.hasNext()) {
-                Tuple2<LongWritable, Text> t = lines.next();
+            while (next == null && !failed) {
+                Tuple2<LongWritable, Text> t = nextLine();
+                if (t == null) {
+                    break;
+                }
                 long offset = t._1().get();
                 ParsedExample e;
                 try {
@@ -395,7 +468,10 @@ public final class DataLoader {
                         }
                         continue;
                     }
-                    throw ex.at(file, LineLocator.lineNumber(file, offset, conf.value().value()));
+                    // the error travels as the split's last element, so that no Spark task fails
+                    next = ParsedExample.failed(ex.at(file, LineLocator.lineNumber(file, offset, conf.value().value())));
+                    failed = true;
+                    break;
                 }
                 if (e == null || !holdout.keeps(file, offset)) {
                     continue;
@@ -403,6 +479,24 @@ public final class DataLoader {
                 next = standardizer == null ? e : standardizer.apply(e);
             }
             return next != null;
+        }
+
+        /**
+         * The next line of the split, or null at its end. A file that cannot be read (a damaged or
+         * truncated compressed file, a file that is not in the format its suffix names) ends the split
+         * as a failed example naming the file; Hadoop's reader throws the {@link IOException} undeclared.
+         */
+        private Tuple2<LongWritable, Text> nextLine() {
+            try {
+                return lines.hasNext() ? lines.next() : null;
+            } catch (Exception e) {
+                if (!(e instanceof IOException io)) {
+                    throw e;
+                }
+                next = ParsedExample.failed(unreadable(file, io, conf.value().value()));
+                failed = true;
+                return null;
+            }
         }
 
         @Override
@@ -414,5 +508,18 @@ public final class DataLoader {
             next = null;
             return e;
         }
+    }
+
+    /** The data error for {@code file}, which Hadoop's reader could not read ({@code e}). */
+    static DataException unreadable(String file, IOException e, Configuration conf) {
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(new Path(file));
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (codec == null) {
+            return DataException.schema("cannot be read: " + why, null, null, null).at(file, 0);
+        }
+        String suffix = codec.getDefaultExtension();
+        return DataException.schema("cannot be decompressed as a " + suffix + " file (" + why + ")", null, null,
+                "a complete, undamaged " + suffix + " file; it may be truncated or damaged, or not compressed"
+                        + " at all (name an uncompressed file without the " + suffix + " suffix)").at(file, 0);
     }
 }

@@ -1,5 +1,7 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.data.DataDigest;
+import io.sparkbp.data.DataException;
 import io.sparkbp.nn.Block;
 import io.sparkbp.nn.RowGather;
 
@@ -7,7 +9,9 @@ import java.io.Serializable;
 
 /**
  * Everything one partition caches: its blocks, with their example count and byte size. One
- * {@code PartitionData} per RDD partition.
+ * {@code PartitionData} per RDD partition. A partition whose reading stopped at a data error holds
+ * that error instead ({@link #failure()}): the loading pass reports it to the driver as a result,
+ * so no task fails; its blocks are never handed out (asking for them throws the error).
  *
  * <p>Mini-batch walking: in each epoch the partition's {@code n} rows are put in a seed-derived
  * pseudo-random order, which forms the partition's stream for that epoch, and step {@code s} of
@@ -20,11 +24,23 @@ public final class PartitionData implements Serializable {
     private final int partition;
     private final Block[] blocks;
     private final int rows;
+    private final DataException failure;
+    private final DataDigest digest;
     private transient volatile int[] blockStarts;
 
     public PartitionData(int partition, Block[] blocks) {
+        this(partition, blocks, null, null);
+    }
+
+    /**
+     * A partition of {@code blocks} read from examples whose {@link DataDigest} is {@code digest} (may
+     * be null), or, when {@code failure} is not null, one whose reading failed with it.
+     */
+    public PartitionData(int partition, Block[] blocks, DataDigest digest, DataException failure) {
         this.partition = partition;
         this.blocks = blocks;
+        this.digest = digest;
+        this.failure = failure;
         int n = 0;
         for (Block b : blocks) {
             n += b.rows();
@@ -36,8 +52,26 @@ public final class PartitionData implements Serializable {
         return partition;
     }
 
+    /** The blocks; throws the data error of a partition whose reading failed. */
     public Block[] blocks() {
+        requireRead();
         return blocks;
+    }
+
+    /** The digest of the examples as read (before standardization), or null when not taken. */
+    public DataDigest digest() {
+        return digest;
+    }
+
+    /** The data error that stopped reading this partition, or null. */
+    public DataException failure() {
+        return failure;
+    }
+
+    private void requireRead() {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     public int rows() {
@@ -82,6 +116,7 @@ public final class PartitionData implements Serializable {
      * partition whatever the order of the input file.
      */
     public void forEachSlice(long seed, int epoch, int step, int steps, SliceConsumer consumer) {
+        requireRead();
         long begin = (long) step * rows / steps;
         long end = (long) (step + 1) * rows / steps;
         if (begin >= end) {

@@ -1,6 +1,7 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.data.BlockPacker;
+import io.sparkbp.data.DataException;
 import io.sparkbp.data.Format;
 import io.sparkbp.data.Layout;
 import io.sparkbp.model.Transform;
@@ -11,6 +12,7 @@ import io.sparkbp.nn.OutputKind;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,8 +32,26 @@ public final class Predictions {
     private Predictions() {
     }
 
-    /** The prediction lines of {@code s} under the given model parts, read with {@code loader}. */
-    public static JavaRDD<String> lines(DataLoader loader, DataLoader.Source s, NetworkSpec spec, double[] theta,
+    /**
+     * The prediction lines of one partition, or the data error that stopped reading it (then the
+     * lines are not kept): a bad input line reaches the driver as this value, so no Spark task fails.
+     */
+    public static final class Part implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final List<String> lines;
+        private final DataException failure;
+
+        Part(List<String> lines, DataException failure) {
+            this.lines = failure == null ? lines : List.of();
+            this.failure = failure;
+        }
+    }
+
+    /**
+     * The prediction lines of {@code s} under the given model parts, read with {@code loader}, one
+     * {@link Part} per input partition; see {@link #count} and {@link #lines(JavaRDD)}.
+     */
+    public static JavaRDD<Part> compute(DataLoader loader, DataLoader.Source s, NetworkSpec spec, double[] theta,
                                         Transform in, Transform out) {
         Broadcast<double[]> bc = loader.context().broadcast(theta.clone());
         String dummy = dummyLabel(spec);
@@ -40,10 +60,33 @@ public final class Predictions {
         return loader.examplesInOrder(s, in, rewrite).mapPartitions(examples -> {
             BlockGradient bg = new BlockGradient(spec, blockRows);
             List<String> result = new ArrayList<>();
-            new BlockPacker(spec.inputs(), spec.outputs(), blockRows, Layout.AUTO).pack(examples)
+            Partial.UntilFailure read = new Partial.UntilFailure(examples);
+            new BlockPacker(spec.inputs(), spec.outputs(), blockRows, Layout.AUTO).pack(read)
                     .forEachRemaining(b -> format(bg, bc.value(), b, out, result));
-            return result.iterator();
+            return List.of(new Part(result, read.failure())).iterator();
         }, true);
+    }
+
+    /**
+     * The number of prediction lines in {@code parts} (one job; persist {@code parts} first to compute
+     * them once). A partition whose input had a bad line makes this that line's {@link DataException}
+     * (the first such partition's, in partition order).
+     */
+    public static long count(JavaRDD<Part> parts) {
+        long n = 0;
+        for (Object p : parts.map(p -> p.failure != null ? (Object) p.failure : (Object) (long) p.lines.size())
+                .collect()) {
+            if (p instanceof DataException e) {
+                throw e;
+            }
+            n += (Long) p;
+        }
+        return n;
+    }
+
+    /** The prediction lines of {@code parts}, in input order. */
+    public static JavaRDD<String> lines(JavaRDD<Part> parts) {
+        return parts.flatMap(p -> p.lines.iterator());
     }
 
     private static void format(BlockGradient bg, double[] theta, Block b, Transform out, List<String> result) {

@@ -1,6 +1,7 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.data.ClassWeights;
+import io.sparkbp.data.DataDigest;
 import io.sparkbp.model.Transform;
 import org.apache.hadoop.conf.Configuration;
 
@@ -9,14 +10,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * The checkpoints of one run and its identity: before any data are read, the newest checkpoint to
  * resume from (refused at once when its settings differ) or a fresh directory; once the data are
  * cached, the full fingerprint (settings, data files and the numbers drawn from the data: example and
- * partition counts, transforms, class weights, initial weights), which a resumed checkpoint must
- * match item for item and every new checkpoint records.
+ * partition counts, digests of the training and validation examples' labels, feature values and
+ * weights, transforms, class weights, initial weights), which a resumed checkpoint must match item
+ * for item and every new checkpoint records.
  */
 public final class RunCheckpoints {
     private final Checkpointer checkpointer;
@@ -81,6 +84,8 @@ public final class RunCheckpoints {
         items.add("training examples=" + data.train().examples());
         items.add("training partitions=" + data.train().partitions());
         items.add("skipped training lines=" + data.train().skipped());
+        contentItems(items, "training", data.train());
+        contentItems(items, "validation", data.validation());
         items.add("input standardization=" + hash(data.inputTransform()));
         items.add("output standardization=" + hash(data.outputTransform()));
         items.add("initial weights=" + Checkpointer.hash(theta0));
@@ -91,11 +96,55 @@ public final class RunCheckpoints {
         if (resumed != null) {
             resumed.fingerprint().stream().filter(i -> i.startsWith(DistributedTrainer.PICKED_RATE + "="))
                     .forEach(items::add);
+            requireSameData(resumed.source(), resumed.fingerprint(), items);
             requireSameRun(resumed.source(), resumed.fingerprint(), items, false, run.checkpoints().defaults());
             listener.message(String.format(Locale.ROOT, "resuming from %s after epoch %d", resumed.source(),
                     resumed.epoch()));
         }
         checkpointer.fingerprint(items);
+    }
+
+    /** The names of the digests of a data set's content, in fingerprint order (after "training " or "validation "). */
+    private static final List<String> CONTENT = List.of("labels", "feature values", "weights");
+
+    /** {@code part labels=<digest>} and so on for the examples of {@code d} as read; {@code none} without {@code d}. */
+    private static void contentItems(List<String> items, String part, DataLoader.Loaded d) {
+        DataDigest g = d == null ? null : d.digest();
+        String[] values = g == null ? new String[] {"none", "none", "none"}
+                : new String[] {g.labels(), g.features(), g.weights()};
+        for (int i = 0; i < CONTENT.size(); i++) {
+            items.add(part + " " + CONTENT.get(i) + "=" + values[i]);
+        }
+    }
+
+    /**
+     * Refuses to resume from a checkpoint made from other data: names every content digest (labels,
+     * feature values, weights of the training and the validation examples) that differs, or says
+     * that an older checkpoint recorded none.
+     */
+    private static void requireSameData(String file, List<String> saved, List<String> current) {
+        Map<String, String> then = Checkpointer.items(saved);
+        Map<String, String> now = Checkpointer.items(current);
+        if (!then.containsKey("training " + CONTENT.get(0))) {
+            throw new PlanException("checkpoint " + file + " does not record the content of the data it was trained on"
+                    + " (it was written by an older sparkbp), so resuming from it cannot check that the data are"
+                    + " unchanged; train afresh (train.resume=false, output.overwrite=true) or use another"
+                    + " train.checkpointDir");
+        }
+        List<String> changed = new ArrayList<>();
+        for (String part : List.of("training", "validation")) {
+            for (String c : CONTENT) {
+                String key = part + " " + c;
+                if (!Objects.equals(then.get(key), now.get(key))) {
+                    changed.add(key + " (digest " + then.get(key) + " in the checkpoint, " + now.get(key) + " now)");
+                }
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new PlanException("checkpoint " + file + " was made from different data: the "
+                    + String.join(", the ", changed) + " differ; resume with the data the checkpoint was made from,"
+                    + " or use another train.checkpointDir");
+        }
     }
 
     private static String hash(Transform t) {

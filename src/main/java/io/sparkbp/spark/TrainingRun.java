@@ -37,9 +37,15 @@ public final class TrainingRun {
         this.listener = listener;
     }
 
-    /** Carries out the plan. The data caches are dropped when it returns or fails. */
+    /**
+     * Carries out the plan. The data caches are dropped when it returns or fails. Blocks that cannot
+     * be made and a network too large for the driver's heap are refused first ({@link Capacity}).
+     */
     public Outcome run() {
         NetworkSpec spec = plan.settings().spec();
+        TrainingPlan.Preparation prep = plan.preparation();
+        Capacity.requireBlocksFit(spec.inputs(), spec.outputs(), prep.blockRows(), prep.layout());
+        Capacity.requireDriverHeap(plan.settings(), Runtime.getRuntime().maxMemory());
         RunCheckpoints checkpoints = plan.checkpoints() == null ? null
                 : RunCheckpoints.open(sc.hadoopConfiguration(), plan, listener);
         DataCache data = DataCache.load(sc, plan, listener);

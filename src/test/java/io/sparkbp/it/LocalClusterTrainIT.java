@@ -3,6 +3,7 @@ package io.sparkbp.it;
 import io.sparkbp.cli.ExitCode;
 import io.sparkbp.model.Model;
 import io.sparkbp.model.ModelFormat;
+import io.sparkbp.spark.TaskFailureWatch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -90,7 +91,10 @@ class LocalClusterTrainIT {
                         .set("spark.executor.memory", "1g")
                         .set("spark.executor.extraClassPath", classpath)
                         .set("spark.executor.extraJavaOptions", opts),
-                LocalClusterTrainIT::assertTwoExecutorProcesses, appId);
+                sc -> {
+                    assertTwoExecutorProcesses(sc);
+                    assertABadLineIsOneSentence(sc, work);
+                }, appId);
 
         assertEquals(local.spec(), cluster.spec());
         assertTrue(local.inputTransform().isPresent() && cluster.inputTransform().isPresent());
@@ -124,6 +128,27 @@ class LocalClusterTrainIT {
         assertTrue(worst <= 1e-12, what + ": largest relative difference " + worst);
         assertEquals(a.length, identical, what + ": only " + identical + " of " + a.length
                 + " values are bit-identical (largest relative difference " + worst + ")");
+    }
+
+    /**
+     * A bad line read by an executor JVM reaches the driver's console as the one data-error sentence:
+     * the task returns it as a value, so no task fails and Spark logs nothing about it.
+     */
+    static void assertABadLineIsOneSentence(JavaSparkContext sc, Path work) {
+        try {
+            Path bad = java.nio.file.Files.writeString(work.resolve("bad.libsvm"), "1 1:0.5\n0 2:1\nx 3:1\n");
+            try (TaskFailureWatch watch = new TaskFailureWatch(sc.sc())) {
+                ItSupport.Captured run = ItSupport.runMain("train", "data.train=" + bad.toUri(), "data.features=4",
+                        "model.outputs=2", "data.partitions=2", "output.model=" + work.resolve("bad.json").toUri());
+                assertEquals(ExitCode.DATA, run.exit(), run::describe);
+                assertEquals(List.of("sparkbp: data error: " + bad.toUri().toString().replace("file:///", "file:/")
+                        + " line 3: class label is not a number in 'x'; expected a class id 0..1 (model.outputs=2)"),
+                        run.err().lines().filter(l -> !l.isBlank()).toList(), run::describe);
+                assertEquals(List.of(), watch.failedTasks(), "no task fails on a bad line");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Waits for both executors and checks that tasks run in two JVMs other than this one. */

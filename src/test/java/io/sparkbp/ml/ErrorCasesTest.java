@@ -2,6 +2,7 @@ package io.sparkbp.ml;
 
 import io.sparkbp.cli.CliHarness;
 import io.sparkbp.data.DataException;
+import io.sparkbp.spark.TaskFailureWatch;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -119,6 +120,18 @@ class ErrorCasesTest {
                 "weight column 'w' holds -1.0; expected a finite number >= 0");
         Dataset<Row> empty = rows(DataTypes.DoubleType).limit(0);
         fails(DataException.class, () -> quick().fit(empty), "the DataFrame holds no rows");
+    }
+
+    @Test
+    void aBadRowIsTheDataExceptionItselfAndNoSparkTaskFails() {
+        Dataset<Row> bad = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, Double.NaN));
+        try (TaskFailureWatch watch = new TaskFailureWatch(spark.sparkContext())) {
+            DataException e = assertThrows(DataException.class, () -> quick().fit(bad));
+            assertTrue(e.getMessage().startsWith("row "), e::getMessage);
+            assertTrue(e.getMessage().contains("feature 1 of column 'features' is NaN"), e::getMessage);
+            assertEquals(0, e.getSuppressed().length, "no Spark job failure wraps or accompanies it");
+            assertEquals(List.of(), watch.failedTasks(), "no Spark task fails on a bad row");
+        }
     }
 
     @Test

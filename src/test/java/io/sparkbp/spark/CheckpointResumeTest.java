@@ -7,6 +7,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -197,6 +200,78 @@ class CheckpointResumeTest {
         Result fewer = train(concat(DIGITS, ADAM, new String[] {"train.epochs=1", "train.checkpointDir=" + ck,
             "train.resume=true"}));
         assertEquals(0, fewer.code(), "resuming a finished run with the same epochs just writes its result");
+    }
+
+    /** 40 CSV rows {@code label,w,x1,x2}; {@code change} rewrites row 5's field {@code field} (0-based) to {@code value}. */
+    private Path weightedCsv(String field, String value) throws IOException {
+        StringBuilder sb = new StringBuilder("label,w,x1,x2\n");
+        for (int i = 0; i < 40; i++) {
+            String[] row = {String.valueOf(i % 2), String.valueOf(1 + i % 3), String.valueOf(i / 40.0),
+                String.valueOf((i * 7 % 11) / 11.0)};
+            if (i == 5 && field != null) {
+                row[List.of("label", "w", "x1", "x2").indexOf(field)] = value;
+            }
+            sb.append(String.join(",", row)).append('\n');
+        }
+        Path file = dir.resolve("weighted.csv");
+        Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    static Stream<Arguments> dataChanges() {
+        return Stream.of(
+                Arguments.of("label", "0", "true", "the training labels (digest "),
+                Arguments.of("x1", "0.5", "false", "the training feature values (digest "),
+                Arguments.of("w", "2", "true", "the training weights (digest "));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dataChanges")
+    void resumeRefusesChangedTrainingDataNamingWhatChanged(String field, String value, String standardize,
+                                                           String named) throws IOException {
+        Path ck = dir.resolve("data-" + field);
+        String[] run = {"data.format=csv", "data.labelColumns=label", "data.weightColumn=w", "model.hidden=2",
+            "model.output=softmax", "model.outputs=2", "train.optimizer=sgd", "train.batchSize=8",
+            "train.standardize=" + standardize, "data.validationFraction=0", "train.checkpointDir=" + ck,
+            "data.train=" + weightedCsv(null, null)};
+        Result first = train(concat(run, new String[] {"train.epochs=1"}));
+        assertEquals(0, first.code(), first::toString);
+
+        weightedCsv(field, value);
+        Result changed = train(concat(run, new String[] {"train.epochs=2", "train.resume=true"}));
+        assertEquals(2, changed.code(), changed::toString);
+        String message = changed.errLines().get(changed.errLines().size() - 1);
+        assertTrue(message.contains("checkpoint-00000001.ckpt was made from different data: " + named), message);
+        assertEquals(1, message.split("digest ", -1).length - 1, () -> "only the changed digest is named: " + message);
+
+        weightedCsv(null, null);
+        Result same = train(concat(run, new String[] {"train.epochs=2", "train.resume=true"}));
+        assertEquals(0, same.code(), same::toString);
+        assertTrue(same.out().contains("resuming from"), same::toString);
+    }
+
+    @Test
+    void aCheckpointThatDoesNotRecordItsDataIsRefused() throws IOException {
+        Path ck = dir.resolve("old");
+        Result first = train(concat(DIGITS, SGD, new String[] {"train.epochs=1", "train.checkpointDir=" + ck}));
+        assertEquals(0, first.code(), first::toString);
+        Path file = ck.resolve("checkpoint-00000001.ckpt");
+        byte[] good = Files.readAllBytes(file);
+        Checkpoint c = CheckpointFormat.read("x", new ByteArrayInputStream(good), good.length, 64 * 16 + 16 + 16 * 10 + 10,
+                "sgd", null);
+        List<String> older = c.fingerprint().stream()
+                .filter(i -> !i.startsWith("training ") || i.startsWith("training examples")
+                        || i.startsWith("training partitions") || i.startsWith("training data files"))
+                .filter(i -> !i.startsWith("validation labels") && !i.startsWith("validation feature")
+                        && !i.startsWith("validation weights"))
+                .toList();
+        assertTrue(older.size() < c.fingerprint().size(), "the content digests are in the fingerprint");
+        Files.write(file, bytes(new Checkpoint(older, c.epoch(), c.theta(), c.optimizer(), c.optimizerState(),
+                c.best(), c.bestLoss(), c.bestEpoch(), c.sinceBest(), c.reports(), null)));
+        Result r = train(concat(DIGITS, SGD, new String[] {"train.epochs=2", "train.checkpointDir=" + ck,
+            "train.resume=true"}));
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("does not record the content of the data it was trained on"), r::toString);
     }
 
     @Test
