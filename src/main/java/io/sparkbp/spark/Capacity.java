@@ -51,7 +51,7 @@ final class Capacity {
             throw new PlanException(String.format(Locale.ROOT, "the network %s has %,d parameters, and training it"
                     + " with %s keeps at least %d copies of them on the driver (weights, gradient, optimizer state),"
                     + " 8 bytes each: %s, more than the driver's maximum heap of %s; use a smaller network"
-                    + " (model.hidden) or give the driver more memory (--driver-memory)", spec, params, s.optimizer(),
+                    + " (model.hidden) or give the driver more memory (--driver-memory)", spec, params, s.optimizer().id(),
                     copies, Figures.bytes(need), Figures.bytes(maxHeap)));
         }
     }
