@@ -342,9 +342,46 @@ public final class DataLoader {
     private record Totals(long examples, long bytes, long weighted, DataDigest digest) {
     }
 
-    /** One partition's part of {@link Totals}: its counts and digest, or the data error that stopped it. */
-    private record PartTotals(long rows, long bytes, long weighted, DataDigest digest, DataException failure)
-            implements Serializable {
+    /**
+     * One partition's part of {@link Totals}: its counts and digest, or the data error that stopped it.
+     * A task result, so a class and not a record: Kryo's field serializer (the scripts' {@code
+     * spark.serializer}) cannot write records.
+     */
+    private static final class PartTotals implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long rows;
+        private final long bytes;
+        private final long weighted;
+        private final DataDigest digest;
+        private final DataException failure;
+
+        PartTotals(long rows, long bytes, long weighted, DataDigest digest, DataException failure) {
+            this.rows = rows;
+            this.bytes = bytes;
+            this.weighted = weighted;
+            this.digest = digest;
+            this.failure = failure;
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+
+        long weighted() {
+            return weighted;
+        }
+
+        DataDigest digest() {
+            return digest;
+        }
+
+        DataException failure() {
+            return failure;
+        }
     }
 
     /**
