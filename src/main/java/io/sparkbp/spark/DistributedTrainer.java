@@ -57,6 +57,7 @@ public final class DistributedTrainer {
     private final JavaSparkContext sc;
     private final TrainerSettings settings;
     private final NetworkSpec spec;
+    private final GradientJobs jobs;
 
     public DistributedTrainer(JavaSparkContext sc, TrainerSettings settings) {
         if (settings.localSteps() < 1) {
@@ -65,6 +66,7 @@ public final class DistributedTrainer {
         this.sc = sc;
         this.settings = settings;
         this.spec = settings.spec();
+        this.jobs = new GradientJobs(sc, settings);
     }
 
     /**
@@ -136,7 +138,7 @@ public final class DistributedTrainer {
             this.data = data;
             this.listener = listener;
             this.checkpointer = checkpointer;
-            this.method = EpochMethod.of(new GradientJobs(sc, settings), data.train(), data.examples(), data.steps());
+            this.method = EpochMethod.of(jobs, data.train(), data.examples(), data.steps());
             // without validation data L-BFGS ends on its own convergence test, not on the training loss; its
             // iterations are line searches, so the minimum of steps is for sgd and adam
             StoppingRule rule = method.stepped() ? settings.stopping() : data.validation() == null ? StoppingRule.OFF
@@ -186,7 +188,7 @@ public final class DistributedTrainer {
             if (resume != null) {
                 return schedule.withBase(pickedRate(resume));
             }
-            search = new GradientJobs(sc, settings).rangeTest(data.train(), theta, data.steps(), settings.rangeTestSteps());
+            search = jobs.rangeTest(data.train(), theta, data.steps(), settings.rangeTestSteps());
             if (checkpointer != null) {
                 List<String> items = new ArrayList<>(checkpointer.fingerprintItems());
                 items.add(PICKED_RATE + "=" + search.rate());
@@ -262,12 +264,12 @@ public final class DistributedTrainer {
 
     /** One distributed pass: the gradient, loss and weight sums of step {@code step} at {@code theta}. */
     GradientAccumulator gradientSum(JavaRDD<PartitionData> train, double[] theta, int epoch, int step, int steps) {
-        return new GradientJobs(sc, settings).gradientSum(train, theta, epoch, step, steps);
+        return jobs.gradientSum(train, theta, epoch, step, steps);
     }
 
     /** One round of local training ({@link GradientJobs#localRound}). */
     GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, double[][] state, int epoch,
                                    int first, int last, int steps, double lr) {
-        return new GradientJobs(sc, settings).localRound(train, theta, state, epoch, first, last, steps, lr);
+        return jobs.localRound(train, theta, state, epoch, first, last, steps, lr);
     }
 }
