@@ -138,8 +138,8 @@ public final class Lbfgs {
             }
         }
         double alpha0 = steepest ? 1.0 / Math.sqrt(-dphi0) : 1.0;
-        LineSearch.Result r = LineSearch.strongWolfe(f, x, d, value, dphi0, alpha0,
-                settings.maxLineSearchEvaluations(), xTrial, gTrial, gBest);
+        LineSearch.Result r = LineSearch.strongWolfe(f, new LineSearch.Line(x, d, value, dphi0), alpha0,
+                settings.maxLineSearchEvaluations(), new LineSearch.Work(xTrial, gTrial, gBest));
         evaluations += r.evaluations();
         iterations++;
         if (!r.accepted()) {

@@ -25,78 +25,118 @@ final class LineSearch {
     private LineSearch() {
     }
 
+    /** The line searched: from {@code x}, where the value is {@code phi0}, along {@code d}, with slope {@code dphi0 = g . d < 0}. */
+    record Line(double[] x, double[] d, double phi0, double dphi0) {
+    }
+
+    /** Work arrays of the length of {@code x}: the trial point, its gradient and the best point's gradient. */
+    record Work(double[] xTrial, double[] gTrial, double[] gBest) {
+    }
+
     /**
-     * Searches along the descent direction {@code d} ({@code dphi0 = g . d < 0}) from {@code x},
-     * where the value is {@code phi0}, starting with step {@code alpha0}. Trial points are formed as
-     * {@code xTrial[i] = x[i] + a * d[i]}; {@code gTrial} and {@code gBest} are work arrays.
+     * Searches along {@code line}, starting with step {@code alpha0}. Trial points are formed as
+     * {@code xTrial[i] = x[i] + a * d[i]}; on acceptance {@code work.gBest} holds the gradient there.
      */
-    static Result strongWolfe(Lbfgs.DiffFunction f, double[] x, double[] d, double phi0, double dphi0,
-                              double alpha0, int maxEvaluations, double[] xTrial, double[] gTrial, double[] gBest) {
+    static Result strongWolfe(Lbfgs.DiffFunction f, Line line, double alpha0, int maxEvaluations, Work work) {
+        double[] x = line.x();
+        double[] d = line.d();
         int n = x.length;
-        // lo: best step so far with sufficient decrease (0 at the start); hi: the other end of the
-        // bracket, +infinity while no bracket is known.
-        double loA = 0.0;
-        double loPhi = phi0;
-        double loDphi = dphi0;
-        double hiA = Double.POSITIVE_INFINITY;
-        double hiPhi = Double.NaN;
-        double hiDphi = Double.NaN;
+        Bracket b = new Bracket(line.phi0(), line.dphi0());
         double a = alpha0;
         int evals = 0;
         while (evals < maxEvaluations) {
             for (int i = 0; i < n; i++) {
-                xTrial[i] = x[i] + a * d[i];
+                work.xTrial()[i] = x[i] + a * d[i];
             }
-            double phi = f.valueAndGradient(xTrial, gTrial);
+            double phi = f.valueAndGradient(work.xTrial(), work.gTrial());
             evals++;
-            double dphi = CurvatureHistory.dot(gTrial, d);
-            double prevA = loA;
-            double prevPhi = loPhi;
-            double prevDphi = loDphi;
-            if (!Double.isFinite(phi) || !Double.isFinite(dphi)) {
-                hiA = a;
-                hiPhi = Double.NaN;
-                hiDphi = Double.NaN;
-            } else if (phi > phi0 + C1 * a * dphi0 || phi >= loPhi) {
-                hiA = a;
-                hiPhi = phi;
-                hiDphi = dphi;
-            } else {
-                if (Math.abs(dphi) <= -C2 * dphi0) {
-                    System.arraycopy(gTrial, 0, gBest, 0, n);
-                    return new Result(true, a, phi, evals);
-                }
-                if (dphi * (hiA - a) >= 0.0) {
-                    // the minimum lies between the previous best and this point
-                    hiA = loA;
-                    hiPhi = loPhi;
-                    hiDphi = loDphi;
-                }
-                loA = a;
-                loPhi = phi;
-                loDphi = dphi;
-                System.arraycopy(gTrial, 0, gBest, 0, n);
+            double dphi = CurvatureHistory.dot(work.gTrial(), d);
+            double prevA = b.loA;
+            double prevPhi = b.loPhi;
+            double prevDphi = b.loDphi;
+            Trial t = b.take(a, phi, dphi, line);
+            if (t != Trial.TOO_LONG) {
+                System.arraycopy(work.gTrial(), 0, work.gBest(), 0, n);
             }
+            if (t == Trial.ACCEPTED) {
+                return new Result(true, a, phi, evals);
+            }
+            a = b.nextStep(prevA, prevPhi, prevDphi);
+            if (Double.isNaN(a)) {
+                break;
+            }
+        }
+        if (b.loA > 0.0) {
+            return new Result(true, b.loA, b.loPhi, evals);
+        }
+        return new Result(false, 0.0, line.phi0(), evals);
+    }
+
+    /** What a trial step did to the bracket. */
+    private enum Trial { ACCEPTED, TOO_LONG, BEST_SO_FAR }
+
+    /**
+     * lo: best step so far with sufficient decrease (0 at the start); hi: the other end of the
+     * bracket, +infinity while no bracket is known.
+     */
+    private static final class Bracket {
+        double loA = 0.0;
+        double loPhi;
+        double loDphi;
+        double hiA = Double.POSITIVE_INFINITY;
+        double hiPhi = Double.NaN;
+        double hiDphi = Double.NaN;
+
+        Bracket(double phi0, double dphi0) {
+            loPhi = phi0;
+            loDphi = dphi0;
+        }
+
+        Trial take(double a, double phi, double dphi, Line line) {
+            if (!Double.isFinite(phi) || !Double.isFinite(dphi)) {
+                setHi(a, Double.NaN, Double.NaN);
+                return Trial.TOO_LONG;
+            }
+            if (phi > line.phi0() + C1 * a * line.dphi0() || phi >= loPhi) {
+                setHi(a, phi, dphi);
+                return Trial.TOO_LONG;
+            }
+            if (Math.abs(dphi) <= -C2 * line.dphi0()) {
+                return Trial.ACCEPTED;
+            }
+            if (dphi * (hiA - a) >= 0.0) {
+                // the minimum lies between the previous best and this point
+                setHi(loA, loPhi, loDphi);
+            }
+            loA = a;
+            loPhi = phi;
+            loDphi = dphi;
+            return Trial.BEST_SO_FAR;
+        }
+
+        private void setHi(double a, double phi, double dphi) {
+            hiA = a;
+            hiPhi = phi;
+            hiDphi = dphi;
+        }
+
+        /** The next trial step, or NaN when the bracket has shrunk to nothing. */
+        double nextStep(double prevA, double prevPhi, double prevDphi) {
             if (hiA == Double.POSITIVE_INFINITY) {
                 // still too short and descending: extrapolate, between 2x and 10x the step
                 double c = cubicMinimizer(prevA, prevPhi, prevDphi, loA, loPhi, loDphi);
-                a = Double.isFinite(c) && c > loA ? Math.min(Math.max(c, 2.0 * loA), 10.0 * loA) : 4.0 * loA;
-            } else {
-                double w = hiA - loA;
-                if (Math.abs(w) <= 1e-12 * Math.max(Math.abs(loA), Math.abs(hiA))) {
-                    break;
-                }
-                double c = Double.isFinite(hiPhi)
-                        ? cubicMinimizer(loA, loPhi, loDphi, hiA, hiPhi, hiDphi) : Double.NaN;
-                double lower = Math.min(loA, hiA) + 0.1 * Math.abs(w);
-                double upper = Math.max(loA, hiA) - 0.1 * Math.abs(w);
-                a = c >= lower && c <= upper ? c : loA + 0.5 * w;
+                return Double.isFinite(c) && c > loA ? Math.min(Math.max(c, 2.0 * loA), 10.0 * loA) : 4.0 * loA;
             }
+            double w = hiA - loA;
+            if (Math.abs(w) <= 1e-12 * Math.max(Math.abs(loA), Math.abs(hiA))) {
+                return Double.NaN;
+            }
+            double c = Double.isFinite(hiPhi)
+                    ? cubicMinimizer(loA, loPhi, loDphi, hiA, hiPhi, hiDphi) : Double.NaN;
+            double lower = Math.min(loA, hiA) + 0.1 * Math.abs(w);
+            double upper = Math.max(loA, hiA) - 0.1 * Math.abs(w);
+            return c >= lower && c <= upper ? c : loA + 0.5 * w;
         }
-        if (loA > 0.0) {
-            return new Result(true, loA, loPhi, evals);
-        }
-        return new Result(false, 0.0, phi0, evals);
     }
 
     /**

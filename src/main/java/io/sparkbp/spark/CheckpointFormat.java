@@ -174,25 +174,65 @@ public final class CheckpointFormat {
     public static Checkpoint read(String name, InputStream in, long length, int numParams, String optimizer,
                                   Consumer<List<String>> fingerprintCheck) throws IOException {
         String file = "checkpoint file '" + name + "'";
+        DataInputStream d = new DataInputStream(in);
+        CRC32 crc = new CRC32();
+        readHeader(d, crc, length, file);
+        byte[][] payloads = readSections(d, crc, length - 12, file);
+
+        List<String> fingerprint = readFingerprint(new Section(file, "fingerprint", payloads[FINGERPRINT - 1]));
+        if (fingerprintCheck != null) {
+            fingerprintCheck.accept(fingerprint);
+        }
+
+        Section s = new Section(file, "state", payloads[STATE - 1]);
+        int epoch = s.count(1, Integer.MAX_VALUE, "the epoch");
+        double[] theta = s.vector(numParams, numParams, "the weights");
+        s.end();
+
+        s = new Section(file, "optimizer", payloads[OPTIMIZER - 1]);
+        String opt = s.utf("the optimizer name");
+        if (!opt.equals(optimizer)) {
+            throw new ModelFormatException(file + " holds the state of optimizer '" + opt + "', but this run uses '"
+                    + optimizer + "'");
+        }
+        double[][] state = readOptimizerState(s, numParams);
+
+        EarlyStop es = readEarlyStopping(new Section(file, "early-stopping", payloads[EARLY_STOPPING - 1]),
+                numParams, epoch);
+        List<EpochReport> reports = readReports(new Section(file, "reports", payloads[REPORTS - 1]), epoch);
+        return new Checkpoint(fingerprint, epoch, theta, opt, state, es.best, es.bestLoss, es.bestEpoch,
+                es.sinceBest, reports, name);
+    }
+
+    /** Checks the length, the magic and the version; the 12 header bytes go into {@code crc}. */
+    private static void readHeader(DataInputStream d, CRC32 crc, long length, String file) throws IOException {
         if (length < 12) {
             throw new ModelFormatException(file + " is too short to be a sparkbp checkpoint (" + length + " bytes)");
         }
         if (length > MAX_FILE_BYTES) {
             throw new ModelFormatException(file + " is too large to be a sparkbp checkpoint (" + length + " bytes)");
         }
-        DataInputStream d = new DataInputStream(in);
-        CRC32 crc = new CRC32();
         byte[] head = readFully(d, 12, file, "header");
         crc.update(head);
         if (!Arrays.equals(Arrays.copyOf(head, 8), MAGIC.getBytes(StandardCharsets.US_ASCII))) {
             throw new ModelFormatException(file + " is not a sparkbp checkpoint: it does not start with \"" + MAGIC + "\"");
         }
-        int version = ((head[8] & 0xff) << 24) | ((head[9] & 0xff) << 16) | ((head[10] & 0xff) << 8) | (head[11] & 0xff);
+        int version = bigEndianInt(head, 8);
         if (version != VERSION) {
             throw new ModelFormatException(file + " has checkpoint format version " + version
                     + ", but this sparkbp reads only version " + VERSION);
         }
-        long remaining = length - 12;
+    }
+
+    private static int bigEndianInt(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    /**
+     * Reads the six sections in order, checking each tag and length against the {@code remaining}
+     * bytes, the checksum in the end section and that nothing follows it; returns the payloads by tag - 1.
+     */
+    private static byte[][] readSections(DataInputStream d, CRC32 crc, long remaining, String file) throws IOException {
         byte[][] payloads = new byte[END][];
         for (int tag = FINGERPRINT; tag <= END; tag++) {
             long sumBefore = crc.getValue();
@@ -200,20 +240,10 @@ public final class CheckpointFormat {
                 throw new ModelFormatException(file + " is truncated: the " + SECTION_NAMES[tag] + " section is missing");
             }
             byte[] sh = readFully(d, 8, file, SECTION_NAMES[tag] + " section header");
-            int gotTag = ((sh[0] & 0xff) << 24) | ((sh[1] & 0xff) << 16) | ((sh[2] & 0xff) << 8) | (sh[3] & 0xff);
-            int len = ((sh[4] & 0xff) << 24) | ((sh[5] & 0xff) << 16) | ((sh[6] & 0xff) << 8) | (sh[7] & 0xff);
+            int gotTag = bigEndianInt(sh, 0);
+            int len = bigEndianInt(sh, 4);
             remaining -= 8;
-            if (gotTag != tag) {
-                throw new ModelFormatException(file + " is corrupt: expected the " + SECTION_NAMES[tag]
-                        + " section (tag " + tag + ") but found tag " + gotTag);
-            }
-            if (len < 0 || len > remaining) {
-                throw new ModelFormatException(file + " is truncated or corrupt: its " + SECTION_NAMES[tag]
-                        + " section claims " + len + " bytes but only " + remaining + " remain");
-            }
-            if (tag == END && len != 8) {
-                throw new ModelFormatException(file + " is corrupt: its end section has " + len + " bytes, expected 8");
-            }
+            checkSectionHeader(file, tag, gotTag, len, remaining);
             byte[] payload = readFully(d, len, file, SECTION_NAMES[tag] + " section");
             remaining -= len;
             if (tag == END) {
@@ -230,29 +260,35 @@ public final class CheckpointFormat {
         if (remaining != 0 || d.read() != -1) {
             throw new ModelFormatException(file + " is corrupt: it has unexpected bytes after its end section");
         }
+        return payloads;
+    }
 
-        Section s = new Section(file, "fingerprint", payloads[FINGERPRINT - 1]);
+    private static void checkSectionHeader(String file, int tag, int gotTag, int len, long remaining) {
+        if (gotTag != tag) {
+            throw new ModelFormatException(file + " is corrupt: expected the " + SECTION_NAMES[tag]
+                    + " section (tag " + tag + ") but found tag " + gotTag);
+        }
+        if (len < 0 || len > remaining) {
+            throw new ModelFormatException(file + " is truncated or corrupt: its " + SECTION_NAMES[tag]
+                    + " section claims " + len + " bytes but only " + remaining + " remain");
+        }
+        if (tag == END && len != 8) {
+            throw new ModelFormatException(file + " is corrupt: its end section has " + len + " bytes, expected 8");
+        }
+    }
+
+    private static List<String> readFingerprint(Section s) {
         int items = s.count(0, MAX_FINGERPRINT_ITEMS, "the number of fingerprint items");
         List<String> fingerprint = new ArrayList<>();
         for (int i = 0; i < items; i++) {
             fingerprint.add(s.utf("fingerprint item " + i));
         }
         s.end();
-        if (fingerprintCheck != null) {
-            fingerprintCheck.accept(fingerprint);
-        }
+        return fingerprint;
+    }
 
-        s = new Section(file, "state", payloads[STATE - 1]);
-        int epoch = s.count(1, Integer.MAX_VALUE, "the epoch");
-        double[] theta = s.vector(numParams, numParams, "the weights");
-        s.end();
-
-        s = new Section(file, "optimizer", payloads[OPTIMIZER - 1]);
-        String opt = s.utf("the optimizer name");
-        if (!opt.equals(optimizer)) {
-            throw new ModelFormatException(file + " holds the state of optimizer '" + opt + "', but this run uses '"
-                    + optimizer + "'");
-        }
+    /** The optimizer state arrays that follow the optimizer's name in {@code s}. */
+    private static double[][] readOptimizerState(Section s, int numParams) {
         int maxArrays = 3 + 2 * DistributedTrainer.LBFGS_MEMORY;
         int arrays = s.count(1, maxArrays, "the number of optimizer state arrays");
         double[][] state = new double[arrays][];
@@ -260,8 +296,14 @@ public final class CheckpointFormat {
             state[i] = s.vector(0, Math.max(numParams, 6), "optimizer state array " + i);
         }
         s.end();
+        return state;
+    }
 
-        s = new Section(file, "early-stopping", payloads[EARLY_STOPPING - 1]);
+    /** The early-stopping section as read. */
+    private record EarlyStop(double[] best, double bestLoss, int bestEpoch, int sinceBest) {
+    }
+
+    private static EarlyStop readEarlyStopping(Section s, int numParams, int epoch) {
         int hasBest = s.count(0, 1, "the has-best flag", true);
         double[] best = hasBest == 1 ? s.vector(numParams, numParams, "the best weights") : null;
         double bestLoss = s.dbl();
@@ -271,34 +313,40 @@ public final class CheckpointFormat {
         // with validation data every epoch either improves (sinceBest = 0) or counts up
         if (best == null ? bestLoss != Double.POSITIVE_INFINITY || bestEpoch != 0
                 : !Double.isFinite(bestLoss) || bestEpoch < 1 || sinceBest != epoch - bestEpoch) {
-            throw new ModelFormatException(file + " is corrupt: its early-stopping state is inconsistent (best loss "
+            throw new ModelFormatException(s.file + " is corrupt: its early-stopping state is inconsistent (best loss "
                     + bestLoss + " at epoch " + bestEpoch + ", " + sinceBest + " epochs since, after epoch " + epoch + ")");
         }
+        return new EarlyStop(best, bestLoss, bestEpoch, sinceBest);
+    }
 
-        s = new Section(file, "reports", payloads[REPORTS - 1]);
+    private static List<EpochReport> readReports(Section s, int epoch) {
         int count = s.count(epoch, epoch, "the number of epoch reports");
         List<EpochReport> reports = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String what = "epoch report " + (i + 1);
-            int e = s.count(i + 1, i + 1, "the epoch of " + what);
-            int epochs = s.count(1, Integer.MAX_VALUE, "the epoch total of " + what);
-            double trainLoss = s.dbl();
-            long examples = s.lng();
-            double seconds = s.dbl();
-            double elapsed = s.dbl();
-            double lr = s.dbl();
-            if (!Double.isFinite(trainLoss) || examples < 0 || !(seconds >= 0) || !(elapsed >= 0)
-                    || Double.isInfinite(seconds) || Double.isInfinite(elapsed) || !(Double.isNaN(lr) || lr > 0)
-                    || Double.isInfinite(lr)) {
-                throw new ModelFormatException(file + " is corrupt: " + what + " has an invalid loss, example count,"
-                        + " time or learning rate");
-            }
-            Map<String, Double> val = s.metrics(what + " validation metrics");
-            Map<String, Double> tst = s.metrics(what + " test metrics");
-            reports.add(new EpochReport(e, epochs, trainLoss, val, tst, examples, seconds, elapsed, lr));
+            reports.add(readReport(s, i + 1));
         }
         s.end();
-        return new Checkpoint(fingerprint, epoch, theta, opt, state, best, bestLoss, bestEpoch, sinceBest, reports, name);
+        return reports;
+    }
+
+    private static EpochReport readReport(Section s, int epoch) {
+        String what = "epoch report " + epoch;
+        int e = s.count(epoch, epoch, "the epoch of " + what);
+        int epochs = s.count(1, Integer.MAX_VALUE, "the epoch total of " + what);
+        double trainLoss = s.dbl();
+        long examples = s.lng();
+        double seconds = s.dbl();
+        double elapsed = s.dbl();
+        double lr = s.dbl();
+        if (!Double.isFinite(trainLoss) || examples < 0 || !(seconds >= 0) || !(elapsed >= 0)
+                || Double.isInfinite(seconds) || Double.isInfinite(elapsed) || !(Double.isNaN(lr) || lr > 0)
+                || Double.isInfinite(lr)) {
+            throw new ModelFormatException(s.file + " is corrupt: " + what + " has an invalid loss, example count,"
+                    + " time or learning rate");
+        }
+        Map<String, Double> val = s.metrics(what + " validation metrics");
+        Map<String, Double> tst = s.metrics(what + " test metrics");
+        return new EpochReport(e, epochs, trainLoss, val, tst, examples, seconds, elapsed, lr);
     }
 
     private static byte[] readFully(DataInputStream d, int n, String file, String what) throws IOException {

@@ -18,8 +18,9 @@ class LineSearchTest {
         };
         double[] d = {1.0};
         double[] gBest = new double[1];
-        LineSearch.Result r = LineSearch.strongWolfe(f, new double[] {0.0}, d, 0.0, -1.0, 10.0, 20,
-                new double[1], new double[1], gBest);
+        LineSearch.Result r = LineSearch.strongWolfe(f,
+                new LineSearch.Line(new double[] {0.0}, d, 0.0, -1.0), 10.0, 20,
+                new LineSearch.Work(new double[1], new double[1], gBest));
         assertTrue(r.accepted());
         assertTrue(r.alpha() > 0.0 && r.alpha() < 2.0, "alpha " + r.alpha());
         assertTrue(r.value() < 0.0);
@@ -37,8 +38,9 @@ class LineSearchTest {
             return 2.0 * (x[0] - 3.0) * (x[0] - 3.0);
         };
         double[] gBest = new double[1];
-        LineSearch.Result r = LineSearch.strongWolfe(f, new double[] {0.0}, new double[] {3.0}, 18.0, -36.0, 1.0, 20,
-                new double[1], new double[1], gBest);
+        LineSearch.Result r = LineSearch.strongWolfe(f,
+                new LineSearch.Line(new double[] {0.0}, new double[] {3.0}, 18.0, -36.0), 1.0, 20,
+                new LineSearch.Work(new double[1], new double[1], gBest));
         assertTrue(r.accepted());
         assertEquals(1, r.evaluations());
         assertEquals(1, calls[0]);
@@ -54,8 +56,9 @@ class LineSearchTest {
             return 0.5 * (x[0] - 100.0) * (x[0] - 100.0);
         };
         double[] gBest = new double[1];
-        LineSearch.Result r = LineSearch.strongWolfe(f, new double[] {0.0}, new double[] {1.0}, 5000.0, -100.0, 1e-3,
-                20, new double[1], new double[1], gBest);
+        LineSearch.Result r = LineSearch.strongWolfe(f,
+                new LineSearch.Line(new double[] {0.0}, new double[] {1.0}, 5000.0, -100.0), 1e-3, 20,
+                new LineSearch.Work(new double[1], new double[1], gBest));
         assertTrue(r.accepted());
         assertTrue(Math.abs(gBest[0]) <= LineSearch.C2 * 100.0, "curvature condition: slope " + gBest[0]);
         assertTrue(r.value() <= 5000.0 - LineSearch.C1 * r.alpha() * 100.0, "sufficient decrease");
@@ -68,8 +71,9 @@ class LineSearchTest {
             g[0] = -1.0;
             return 1.0 + x[0] * x[0];
         };
-        LineSearch.Result r = LineSearch.strongWolfe(f, new double[] {0.0}, new double[] {1.0}, 1.0, -1.0, 1.0, 7,
-                new double[1], new double[1], new double[1]);
+        LineSearch.Result r = LineSearch.strongWolfe(f,
+                new LineSearch.Line(new double[] {0.0}, new double[] {1.0}, 1.0, -1.0), 1.0, 7,
+                new LineSearch.Work(new double[1], new double[1], new double[1]));
         assertFalse(r.accepted());
         assertEquals(7, r.evaluations());
         assertEquals(1.0, r.value(), 0.0);
