@@ -75,8 +75,8 @@ final class EvaluateCommand {
             if (reportPath != null) {
                 try (Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite)) {
                     outputs.addText(Schema.OUTPUT_REPORT.key(), reportPath, Reports.evaluation(model,
-                            a.option("--model"), src.path(), src.format().id(), data.skipped(),
-                            config.isSet(Schema.DATA_WEIGHT_COLUMN.key()), m, sc).html());
+                            a.option("--model"), new Reports.EvaluatedData(src.path(), src.format().id(),
+                                    data.skipped(), config.isSet(Schema.DATA_WEIGHT_COLUMN.key())), m, sc).html());
                     outputs.commit();
                 }
                 out.println("report written to " + reportPath);

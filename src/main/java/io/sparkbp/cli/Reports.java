@@ -216,15 +216,41 @@ final class Reports {
         return inputs + targets;
     }
 
+    /** The data an {@code evaluate} run read: its path and format, the lines skipped, whether examples were weighted. */
+    record EvaluatedData(String path, String format, long skipped, boolean weighted) {
+    }
+
     /** The report of one {@code evaluate} run; {@code m} holds confusion counts for a classifier. */
-    static EvaluationReport evaluation(Model model, String modelPath, String dataPath, String format, long skipped,
-                                       boolean weighted, Metrics m, JavaSparkContext sc) {
+    static EvaluationReport evaluation(Model model, String modelPath, EvaluatedData data, Metrics m,
+                                       JavaSparkContext sc) {
         NetworkSpec spec = model.spec();
-        Map<String, String> about = network(spec);
+        List<String> notes = new ArrayList<>();
+        if (data.skipped() > 0) {
+            notes.add(Figures.count(data.skipped()) + " bad lines were skipped (data.onBadRecord=skip).");
+        }
+        Confusion c = m.confusion();
+        int k = spec.outputs();
+        EvaluationReport.ClassConfusion classes = null;
+        EvaluationReport.LabelConfusion labels = null;
+        List<EvaluationReport.OutputError> outputs = null;
+        if (c != null && (spec.output() == OutputKind.SOFTMAX || k == 1)) {
+            classes = classConfusion(c, spec.output(), k);
+        } else if (c != null) {
+            labels = labelConfusion(c, k);
+        } else if (spec.output() == OutputKind.LINEAR) {
+            outputs = outputErrors(m, k);
+        }
+        return new EvaluationReport(modelPath, now(), evaluationAbout(model, modelPath, data, m, sc), m.toMap(),
+                data.weighted(), classes, labels, outputs, notes);
+    }
+
+    private static Map<String, String> evaluationAbout(Model model, String modelPath, EvaluatedData data, Metrics m,
+                                                       JavaSparkContext sc) {
+        Map<String, String> about = network(model.spec());
         about.put("model file", modelPath);
-        about.put("data", dataPath + " (" + format + ")");
+        about.put("data", data.path() + " (" + data.format() + ")");
         about.put("examples", Figures.count(m.examples()));
-        about.put("skipped lines", Figures.count(skipped));
+        about.put("skipped lines", Figures.count(data.skipped()));
         Object training = model.extra().get("training");
         if (training instanceof Map<?, ?> t && t.get("epochs") != null) {
             about.put("trained", t.get("epochs") + " epochs" + (t.get("bestEpoch") != null
@@ -232,61 +258,60 @@ final class Reports {
         }
         about.put("input standardization", model.inputTransform().isPresent() ? "stored in the model" : "none");
         about.putAll(environment(sc));
-        List<String> notes = new ArrayList<>();
-        if (skipped > 0) {
-            notes.add(Figures.count(skipped) + " bad lines were skipped (data.onBadRecord=skip).");
-        }
-        Confusion c = m.confusion();
-        EvaluationReport.ClassConfusion classes = null;
-        EvaluationReport.LabelConfusion labels = null;
-        List<EvaluationReport.OutputError> outputs = null;
-        int k = spec.outputs();
-        if (c != null && spec.output() == OutputKind.SOFTMAX) {
-            List<String> names = ids(k);
-            if (c.hasMatrix()) {
-                double[][] cells = new double[k][k];
-                for (int a = 0; a < k; a++) {
-                    for (int p = 0; p < k; p++) {
-                        cells[a][p] = c.cell(a, p);
-                    }
-                }
-                classes = EvaluationReport.ClassConfusion.ofMatrix(names, cells);
-            } else {
-                double[] actual = new double[k];
-                double[] predicted = new double[k];
-                double[] correct = new double[k];
-                for (int i = 0; i < k; i++) {
-                    actual[i] = c.actual(i);
-                    predicted[i] = c.predicted(i);
-                    correct[i] = c.truePositives(i);
-                }
-                classes = new EvaluationReport.ClassConfusion(names, null, actual, predicted, correct);
-            }
-        } else if (c != null && k == 1) {
+        return about;
+    }
+
+    /** Softmax: the k x k matrix, or per-class totals when the matrix was not kept; one logistic output: 2 x 2. */
+    private static EvaluationReport.ClassConfusion classConfusion(Confusion c, OutputKind kind, int k) {
+        if (kind != OutputKind.SOFTMAX) {
             // one logistic output: the 2x2 matrix of classes 0 and 1
-            classes = EvaluationReport.ClassConfusion.ofMatrix(List.of("0", "1"), new double[][] {
+            return EvaluationReport.ClassConfusion.ofMatrix(List.of("0", "1"), new double[][] {
                     {c.trueNegatives(0), c.falsePositives(0)}, {c.falseNegatives(0), c.truePositives(0)}});
-        } else if (c != null) {
-            double[] tp = new double[k];
-            double[] fp = new double[k];
-            double[] fn = new double[k];
-            double[] tn = new double[k];
-            for (int i = 0; i < k; i++) {
-                tp[i] = c.truePositives(i);
-                fp[i] = c.falsePositives(i);
-                fn[i] = c.falseNegatives(i);
-                tn[i] = c.trueNegatives(i);
-            }
-            labels = new EvaluationReport.LabelConfusion(ids(k), tp, fp, fn, tn);
-        } else if (spec.output() == OutputKind.LINEAR) {
-            double[] rmse = m.rmsePerOutput();
-            double[] r2 = m.r2PerOutput();
-            outputs = new ArrayList<>();
-            for (int i = 0; i < k; i++) {
-                outputs.add(new EvaluationReport.OutputError(Integer.toString(i), rmse[i], r2[i]));
-            }
         }
-        return new EvaluationReport(modelPath, now(), about, m.toMap(), weighted, classes, labels, outputs, notes);
+        List<String> names = ids(k);
+        if (c.hasMatrix()) {
+            double[][] cells = new double[k][k];
+            for (int a = 0; a < k; a++) {
+                for (int p = 0; p < k; p++) {
+                    cells[a][p] = c.cell(a, p);
+                }
+            }
+            return EvaluationReport.ClassConfusion.ofMatrix(names, cells);
+        }
+        double[] actual = new double[k];
+        double[] predicted = new double[k];
+        double[] correct = new double[k];
+        for (int i = 0; i < k; i++) {
+            actual[i] = c.actual(i);
+            predicted[i] = c.predicted(i);
+            correct[i] = c.truePositives(i);
+        }
+        return new EvaluationReport.ClassConfusion(names, null, actual, predicted, correct);
+    }
+
+    /** Several logistic outputs: true/false positives and negatives per label. */
+    private static EvaluationReport.LabelConfusion labelConfusion(Confusion c, int k) {
+        double[] tp = new double[k];
+        double[] fp = new double[k];
+        double[] fn = new double[k];
+        double[] tn = new double[k];
+        for (int i = 0; i < k; i++) {
+            tp[i] = c.truePositives(i);
+            fp[i] = c.falsePositives(i);
+            fn[i] = c.falseNegatives(i);
+            tn[i] = c.trueNegatives(i);
+        }
+        return new EvaluationReport.LabelConfusion(ids(k), tp, fp, fn, tn);
+    }
+
+    private static List<EvaluationReport.OutputError> outputErrors(Metrics m, int k) {
+        double[] rmse = m.rmsePerOutput();
+        double[] r2 = m.r2PerOutput();
+        List<EvaluationReport.OutputError> outputs = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            outputs.add(new EvaluationReport.OutputError(Integer.toString(i), rmse[i], r2[i]));
+        }
+        return outputs;
     }
 
     private static List<String> ids(int k) {

@@ -72,70 +72,96 @@ public final class CsvSchema implements Serializable {
             throw DataException.schema("the CSV header is empty", null, headerLine,
                     "a header row of column names (the first line that is neither blank nor a '#' comment)");
         }
+        String[] names = columnNames(header);
+        Map<String, List<Integer>> byName = new HashMap<>();
+        for (int c = 0; c < names.length; c++) {
+            byName.computeIfAbsent(names[c], k -> new ArrayList<>()).add(c);
+        }
+        List<String> wanted = labelColumns == null ? List.of() : labelColumns.stream()
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        int[] labels = wanted.isEmpty() ? defaultLabels(names, byName, header, nOut)
+                : configuredLabels(wanted, byName, header, nOut);
+        int weight = weightColumn(weightColumn, labels, byName, header);
+        int[] features = featureColumns(names.length, labels, weight, header);
+        return new CsvSchema(header, names, labels, weight, features, nOut);
+    }
+
+    /** The trimmed column names of a normalized header line. */
+    private static String[] columnNames(String header) {
         int count = CsvFields.split(header, new int[0], new int[0], new boolean[0], DataException.Kind.SCHEMA);
         int[] st = new int[count];
         int[] en = new int[count];
         boolean[] esc = new boolean[count];
         CsvFields.split(header, st, en, esc, DataException.Kind.SCHEMA);
         String[] names = new String[count];
-        Map<String, List<Integer>> byName = new HashMap<>();
         for (int c = 0; c < count; c++) {
             names[c] = CsvFields.text(header, st[c], en[c], esc[c]).trim();
-            byName.computeIfAbsent(names[c], k -> new ArrayList<>()).add(c);
         }
+        return names;
+    }
 
-        List<String> wanted = labelColumns == null ? List.of() : labelColumns.stream()
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        int[] labels;
-        if (!wanted.isEmpty()) {
-            String setting = "data.labelColumns=" + String.join(",", wanted);
-            if (wanted.size() != 1 && wanted.size() != nOut) {
-                throw DataException.schema(wanted.size() + " label columns are configured", String.join(",", wanted), null,
-                        "1 label column or one per output (model.outputs=" + nOut + ")");
+    /** The label columns named by {@code data.labelColumns}: 1 or {@code nOut} of them, each once. */
+    private static int[] configuredLabels(List<String> wanted, Map<String, List<Integer>> byName, String header,
+                                          int nOut) {
+        String setting = "data.labelColumns=" + String.join(",", wanted);
+        if (wanted.size() != 1 && wanted.size() != nOut) {
+            throw DataException.schema(wanted.size() + " label columns are configured", String.join(",", wanted), null,
+                    "1 label column or one per output (model.outputs=" + nOut + ")");
+        }
+        int[] labels = new int[wanted.size()];
+        for (int i = 0; i < labels.length; i++) {
+            String name = wanted.get(i);
+            if (wanted.indexOf(name) != i) {
+                throw DataException.schema("label column '" + name + "' is configured twice", String.join(",", wanted),
+                        null, "each label column once (" + setting + ")");
             }
-            labels = new int[wanted.size()];
-            for (int i = 0; i < labels.length; i++) {
-                String name = wanted.get(i);
-                if (wanted.indexOf(name) != i) {
-                    throw DataException.schema("label column '" + name + "' is configured twice", String.join(",", wanted),
-                            null, "each label column once (" + setting + ")");
-                }
-                labels[i] = lookup(byName, name, "label", header, setting);
-            }
-        } else {
-            TreeSet<Integer> ids = new TreeSet<>();
-            for (String n : names) {
-                if (n.matches("label_[0-9]{1,9}")) {
-                    ids.add(Integer.parseInt(n.substring(6)));
-                }
-            }
-            if (ids.isEmpty()) {
-                labels = new int[] {0};
-            } else {
-                if (ids.first() != 0 || ids.last() != nOut - 1 || ids.size() != nOut) {
-                    throw DataException.schema("the header has label columns label_" + joinIds(ids)
-                            + " but model.outputs=" + nOut, null, header,
-                            "label_0..label_" + (nOut - 1) + ", or set data.labelColumns");
-                }
-                labels = new int[nOut];
-                for (int k = 0; k < nOut; k++) {
-                    labels[k] = lookup(byName, "label_" + k, "label", header, "label_0..label_" + (nOut - 1));
-                }
+            labels[i] = lookup(byName, name, "label", header, setting);
+        }
+        return labels;
+    }
+
+    /** Without {@code data.labelColumns}: columns label_0..label_{nOut-1} when present, else the first column. */
+    private static int[] defaultLabels(String[] names, Map<String, List<Integer>> byName, String header, int nOut) {
+        TreeSet<Integer> ids = new TreeSet<>();
+        for (String n : names) {
+            if (n.matches("label_[0-9]{1,9}")) {
+                ids.add(Integer.parseInt(n.substring(6)));
             }
         }
+        if (ids.isEmpty()) {
+            return new int[] {0};
+        }
+        if (ids.first() != 0 || ids.last() != nOut - 1 || ids.size() != nOut) {
+            throw DataException.schema("the header has label columns label_" + joinIds(ids)
+                    + " but model.outputs=" + nOut, null, header,
+                    "label_0..label_" + (nOut - 1) + ", or set data.labelColumns");
+        }
+        int[] labels = new int[nOut];
+        for (int k = 0; k < nOut; k++) {
+            labels[k] = lookup(byName, "label_" + k, "label", header, "label_0..label_" + (nOut - 1));
+        }
+        return labels;
+    }
 
-        int weight = -1;
+    /** The weight column's index, or -1 for none; it may not be a label column. */
+    private static int weightColumn(String weightColumn, int[] labels, Map<String, List<Integer>> byName,
+                                    String header) {
         String w = weightColumn == null ? "" : weightColumn.trim();
-        if (!w.isEmpty()) {
-            weight = lookup(byName, w, "weight", header, "the weight column '" + w + "'");
-            for (int l : labels) {
-                if (l == weight) {
-                    throw DataException.schema("column '" + w + "' cannot be both a label and the weight", null, header,
-                            "distinct label and weight columns");
-                }
+        if (w.isEmpty()) {
+            return -1;
+        }
+        int weight = lookup(byName, w, "weight", header, "the weight column '" + w + "'");
+        for (int l : labels) {
+            if (l == weight) {
+                throw DataException.schema("column '" + w + "' cannot be both a label and the weight", null, header,
+                        "distinct label and weight columns");
             }
         }
+        return weight;
+    }
 
+    /** Every column that is neither a label nor the weight; at least one. */
+    private static int[] featureColumns(int count, int[] labels, int weight, String header) {
         boolean[] used = new boolean[count];
         for (int l : labels) {
             used[l] = true;
@@ -159,7 +185,7 @@ public final class CsvSchema implements Serializable {
                 features[j++] = c;
             }
         }
-        return new CsvSchema(header, names, labels, weight, features, nOut);
+        return features;
     }
 
     private static int lookup(Map<String, List<Integer>> byName, String name, String role, String header,

@@ -125,6 +125,20 @@ final class TrainingPage {
         boolean hasTest = epochs.stream().anyMatch(e -> e.test() != null);
         h.open("div", "class", "charts").nl();
 
+        lossChart(h, r, x, hasValidation, hasTest);
+        metricCharts(h, r, x, hasValidation, hasTest);
+        rateCharts(h, epochs, x);
+        h.close("div").nl();
+        if (!hasValidation && !hasTest) {
+            h.el("p", "There is no validation or test data, so only the training loss is drawn; set data.test, "
+                    + "data.validation or data.validationFraction to see how the model generalizes.", "class", "caption");
+        }
+        Page.closeSection(h);
+    }
+
+    /** Training loss, with validation and test loss when there are such data. */
+    private static void lossChart(Html h, TrainingReport r, int[] x, boolean hasValidation, boolean hasTest) {
+        List<Epoch> epochs = r.epochs();
         Chart loss = new Chart("Loss per epoch", "loss", "loss", Figures::number).logScaleWhenWide();
         loss.series("training", "s-train", x, values(epochs, Epoch::trainLoss));
         if (hasValidation) {
@@ -138,7 +152,11 @@ final class TrainingPage {
                 + "the L2 term. Validation and test loss: mean error of the weights at the end of the epoch, "
                 + "without L2." + (r.standardizedLoss() ? " The training loss is measured on the standardized "
                 + "targets, the validation and test losses in the data's units, so their scales differ." : ""));
+    }
 
+    /** One chart per validation/test metric. */
+    private static void metricCharts(Html h, TrainingReport r, int[] x, boolean hasValidation, boolean hasTest) {
+        List<Epoch> epochs = r.epochs();
         for (String name : r.metricNames()) {
             Chart c = new Chart(title(name) + " per epoch", name, axis(name), v -> Figures.metric(name, v));
             if (Figures.isFraction(name)) {
@@ -153,7 +171,10 @@ final class TrainingPage {
             markers(c, r);
             figure(h, "chart-" + name, title(name), c, caption(name));
         }
+    }
 
+    /** Throughput, and the learning rate when the schedule changed it. */
+    private static void rateCharts(Html h, List<Epoch> epochs, int[] x) {
         Chart rate = new Chart("Throughput per epoch", "", "examples/s", v -> Figures.rate(v) + " ex/s").fromZero();
         rate.series("training", "s-rate", x, values(epochs, Epoch::examplesPerSecond));
         figure(h, "chart-throughput", "Throughput", rate, "Training examples processed per second of the epoch's "
@@ -166,12 +187,6 @@ final class TrainingPage {
             c.series("learning rate", "s-lr", x, lr);
             figure(h, "chart-learning-rate", "Learning rate", c, "The rate the schedule gave each epoch.");
         }
-        h.close("div").nl();
-        if (!hasValidation && !hasTest) {
-            h.el("p", "There is no validation or test data, so only the training loss is drawn; set data.test, "
-                    + "data.validation or data.validationFraction to see how the model generalizes.", "class", "caption");
-        }
-        Page.closeSection(h);
     }
 
     private static void markers(Chart c, TrainingReport r) {
