@@ -7,6 +7,7 @@ import io.sparkbp.settings.SettingException;
 import io.sparkbp.settings.Values;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.spark.DataLoader;
+import io.sparkbp.spark.DistributedTrainer;
 import io.sparkbp.spark.Evaluator;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -61,8 +62,8 @@ final class EvaluateCommand {
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
             Transform outT = model.outputTransform().orElse(null);
             // the confusion counts ride along in the same pass when a report will show them
-            Metrics m = Evaluator.evaluate(sc, data.rdd(), model.spec(), model.theta(),
-                    outT == null ? null : outT.mean(), outT == null ? null : outT.scale(), 2, reportPath != null);
+            Metrics m = Evaluator.evaluate(sc, DistributedTrainer.EvalSet.of(data.rdd(), outT), model.spec(),
+                    model.theta(), 2, reportPath != null);
             data.rdd().unpersist(false);
             Map<String, Double> metrics = m.toMap();
             if (data.skipped() > 0) {

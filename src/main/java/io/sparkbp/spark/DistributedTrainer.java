@@ -1,5 +1,6 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.model.Transform;
 import io.sparkbp.nn.GradientAccumulator;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
@@ -49,6 +50,10 @@ public final class DistributedTrainer {
 
     /** Data to evaluate after every epoch, with the output transform that maps outputs to data units. */
     public record EvalSet(JavaRDD<PartitionData> data, double[] outMean, double[] outScale) {
+        /** {@code data} with the mean and scale of {@code outputs}, which may be null (outputs as they are). */
+        public static EvalSet of(JavaRDD<PartitionData> data, Transform outputs) {
+            return new EvalSet(data, outputs == null ? null : outputs.mean(), outputs == null ? null : outputs.scale());
+        }
     }
 
     /** Curvature pairs kept by full-batch L-BFGS. */
@@ -75,7 +80,11 @@ public final class DistributedTrainer {
      */
     public Result train(JavaRDD<PartitionData> train, long examples, double[] theta0, EvalSet validation,
                         EvalSet test, Listener listener) {
-        return train(train, examples, theta0, validation, test, listener, null, null);
+        return train(new TrainingData(train, examples, validation, test), theta0, listener, null, null);
+    }
+
+    /** The examples to train on and their count; validation and test data may be null. */
+    public record TrainingData(JavaRDD<PartitionData> train, long examples, EvalSet validation, EvalSet test) {
     }
 
     /**
@@ -84,15 +93,17 @@ public final class DistributedTrainer {
      * sees only the epochs run now; {@link Result#reports()} also holds the restored ones. If training
      * diverges, the {@link TrainingException} names the last good checkpoint to resume from.
      */
-    public Result train(JavaRDD<PartitionData> train, long examples, double[] theta0, EvalSet validation,
-                        EvalSet test, Listener listener, Checkpoint resume, Checkpointer checkpointer) {
+    public Result train(TrainingData data, double[] theta0, Listener listener, Checkpoint resume,
+                        Checkpointer checkpointer) {
         try {
+            long examples = data.examples();
             if (examples < 1) {
                 throw new TrainingException("the training data holds no examples");
             }
             int steps = settings.batchSize() == 0 ? 1 : (int) Math.min(Integer.MAX_VALUE,
                     (examples + settings.batchSize() - 1) / settings.batchSize());
-            return run(new Data(train, examples, steps, validation, test), theta0, listener, resume, checkpointer);
+            return run(new Data(data.train(), examples, steps, data.validation(), data.test()), theta0, listener,
+                    resume, checkpointer);
         } catch (TrainingException e) {
             if (checkpointer == null || checkpointer.last() == null || e.getMessage().contains(checkpointer.last())) {
                 throw e;
@@ -230,8 +241,7 @@ public final class DistributedTrainer {
                 return null;
             }
             sc.setJobDescription("sparkbp epoch " + epoch + "/" + settings.epochs() + " " + name);
-            return Evaluator.evaluate(sc, set.data(), spec, theta, set.outMean(), set.outScale(),
-                    settings.aggregationDepth());
+            return Evaluator.evaluate(sc, set, spec, theta, settings.aggregationDepth());
         }
 
         /** The kept weights (the best epoch's, or the last), the history and why the run ended. */

@@ -19,10 +19,10 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Metrics of {@code theta} on {@code data}; {@code outMean}/{@code outScale} may be null. */
-    public static Metrics evaluate(JavaSparkContext sc, JavaRDD<PartitionData> data, NetworkSpec spec,
-                                   double[] theta, double[] outMean, double[] outScale, int depth) {
-        return evaluate(sc, data, spec, theta, outMean, outScale, depth, false);
+    /** Metrics of {@code theta} on {@code set}, whose output transform may be null. */
+    public static Metrics evaluate(JavaSparkContext sc, DistributedTrainer.EvalSet set, NetworkSpec spec,
+                                   double[] theta, int depth) {
+        return evaluate(sc, set, spec, theta, depth, false);
     }
 
     /**
@@ -30,9 +30,11 @@ public final class Evaluator {
      * io.sparkbp.nn.Confusion} counts, summed in the same pass and merged in partition order like
      * every other sum, so they are the same whatever order the tasks finish in.
      */
-    public static Metrics evaluate(JavaSparkContext sc, JavaRDD<PartitionData> data, NetworkSpec spec,
-                                   double[] theta, double[] outMean, double[] outScale, int depth,
-                                   boolean confusion) {
+    public static Metrics evaluate(JavaSparkContext sc, DistributedTrainer.EvalSet set, NetworkSpec spec,
+                                   double[] theta, int depth, boolean confusion) {
+        JavaRDD<PartitionData> data = set.data();
+        double[] outMean = set.outMean();
+        double[] outScale = set.outScale();
         Broadcast<double[]> bc = sc.broadcast(theta.clone());
         OutputKind kind = spec.output();
         int k = spec.outputs();

@@ -56,9 +56,10 @@ public final class TrainingRun {
             if (checkpoints != null) {
                 checkpoints.identify(data, theta0);
             }
-            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).train(data.train().rdd(),
-                    data.train().examples(), theta0, evalSet(data.validation(), data), evalSet(data.test(), data),
-                    listener, checkpoints == null ? null : checkpoints.resumed(),
+            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).train(
+                    new DistributedTrainer.TrainingData(data.train().rdd(), data.train().examples(),
+                            evalSet(data.validation(), data), evalSet(data.test(), data)),
+                    theta0, listener, checkpoints == null ? null : checkpoints.resumed(),
                     checkpoints == null ? null : checkpoints.checkpointer());
             List<EpochReport> reports = result.reports();
             if (!reports.isEmpty()) {
@@ -109,16 +110,13 @@ public final class TrainingRun {
     }
 
     private static DistributedTrainer.EvalSet evalSet(DataLoader.Loaded d, DataCache data) {
-        Transform outT = data.outputTransform();
-        return d == null ? null : new DistributedTrainer.EvalSet(d.rdd(), outT == null ? null : outT.mean(),
-                outT == null ? null : outT.scale());
+        return d == null ? null : DistributedTrainer.EvalSet.of(d.rdd(), data.outputTransform());
     }
 
     private Map<String, Double> testMetrics(DataCache data, TrainerSettings s, double[] theta) {
-        Transform outT = data.outputTransform();
         sc.setJobDescription("sparkbp test metrics");
-        Metrics m = Evaluator.evaluate(sc, data.test().rdd(), s.spec(), theta, outT == null ? null : outT.mean(),
-                outT == null ? null : outT.scale(), s.aggregationDepth());
+        Metrics m = Evaluator.evaluate(sc, DistributedTrainer.EvalSet.of(data.test().rdd(), data.outputTransform()),
+                s.spec(), theta, s.aggregationDepth());
         sc.setJobDescription(null);
         return m.toMap();
     }

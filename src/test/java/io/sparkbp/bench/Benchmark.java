@@ -619,7 +619,8 @@ public final class Benchmark {
                         new DistributedTrainer.EvalSet(data.test.rdd(), null, null),
                         r -> accs.add(r.test().get("accuracy")));
         double spSecs = (System.nanoTime() - t) / 1e9;
-        double finalAcc = Evaluator.evaluate(sc, data.test.rdd(), spec, res.theta(), null, null, 1).toMap()
+        double finalAcc = Evaluator.evaluate(sc,
+                new DistributedTrainer.EvalSet(data.test.rdd(), null, null), spec, res.theta(), 1).toMap()
                 .get("accuracy");
         int bestEpoch = 0;
         for (int i = 1; i < accs.size(); i++) {
@@ -706,7 +707,8 @@ public final class Benchmark {
                 double acc = 0;
                 for (int i = 0; i < ev.length; i++) {
                     long te = System.nanoTime();
-                    acc = Evaluator.evaluate(sc, data.test.rdd(), spec, theta0, null, null, 1).toMap().get("accuracy");
+                    acc = Evaluator.evaluate(sc,
+                new DistributedTrainer.EvalSet(data.test.rdd(), null, null), spec, theta0, 1).toMap().get("accuracy");
                     ev[i] = (System.nanoTime() - te) / 1e9;
                 }
                 double secs = firstRunSeconds - reachedAt * median(ev);
@@ -719,7 +721,8 @@ public final class Benchmark {
                 DistributedTrainer.Result res = new DistributedTrainer(sc, c.settings(spec, reachedAt))
                         .train(data.train.rdd(), data.train.examples(), theta0, null, null, null);
                 double secs = (System.nanoTime() - t2) / 1e9;
-                double acc = Evaluator.evaluate(sc, data.test.rdd(), spec, res.theta(), null, null, 1).toMap()
+                double acc = Evaluator.evaluate(sc,
+                new DistributedTrainer.EvalSet(data.test.rdd(), null, null), spec, res.theta(), 1).toMap()
                         .get("accuracy");
                 result = new Target(secs, acc, "config " + c.name + " (" + c.describe() + "), " + reachedAt + " epochs");
             }

@@ -111,8 +111,8 @@ class TaskOrderDeterminismTest {
     void evaluationMetricsDoNotDependOnWhichPartitionFinishesLast() {
         // weights for which the rounding of the loss sum depends on the order of the three partial sums
         double[] theta = SPEC.initialParameters(9);
-        Metrics a = Evaluator.evaluate(sc, data(0), SPEC, theta, null, null, 2);
-        Metrics b = Evaluator.evaluate(sc, data(2), SPEC, theta, null, null, 2);
+        Metrics a = Evaluator.evaluate(sc, new DistributedTrainer.EvalSet(data(0), null, null), SPEC, theta, 2);
+        Metrics b = Evaluator.evaluate(sc, new DistributedTrainer.EvalSet(data(2), null, null), SPEC, theta, 2);
         assertEquals(b.toMap(), a.toMap());
     }
 
