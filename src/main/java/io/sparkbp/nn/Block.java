@@ -35,8 +35,26 @@ public final class Block implements Serializable {
     private final double[] t;
     private final double[] w;
 
-    private Block(int rows, int nIn, int nOut, double[] x, float[] xf, int[] colPtr, int[] indices, double[] values,
-                  float[] valuesF, double[] t, double[] w) {
+    /** The input arrays of one block: exactly one of the dense {@code x}/{@code xf} or sparse value arrays is set. */
+    private record Inputs(double[] x, float[] xf, int[] colPtr, int[] indices, double[] values, float[] valuesF) {
+        static Inputs dense(double[] x) {
+            return new Inputs(x, null, null, null, null, null);
+        }
+
+        static Inputs dense(float[] x) {
+            return new Inputs(null, x, null, null, null, null);
+        }
+
+        static Inputs sparse(int[] colPtr, int[] indices, double[] values) {
+            return new Inputs(null, null, colPtr, indices, values, null);
+        }
+
+        static Inputs sparse(int[] colPtr, int[] indices, float[] values) {
+            return new Inputs(null, null, colPtr, indices, null, values);
+        }
+    }
+
+    private Block(int rows, int nIn, int nOut, Inputs in, double[] t, double[] w) {
         if (rows < 1) {
             throw new IllegalArgumentException("a block needs at least one example, got " + rows);
         }
@@ -49,12 +67,12 @@ public final class Block implements Serializable {
         this.rows = rows;
         this.nIn = nIn;
         this.nOut = nOut;
-        this.x = x;
-        this.xf = xf;
-        this.colPtr = colPtr;
-        this.indices = indices;
-        this.values = values;
-        this.valuesF = valuesF;
+        this.x = in.x();
+        this.xf = in.xf();
+        this.colPtr = in.colPtr();
+        this.indices = in.indices();
+        this.values = in.values();
+        this.valuesF = in.valuesF();
         this.t = t;
         this.w = w;
     }
@@ -62,27 +80,27 @@ public final class Block implements Serializable {
     /** A dense block; {@code x} is {@code nIn x rows}, {@code t} is {@code nOut x rows}, both column-major. */
     public static Block dense(int rows, int nIn, int nOut, double[] x, double[] t, double[] w) {
         checkDense(x.length, rows, nIn);
-        return new Block(rows, nIn, nOut, x, null, null, null, null, null, t, w);
+        return new Block(rows, nIn, nOut, Inputs.dense(x), t, w);
     }
 
     /** A dense {@link Precision#FLOAT32} block; {@code x} is {@code nIn x rows} column-major. */
     public static Block dense(int rows, int nIn, int nOut, float[] x, double[] t, double[] w) {
         checkDense(x.length, rows, nIn);
-        return new Block(rows, nIn, nOut, null, x, null, null, null, null, t, w);
+        return new Block(rows, nIn, nOut, Inputs.dense(x), t, w);
     }
 
     /** A sparse block in compressed-column form (see the class comment). */
     public static Block sparse(int rows, int nIn, int nOut, int[] colPtr, int[] indices, double[] values,
                                double[] t, double[] w) {
         checkSparse(rows, nIn, colPtr, indices, values.length);
-        return new Block(rows, nIn, nOut, null, null, colPtr, indices, values, null, t, w);
+        return new Block(rows, nIn, nOut, Inputs.sparse(colPtr, indices, values), t, w);
     }
 
     /** A sparse {@link Precision#FLOAT32} block in compressed-column form. */
     public static Block sparse(int rows, int nIn, int nOut, int[] colPtr, int[] indices, float[] values,
                                double[] t, double[] w) {
         checkSparse(rows, nIn, colPtr, indices, values.length);
-        return new Block(rows, nIn, nOut, null, null, colPtr, indices, null, values, t, w);
+        return new Block(rows, nIn, nOut, Inputs.sparse(colPtr, indices, values), t, w);
     }
 
     private static void checkDense(int length, int rows, int nIn) {
@@ -122,14 +140,14 @@ public final class Block implements Serializable {
             return this;
         }
         if (precision == Precision.FLOAT32) {
-            return isSparse() ? new Block(rows, nIn, nOut, null, null, colPtr, indices, null, Kernels.toFloat(values), t, w)
-                    : new Block(rows, nIn, nOut, null, Kernels.toFloat(x), null, null, null, null, t, w);
+            return isSparse() ? new Block(rows, nIn, nOut, Inputs.sparse(colPtr, indices, Kernels.toFloat(values)), t, w)
+                    : new Block(rows, nIn, nOut, Inputs.dense(Kernels.toFloat(x)), t, w);
         }
         float[] f = isSparse() ? valuesF : xf;
         double[] d = new double[f.length];
         Kernels.widen(f, 0, d, 0, f.length);
-        return isSparse() ? new Block(rows, nIn, nOut, null, null, colPtr, indices, d, null, t, w)
-                : new Block(rows, nIn, nOut, d, null, null, null, null, null, t, w);
+        return isSparse() ? new Block(rows, nIn, nOut, Inputs.sparse(colPtr, indices, d), t, w)
+                : new Block(rows, nIn, nOut, Inputs.dense(d), t, w);
     }
 
     public int rows() {
