@@ -42,7 +42,8 @@ public record TrainerSettings(NetworkSpec spec, OptimizerKind optimizer, Learnin
         if (spec == null || schedule == null || stopping == null) {
             throw new IllegalArgumentException("a network spec, a learning-rate schedule and a stopping rule are required");
         }
-        check(optimizer, momentum, nesterov, batchSize, localSteps, epochs, l2, aggregationDepth);
+        checkSteps(optimizer, momentum, nesterov, batchSize, localSteps);
+        checkRun(epochs, l2, aggregationDepth);
         if (rangeTestSteps < 0 || rangeTestSteps == 1) {
             throw new IllegalArgumentException("rangeTestSteps must be 0 or >= 2, got " + rangeTestSteps);
         }
@@ -55,13 +56,12 @@ public record TrainerSettings(NetworkSpec spec, OptimizerKind optimizer, Learnin
     }
 
     /**
-     * Checks the settings that do not involve the network, e.g. before the data that decide its input
-     * and output sizes have been read; the constructor applies the same checks.
+     * Checks the optimizer and how it steps: momentum, batch size and local steps, alone and in combination.
      *
      * @throws IllegalArgumentException naming the first invalid setting or combination
      */
-    public static void check(OptimizerKind optimizer, double momentum, boolean nesterov, int batchSize, int localSteps,
-                             int epochs, double l2, int aggregationDepth) {
+    private static void checkSteps(OptimizerKind optimizer, double momentum, boolean nesterov, int batchSize,
+                                   int localSteps) {
         if (optimizer == null) {
             throw new IllegalArgumentException("an optimizer is required: sgd, adam or lbfgs");
         }
@@ -84,6 +84,10 @@ public record TrainerSettings(NetworkSpec spec, OptimizerKind optimizer, Learnin
             throw new IllegalArgumentException("localSteps > 1 needs a step optimizer (sgd or adam) with mini-batches "
                     + "(batchSize > 0), got optimizer " + optimizer.id() + " and batchSize " + batchSize);
         }
+    }
+
+    /** Checks the epoch count, the L2 factor and the aggregation depth. */
+    private static void checkRun(int epochs, double l2, int aggregationDepth) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
