@@ -1,5 +1,6 @@
 package io.sparkbp.ml;
 
+import io.sparkbp.nn.OutputKind;
 import io.sparkbp.settings.Kind;
 import io.sparkbp.settings.Schema;
 import io.sparkbp.settings.Setting;
@@ -67,7 +68,7 @@ final class ParamDefs implements Serializable {
         owner.setDefault(predictionCol, "prediction");
         owner.setDefault(probabilityCol, "probability");
         owner.setDefault(rawPredictionCol, "rawPrediction");
-        owner.setDefault(threshold, 0.5);
+        owner.setDefault(threshold, OutputKind.THRESHOLD);
         for (Setting<?> s : Schema.all().values()) {
             if (s.isParam()) {
                 Param<?> p = param(owner, s);

@@ -157,21 +157,15 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
         private Object prediction(int off) {
             switch (kind) {
                 case SOFTMAX -> {
-                    int best = 0;
-                    for (int i = 1; i < k; i++) {
-                        if (y[off + i] > y[off + best]) {
-                            best = i;
-                        }
-                    }
-                    return (double) best;
+                    return (double) OutputKind.argmax(y, off, k);
                 }
                 case LOGISTIC -> {
                     if (k == 1) {
-                        return y[off] >= threshold ? 1.0 : 0.0;
+                        return OutputKind.positive(y[off], threshold) ? 1.0 : 0.0;
                     }
                     double[] labels = new double[k];
                     for (int i = 0; i < k; i++) {
-                        labels[i] = y[off + i] >= threshold ? 1.0 : 0.0;
+                        labels[i] = OutputKind.positive(y[off + i], threshold) ? 1.0 : 0.0;
                     }
                     return Vectors.dense(labels);
                 }

@@ -62,8 +62,8 @@ public final class Metrics implements Serializable {
         switch (kind) {
             case SOFTMAX -> {
                 lossSum += w * kind.error(s, sOff, t, tOff, k);
-                int predicted = argmax(y, yOff);
-                int actual = argmax(t, tOff);
+                int predicted = OutputKind.argmax(y, yOff, k);
+                int actual = OutputKind.argmax(t, tOff, k);
                 if (predicted == actual) {
                     correct += w;
                 }
@@ -75,8 +75,8 @@ public final class Metrics implements Serializable {
                 lossSum += w * kind.error(s, sOff, t, tOff, k);
                 int right = 0;
                 for (int i = 0; i < k; i++) {
-                    boolean predictedPositive = y[yOff + i] >= 0.5;
-                    boolean actualPositive = t[tOff + i] >= 0.5;
+                    boolean predictedPositive = OutputKind.positive(y[yOff + i], OutputKind.THRESHOLD);
+                    boolean actualPositive = OutputKind.positive(t[tOff + i], OutputKind.THRESHOLD);
                     if (predictedPositive == actualPositive) {
                         right++;
                     }
@@ -175,11 +175,7 @@ public final class Metrics implements Serializable {
 
     /** The headline metric for progress lines and model selection: accuracy-like, or r2 for linear. */
     public String headlineName() {
-        return switch (kind) {
-            case SOFTMAX -> "accuracy";
-            case LOGISTIC -> k == 1 ? "accuracy" : "subsetAccuracy";
-            case LINEAR -> "r2";
-        };
+        return kind.headlineMetric(k);
     }
 
     /** All metrics by name, in a fixed order: examples, loss, then the kind's own. */
@@ -213,13 +209,4 @@ public final class Metrics implements Serializable {
         return m;
     }
 
-    private int argmax(double[] v, int off) {
-        int best = 0;
-        for (int i = 1; i < k; i++) {
-            if (v[off + i] > v[off + best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

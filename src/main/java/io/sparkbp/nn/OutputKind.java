@@ -114,6 +114,37 @@ public enum OutputKind {
         return minOutputs;
     }
 
+    /** The probability at or above which a logistic output counts as positive, unless a front end sets another. */
+    public static final double THRESHOLD = 0.5;
+
+    /** The softmax decision: the index of the largest of {@code v[off..off+k)}, the first one on ties. */
+    public static int argmax(double[] v, int off, int k) {
+        int best = 0;
+        for (int i = 1; i < k; i++) {
+            if (v[off + i] > v[off + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** The logistic decision: is {@code p} a positive at {@code threshold} ({@code p >= threshold})? */
+    public static boolean positive(double p, double threshold) {
+        return p >= threshold;
+    }
+
+    /**
+     * The headline metric of {@code k} outputs of this kind, for progress lines and model selection:
+     * accuracy for softmax and one logistic output, subset accuracy for several, r2 for linear.
+     */
+    public String headlineMetric(int k) {
+        return switch (this) {
+            case SOFTMAX -> "accuracy";
+            case LOGISTIC -> k == 1 ? "accuracy" : "subsetAccuracy";
+            case LINEAR -> "r2";
+        };
+    }
+
     /** Lower-case name as used in configuration and model files. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

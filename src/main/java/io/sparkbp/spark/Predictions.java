@@ -109,20 +109,14 @@ public final class Predictions {
         OutputKind kind = spec.output();
         int k = v.length;
         if (kind == OutputKind.SOFTMAX) {
-            int best = 0;
-            for (int i = 1; i < k; i++) {
-                if (v[i] > v[best]) {
-                    best = i;
-                }
-            }
-            sb.append(best).append('\t');
+            sb.append(OutputKind.argmax(v, 0, k)).append('\t');
         } else if (kind == OutputKind.LOGISTIC) {
             if (k == 1) {
-                sb.append(v[0] >= 0.5 ? 1 : 0);
+                sb.append(OutputKind.positive(v[0], OutputKind.THRESHOLD) ? 1 : 0);
             } else {
                 boolean first = true;
                 for (int i = 0; i < k; i++) {
-                    if (v[i] >= 0.5) {
+                    if (OutputKind.positive(v[i], OutputKind.THRESHOLD)) {
                         sb.append(first ? "" : ",").append(i);
                         first = false;
                     }
