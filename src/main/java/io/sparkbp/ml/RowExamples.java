@@ -159,26 +159,8 @@ final class RowExamples implements Serializable {
         double[] t = new double[nOut];
         if (shape == Columns.LabelShape.SCALAR) {
             double v = row.getDouble(1);
-            switch (kind) {
-                case SOFTMAX -> {
-                    if (!(v >= 0 && v < nOut && v == Math.rint(v))) {
-                        throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
-                    }
-                    t[(int) v] = 1.0;
-                }
-                case LOGISTIC -> {
-                    if (v != 0 && v != 1) {
-                        throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
-                    }
-                    t[0] = v == 1 ? 1.0 : 0.0;
-                }
-                case LINEAR -> {
-                    if (!Double.isFinite(v)) {
-                        throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
-                    }
-                    t[0] = v == 0 ? 0.0 : v;
-                }
-                default -> throw new IllegalStateException("unknown output kind " + kind);
+            if (!kind.encodeLabel(v, t, nOut)) {
+                throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
             }
             return t;
         }
@@ -189,8 +171,7 @@ final class RowExamples implements Serializable {
         }
         for (int k = 0; k < nOut; k++) {
             double v = raw[k];
-            boolean ok = kind == OutputKind.LINEAR ? Double.isFinite(v) : v == 0 || v == 1;
-            if (!ok) {
+            if (!kind.acceptsTarget(v)) {
                 throw bad(partition, index, "label column '" + labelCol + "' holds " + v + " at position " + k, null,
                         expected());
             }

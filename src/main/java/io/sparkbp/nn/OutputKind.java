@@ -114,6 +114,42 @@ public enum OutputKind {
         return minOutputs;
     }
 
+    /**
+     * The label contract for a label given as one number {@code v}: writes its targets into
+     * {@code t[0..k)} (zeros on entry) and returns true, or returns false when {@code v} is no label of
+     * this kind. Softmax: a class index {@code 0..k-1}, one-hot; logistic: 0 or 1; linear: any finite
+     * number ({@code -0.0} is stored as {@code 0.0}).
+     */
+    public boolean encodeLabel(double v, double[] t, int k) {
+        switch (this) {
+            case SOFTMAX -> {
+                if (!(v >= 0 && v < k && v == Math.rint(v))) {
+                    return false;
+                }
+                t[(int) v] = 1.0;
+            }
+            case LOGISTIC -> {
+                if (v != 0 && v != 1) {
+                    return false;
+                }
+                t[0] = v == 1 ? 1.0 : 0.0;
+            }
+            case LINEAR -> {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+                t[0] = v == 0 ? 0.0 : v;
+            }
+            default -> throw new IllegalStateException("unknown output kind " + this);
+        }
+        return true;
+    }
+
+    /** The label contract for one value of a per-output label vector: a finite number for linear, else 0 or 1. */
+    public boolean acceptsTarget(double v) {
+        return this == LINEAR ? Double.isFinite(v) : v == 0 || v == 1;
+    }
+
     /** The probability at or above which a logistic output counts as positive, unless a front end sets another. */
     public static final double THRESHOLD = 0.5;
 

@@ -2,6 +2,7 @@ package io.sparkbp.nn;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,5 +39,25 @@ class OutputKindDecisionTest {
                 assertTrue(m.toMap().containsKey(kind.headlineMetric(k)), kind + " with " + k + " outputs");
             }
         }
+    }
+
+    @Test
+    void aScalarLabelIsEncodedOrRefusedByItsKind() {
+        double[] t = new double[3];
+        assertTrue(OutputKind.SOFTMAX.encodeLabel(2.0, t, 3));
+        assertArrayEquals(new double[] {0, 0, 1}, t, 0.0);
+        assertFalse(OutputKind.SOFTMAX.encodeLabel(3.0, new double[3], 3));
+        assertFalse(OutputKind.SOFTMAX.encodeLabel(1.5, new double[3], 3));
+        assertFalse(OutputKind.SOFTMAX.encodeLabel(-1.0, new double[3], 3));
+        double[] one = new double[1];
+        assertTrue(OutputKind.LOGISTIC.encodeLabel(1.0, one, 1));
+        assertEquals(1.0, one[0], 0.0);
+        assertFalse(OutputKind.LOGISTIC.encodeLabel(0.5, new double[1], 1));
+        assertTrue(OutputKind.LINEAR.encodeLabel(-0.0, one, 1));
+        assertEquals(0L, Double.doubleToRawLongBits(one[0]), "-0.0 is stored as 0.0");
+        assertFalse(OutputKind.LINEAR.encodeLabel(Double.NaN, new double[1], 1));
+        assertTrue(OutputKind.LINEAR.acceptsTarget(-3.5));
+        assertFalse(OutputKind.LOGISTIC.acceptsTarget(2.0));
+        assertTrue(OutputKind.SOFTMAX.acceptsTarget(1.0));
     }
 }
