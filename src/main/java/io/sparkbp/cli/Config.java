@@ -35,6 +35,7 @@ public final class Config {
         } catch (IOException e) {
             throw new UsageException("cannot read configuration file " + file + ": " + e.getMessage());
         }
+        Map<String, String> seen = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (i == 0 && line.startsWith("\uFEFF")) {
@@ -48,7 +49,13 @@ public final class Config {
             if (eq < 0) {
                 throw new UsageException(where + ": expected key=value, got '" + line + "'");
             }
-            set(line.substring(0, eq).strip(), line.substring(eq + 1).strip(), where);
+            String key = line.substring(0, eq).strip();
+            set(key, line.substring(eq + 1).strip(), where);
+            String first = seen.putIfAbsent(key, where);
+            if (first != null) {
+                throw new UsageException(where + ": key '" + key + "' is set twice, first at " + first
+                        + "; keep one of the two lines");
+            }
         }
     }
 
@@ -65,11 +72,27 @@ public final class Config {
     public void set(String key, String value, String source) {
         if (Schema.of(key) == null) {
             String hint = Schema.closest(key);
-            throw new UsageException(source + ": unknown key '" + key + "'"
+            throw new UsageException(source + ": unknown key '" + key + "'" + oddCharacters(key)
                     + (hint == null ? "; see --help for the list of keys" : "; did you mean '" + hint + "'?"));
         }
         values.put(key, value);
         sources.put(key, source);
+    }
+
+    /**
+     * Names the invisible or non-ASCII characters of {@code key} by code point (a zero-width space
+     * pasted from a web page looks like a correct key), or nothing when it is plain printable ASCII.
+     */
+    static String oddCharacters(String key) {
+        StringBuilder odd = new StringBuilder();
+        key.codePoints().filter(c -> c < 0x21 || c > 0x7E).distinct().forEach(c -> {
+            odd.append(odd.length() == 0 ? "" : ", ").append(String.format("U+%04X", c));
+            String name = Character.getName(c);
+            if (name != null) {
+                odd.append(" (").append(name.toLowerCase(java.util.Locale.ROOT)).append(')');
+            }
+        });
+        return odd.length() == 0 ? "" : " (it contains the invisible or non-ASCII character(s) " + odd + ")";
     }
 
     private static int separator(String line) {
