@@ -174,6 +174,124 @@ public final class LineParser implements Serializable {
         return format == Format.LIBSVM ? parseLibsvm(s) : parseCsv(s);
     }
 
+    /**
+     * The example of the first {@code length} bytes of {@code utf8} (a line in UTF-8, e.g. a Hadoop {@code
+     * Text}) when it is a plain LIBSVM line: ASCII, a plain decimal softmax or binary label, and strictly
+     * ascending {@code index:value} features with plain decimal values. That example equals, bit for bit,
+     * what {@link #parse(String)} returns for the decoded line. Null for every other line (CSV, blank,
+     * comments, non-ASCII, unsorted indices, other labels, anything that may be an error): decode it and
+     * call {@link #parse(String)}, which decides, with the exact error message.
+     */
+    public ParsedExample parsePlain(byte[] utf8, int length) {
+        return format == Format.LIBSVM ? fastLibsvm(utf8, length) : null;
+    }
+
+    /** The example of a plain, well-formed LIBSVM line, or null for the general path to decide. */
+    private ParsedExample fastLibsvm(byte[] b, int len) {
+        int end = len;
+        while (end > 0 && isSpace(b[end - 1])) {
+            end--;
+        }
+        int pos = 0;
+        while (pos < end && isSpace(b[pos])) {
+            pos++;
+        }
+        int labelEnd = pos;
+        while (labelEnd < end && !isSpace(b[labelEnd])) {
+            if (b[labelEnd] == ':' || b[labelEnd] < 0) {
+                return null;
+            }
+            labelEnd++;
+        }
+        double[] targets = fastLabel(b, pos, labelEnd);
+        if (targets == null) {
+            return null;
+        }
+        int count = 0;
+        for (int p = labelEnd; p < end; p++) {
+            if (b[p] == ':') {
+                count++;
+            }
+        }
+        int[] idx = new int[count];
+        double[] val = new double[count];
+        int nonzeros = fastFeatures(b, labelEnd, end, idx, val);
+        if (nonzeros < 0) {
+            return null;
+        }
+        if (nonzeros < count) {
+            idx = Arrays.copyOf(idx, nonzeros);
+            val = Arrays.copyOf(val, nonzeros);
+        }
+        return new ParsedExample(idx, val, targets, 1.0, true);
+    }
+
+    /**
+     * Reads the {@code index:value} tokens of {@code b[from, end)} into {@code idx}/{@code val} (as many
+     * as the line has colons), keeping only nonzero values in ascending index order; returns how many
+     * were kept, or -1 when the line is not plain (then the general path decides).
+     */
+    private int fastFeatures(byte[] b, int from, int end, int[] idx, double[] val) {
+        int kept = 0;
+        int tokens = 0;
+        int last = -1;
+        int p = from;
+        while (true) {
+            while (p < end && isSpace(b[p])) {
+                p++;
+            }
+            if (p == end) {
+                return tokens == idx.length ? kept : -1;
+            }
+            long j = 0;
+            int q = p;
+            while (q < end && b[q] >= '0' && b[q] <= '9' && j <= nIn) {
+                j = j * 10 + (b[q++] - '0');
+            }
+            if (q == p || q == end || b[q] != ':' || j < 1 || j > nIn || j - 1 <= last || tokens == idx.length) {
+                return -1;
+            }
+            int e = q + 1;
+            while (e < end && !isSpace(b[e])) {
+                e++;
+            }
+            double v = Numbers.parseAscii(b, q + 1, e);
+            if (v != v) {
+                return -1;
+            }
+            last = (int) j - 1;
+            tokens++;
+            if (v != 0) {
+                idx[kept] = last;
+                val[kept++] = v;
+            }
+            p = e;
+        }
+    }
+
+    /** The targets of a plain softmax or binary label {@code b[from, to)}, or null for the general path. */
+    private double[] fastLabel(byte[] b, int from, int to) {
+        boolean binary = kind == OutputKind.LOGISTIC && nOut == 1;
+        if (from == to || (kind != OutputKind.SOFTMAX && !binary)) {
+            return null;
+        }
+        double v = Numbers.parseAscii(b, from, to); // NaN (not a plain number) fails every test below
+        double[] t = new double[nOut];
+        if (binary && (v == 0 || v == 1)) {
+            t[0] = v == 1 ? 1.0 : 0.0;
+            return t;
+        }
+        if (binary || v != Math.rint(v) || v < 0 || v >= nOut) {
+            return null;
+        }
+        t[(int) v] = 1.0;
+        return t;
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0x0B;
+    }
+
     // ---------------------------------------------------------------- LIBSVM
 
     private ParsedExample parseLibsvm(String s) {

@@ -131,6 +131,91 @@ final class Numbers {
         return d;
     }
 
+    /**
+     * The value of the ASCII text {@code b[from, to)} when it is a finite decimal number in the syntax of
+     * {@link #parse}, equal bit for bit to {@code Double.parseDouble}; NaN for every other text (empty,
+     * bad syntax, words, overflow), which the caller hands to {@link #parse} for the exact error. Clinger's
+     * fast path (at most 15 significant digits, decimal exponent within +-22) needs no allocation; other
+     * valid texts go to {@code Double.parseDouble}.
+     */
+    static double parseAscii(byte[] b, int from, int to) {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (b[i] == '+' || b[i] == '-')) {
+            negative = b[i] == '-';
+            i++;
+        }
+        long m = 0;
+        int significant = 0;
+        int scale = 0;
+        int digits = 0;
+        boolean fraction = false;
+        for (; i < to; i++) {
+            int d = b[i] - '0';
+            if (d >= 0 && d <= 9) {
+                digits++;
+                if (m != 0 || d != 0) {
+                    significant++;
+                    m = m * 10 + d; // only used when significant <= 15: no overflow then
+                }
+                if (fraction) {
+                    scale++;
+                }
+            } else if (b[i] == '.' && !fraction) {
+                fraction = true;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            return Double.NaN;
+        }
+        int exp = 0;
+        if (i < to && (b[i] == 'e' || b[i] == 'E')) {
+            int e = asciiExponent(b, i + 1, to);
+            if (e == Integer.MIN_VALUE) {
+                return Double.NaN;
+            }
+            exp = e;
+            i = to;
+        }
+        if (i != to) {
+            return Double.NaN;
+        }
+        if (significant == 0) {
+            return negative ? -0.0 : 0.0;
+        }
+        int e10 = exp - scale;
+        if (significant <= 15 && e10 >= -22 && e10 <= 22) {
+            double v = e10 >= 0 ? m * POW10[e10] : m / POW10[-e10];
+            return negative ? -v : v;
+        }
+        double v = Double.parseDouble(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return Double.isInfinite(v) ? Double.NaN : v;
+    }
+
+    /** The exponent {@code [+-]? digits} in {@code b[from, to)} (saturated at +-100000), or MIN_VALUE if it is not one. */
+    private static int asciiExponent(byte[] b, int from, int to) {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (b[i] == '+' || b[i] == '-')) {
+            negative = b[i] == '-';
+            i++;
+        }
+        if (i == to) {
+            return Integer.MIN_VALUE;
+        }
+        int exp = 0;
+        for (; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return Integer.MIN_VALUE;
+            }
+            exp = Math.min(exp * 10 + d, 100_000);
+        }
+        return negative ? -exp : exp;
+    }
+
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }

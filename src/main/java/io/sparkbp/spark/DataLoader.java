@@ -496,8 +496,7 @@ public final class DataLoader {
                 long offset = t._1().get();
                 ParsedExample e;
                 try {
-                    String line = t._2().toString();
-                    e = parser.parse(rewrite == null ? line : rewrite.apply(line));
+                    e = parse(t._2());
                 } catch (DataException ex) {
                     if (skipBad && ex.isRecordError()) {
                         if (skipped != null) {
@@ -516,6 +515,18 @@ public final class DataLoader {
                 next = standardizer == null ? e : standardizer.apply(e);
             }
             return next != null;
+        }
+
+        /** The example of {@code text}: straight from its bytes when it is a plain line, else from its String. */
+        private ParsedExample parse(Text text) {
+            if (rewrite == null) {
+                ParsedExample e = parser.parsePlain(text.getBytes(), text.getLength());
+                if (e != null) {
+                    return e;
+                }
+                return parser.parse(text.toString());
+            }
+            return parser.parse(rewrite.apply(text.toString()));
         }
 
         /**

@@ -76,4 +76,35 @@ class NumbersTest {
     void rejectsEmpty() {
         assertSame(Numbers.Bad.EMPTY, assertThrows(Numbers.Bad.class, () -> parse("")));
     }
+
+    /** The byte parser agrees bit for bit with the JDK on everything it accepts, and declines (NaN) the rest. */
+    @org.junit.jupiter.api.Test
+    void asciiBytesMatchTheJdk() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        String[] fixed = {"0", "-0", "+7", "1234567890123456789", "1.5", "-.5", "5.", "1e3", "1E-3", "+2.5e+10",
+                "1e22", "1e23", "123456789012345e-22", "4.9e-324", "2.4703282292062327e-324", "1e-400", "0e99999",
+                "9007199254740993", "1.7976931348623157e308", "2.2250738585072014E-308", "0.1", "0.3"};
+        for (String t : fixed) {
+            assertEquals(Double.doubleToLongBits(Double.parseDouble(t)), Double.doubleToLongBits(ascii(t)), t);
+        }
+        for (String t : new String[] {"", ".", "-", "1e", "1e+", "1..2", "nan", "inf", "1e400", "0x1", "1,5", "1 ", "1.5f"}) {
+            assertEquals(true, Double.isNaN(ascii(t)), t);
+        }
+        for (int n = 0; n < 200_000; n++) {
+            double v = n % 2 == 0 ? Double.longBitsToDouble(rng.nextLong()) : rng.nextDouble() * Math.pow(10, rng.nextInt(-40, 40));
+            String t = n % 3 == 0 ? String.format(java.util.Locale.ROOT, "%." + rng.nextInt(20) + "e", v) : Double.toString(v);
+            double want = Double.parseDouble(t);
+            double got = ascii(t);
+            if (Double.isFinite(want)) {
+                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got), t);
+            } else {
+                assertEquals(true, Double.isNaN(got), t);
+            }
+        }
+    }
+
+    private static double ascii(String s) {
+        byte[] b = ("[" + s + "]").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return Numbers.parseAscii(b, 1, b.length - 1);
+    }
 }
