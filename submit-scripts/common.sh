@@ -66,6 +66,23 @@ if [ -z "${OPENBLAS_NUM_THREADS:-}" ] && [ -z "${OMP_NUM_THREADS:-}" ]; then
   export OPENBLAS_NUM_THREADS=1
 fi
 
+# The OpenBLAS settings of this shell (OPENBLAS_CORETYPE, OPENBLAS_NUM_THREADS, ...) as spark-submit
+# options that give the same values to the executors and to a driver that runs in a cluster container
+# (YARN's application master, a Kubernetes driver pod). Cluster managers start containers with a
+# clean environment, and OpenBLAS picks its kernels by CPU detection unless OPENBLAS_CORETYPE says
+# otherwise: without this, executors can run other kernels than the submitting machine, and a model
+# is then no longer bit-identical to the same run on local[*]. Usage: sparkbp_blas_env_opts ARRAY
+# [DRIVER_PREFIX], e.g. sparkbp_blas_env_opts opts spark.yarn.appMasterEnv. (no prefix: client mode).
+sparkbp_blas_env_opts() {
+  local -n out="$1"
+  local name
+  out=()
+  for name in $(compgen -e | grep '^OPENBLAS_' || true); do
+    out+=(--conf "spark.executorEnv.$name=${!name}")
+    if [ -n "${2:-}" ]; then out+=(--conf "$2$name=${!name}"); fi
+  done
+}
+
 # Spark's Java 17 module options: the same list as the spark.module.opts property in pom.xml
 # (org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptions()). Needed by every JVM that
 # runs Spark classes and is started by hand (java -cp ...); spark-submit adds them itself.

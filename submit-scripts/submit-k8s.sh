@@ -45,6 +45,7 @@ sparkbp_loopback_for "$K8S_MASTER"   # the local 127.0.0.1 default does not appl
 # 3 executor pods x (2 cores, 4g heap); the driver pod gets 2g; the training blocks are cached in
 # executor memory. spark.kubernetes.executor.deleteOnTermination=false would keep executor pods
 # (and their logs) after the run.
+sparkbp_blas_env_opts blas_env spark.kubernetes.driverEnv.
 exec "$SPARK_HOME/bin/spark-submit" \
   --master "$K8S_MASTER" \
   --deploy-mode cluster \
@@ -59,6 +60,7 @@ exec "$SPARK_HOME/bin/spark-submit" \
   --conf spark.executor.instances=3 \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
   --conf spark.locality.wait=100ms \
+  ${blas_env[@]+"${blas_env[@]}"} \
   --class "$SPARKBP_MAIN_CLASS" \
   local:///opt/sparkbp/sparkbp.jar \
   train --conf /opt/sparkbp/conf/digits.properties \

@@ -41,6 +41,7 @@ sparkbp_export_submit_log4j
 # Standalone sizing: --total-executor-cores caps the cores the application takes from the cluster;
 # each executor gets --executor-cores and --executor-memory (it must fit a worker's memory: the
 # local-cluster.sh workers have 1 core and 1g each, hence 1 core x 1g here: 2 executors).
+sparkbp_blas_env_opts blas_env
 exec "$SPARK_HOME/bin/spark-submit" \
   --master "$MASTER" \
   --deploy-mode client \
@@ -51,6 +52,7 @@ exec "$SPARK_HOME/bin/spark-submit" \
   --total-executor-cores 2 \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
   --conf spark.locality.wait=100ms \
+  ${blas_env[@]+"${blas_env[@]}"} \
   --class "$SPARKBP_MAIN_CLASS" \
   "$SPARKBP_APP_JAR" \
   train --conf "$CONF_FILE" \

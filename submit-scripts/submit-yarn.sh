@@ -78,6 +78,7 @@ esac
 # executor memory (the trainer logs their size). Kryo, a short locality wait (every step is a short
 # task per partition), no dynamic allocation (the job caches its data once and iterates on it) and
 # one application attempt (a failed run is reported, not rerun from scratch) suit iterative training.
+sparkbp_blas_env_opts blas_env spark.yarn.appMasterEnv.
 exec "$SPARKBP_SCRIPTS/sparkbp" \
   --master yarn \
   --deploy-mode "$deploy_mode" \
@@ -91,6 +92,7 @@ exec "$SPARKBP_SCRIPTS/sparkbp" \
   --conf spark.locality.wait=100ms \
   --conf spark.dynamicAllocation.enabled=false \
   --conf spark.yarn.maxAppAttempts=1 \
+  ${blas_env[@]+"${blas_env[@]}"} \
   ${conf_files[@]+"${conf_files[@]}"} \
   ${spark_opts[@]+"${spark_opts[@]}"} \
   train --conf "$conf_arg" \
