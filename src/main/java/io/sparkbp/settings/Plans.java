@@ -33,7 +33,10 @@ public final class Plans {
         try {
             return new NetworkSpec(layers, activation, kind);
         } catch (IllegalArgumentException e) {
-            throw new SettingException(Schema.MODEL_OUTPUTS, "model.hidden/model.outputs/model.output: " + e.getMessage());
+            // blame the key the user can change: too few outputs for the kind, else the hidden widths
+            boolean outputsAtFault = outputs < kind.minOutputs();
+            Setting<?> key = outputsAtFault ? Schema.MODEL_OUTPUTS : Schema.MODEL_HIDDEN;
+            throw new SettingException(key, key.key() + ": " + e.getMessage());
         }
     }
 

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.sparkbp.settings.Plans;
+import io.sparkbp.settings.SettingException;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,5 +44,27 @@ class ConfigMessagesTest {
         assertTrue(e.getMessage().contains("U+200B"), e::getMessage);
         UsageException accent = assertThrows(UsageException.class, () -> new Config().override("tr\u00E4in.epochs=3"));
         assertTrue(accent.getMessage().contains("U+00E4"), accent::getMessage);
+    }
+
+    @Test
+    void aNetworkTooBigForAJavaArrayNamesTheFileLineOfModelHidden() throws IOException {
+        Path f = Files.writeString(dir.resolve("big.properties"),
+                "model.output=softmax\nmodel.outputs=10\nmodel.hidden=50000,50000\n", StandardCharsets.UTF_8);
+        Config c = new Config();
+        c.loadFile(f);
+        SettingException e = assertThrows(SettingException.class, () -> Plans.network(c.values(), 784, 10));
+        String msg = c.error(e).getMessage();
+        assertTrue(msg.startsWith(f + ":3: model.hidden: network "), msg);
+        assertTrue(msg.contains("parameters; at most"), msg);
+    }
+
+    @Test
+    void tooFewOutputsForTheKindNameModelOutputsWhereverItWasSet() {
+        Config c = new Config();
+        c.override("model.output=softmax");
+        c.override("model.outputs=1");
+        SettingException e = assertThrows(SettingException.class, () -> Plans.network(c.values(), 4, 1));
+        String msg = c.error(e).getMessage();
+        assertTrue(msg.startsWith("command line: model.outputs: output 'softmax' needs at least 2 outputs"), msg);
     }
 }
