@@ -33,6 +33,8 @@ public final class Kind<T> {
         T v;
         try {
             v = parser.apply(text == null ? "" : text.strip());
+        } catch (EmptyElement e) {
+            throw new IllegalArgumentException("expected " + expected + " (" + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected " + expected, e);
         }
@@ -106,12 +108,35 @@ public final class Kind<T> {
     /** Comma-separated positive integers such as {@code 256,128}; empty is no layer. */
     public static Kind<int[]> widths() {
         return new Kind<>(s -> {
-            if (s.isEmpty()) {
-                return new int[0];
-            }
-            int[] w = Arrays.stream(s.split(",", -1)).map(String::strip).mapToInt(Integer::parseInt).toArray();
+            int[] w = elements(s).stream().mapToInt(Integer::parseInt).toArray();
             return Arrays.stream(w).allMatch(x -> x >= 1) ? w : null;
         }, "comma-separated positive integers such as 256,128", ParamType.INT_ARRAY);
+    }
+
+    /**
+     * The comma-separated elements of {@code s}, stripped; an empty {@code s} is no element. The one
+     * rule for every list setting: an empty element ({@code 16,} or {@code 16,,8}) is an error that
+     * names its position, never silently dropped.
+     */
+    static java.util.List<String> elements(String s) {
+        if (s.isEmpty()) {
+            return java.util.List.of();
+        }
+        String[] parts = s.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = parts[i].strip();
+            if (parts[i].isEmpty()) {
+                throw new EmptyElement("element " + (i + 1) + " of " + parts.length + " is empty");
+            }
+        }
+        return java.util.List.of(parts);
+    }
+
+    /** An empty element in a list value; its message says which. */
+    private static final class EmptyElement extends IllegalArgumentException {
+        EmptyElement(String message) {
+            super(message);
+        }
     }
 
     /** One of {@code choices} (any case), as its lower-case spelling. */
@@ -134,10 +159,9 @@ public final class Kind<T> {
         return new Kind<>(s -> s.isEmpty() ? null : s, "a value", ParamType.STRING);
     }
 
-    /** Comma-separated names; blanks ignored. */
+    /** Comma-separated names; empty is none (the same list rule as {@link #widths}). */
     public static Kind<java.util.List<String>> names() {
-        return new Kind<>(s -> Arrays.stream(s.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList(),
-                "comma-separated names", ParamType.STRING);
+        return new Kind<>(Kind::elements, "comma-separated names", ParamType.STRING);
     }
 
     /** {@code auto} (empty value), or a value of {@code kind}. */

@@ -67,4 +67,28 @@ class ConfigMessagesTest {
         String msg = c.error(e).getMessage();
         assertTrue(msg.startsWith("command line: model.outputs: output 'softmax' needs at least 2 outputs"), msg);
     }
+
+    @Test
+    void everyListSettingRefusesAnEmptyElementByPosition() {
+        for (String[] c : new String[][] {{"model.hidden", "16,", "element 2 of 2 is empty"},
+                {"model.hidden", "16,,8", "element 2 of 3 is empty"}, {"model.hidden", ",16", "element 1 of 2 is empty"},
+                {"data.labelColumns", "a,,b", "element 2 of 3 is empty"}, {"data.labelColumns", "a,", "element 2 of 2 is empty"}}) {
+            Config config = new Config();
+            config.override(c[0] + "=" + c[1]);
+            SettingException e = assertThrows(SettingException.class,
+                    () -> config.values().get(io.sparkbp.settings.Schema.of(c[0])));
+            String msg = config.error(e).getMessage();
+            assertTrue(msg.startsWith("command line: " + c[0] + "=" + c[1] + " is invalid"), msg);
+            assertTrue(msg.contains("(" + c[2] + ")"), msg);
+        }
+        Config ok = new Config();
+        ok.override("model.hidden= 16 , 8 ");
+        ok.override("data.labelColumns=a, b");
+        assertTrue(java.util.Arrays.equals(new int[] {16, 8}, ok.values().get(io.sparkbp.settings.Schema.MODEL_HIDDEN)));
+        assertTrue(ok.values().get(io.sparkbp.settings.Schema.DATA_LABEL_COLUMNS).equals(java.util.List.of("a", "b")));
+        Config none = new Config();
+        none.override("model.hidden=");
+        assertTrue(none.values().get(io.sparkbp.settings.Schema.MODEL_HIDDEN).length == 0);
+        assertTrue(none.values().get(io.sparkbp.settings.Schema.DATA_LABEL_COLUMNS).isEmpty());
+    }
 }
