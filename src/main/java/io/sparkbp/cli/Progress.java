@@ -14,7 +14,8 @@ final class Progress {
     static String line(EpochReport r) {
         StringBuilder sb = new StringBuilder();
         int width = String.valueOf(r.epochs()).length();
-        sb.append(String.format(Locale.ROOT, "epoch %" + width + "d/%d  loss %.6f", r.epoch(), r.epochs(), r.trainLoss()));
+        sb.append(String.format(Locale.ROOT, "epoch %" + width + "d/%d  loss ", r.epoch(), r.epochs()))
+                .append(loss(r.trainLoss()));
         if (r.validation() != null) {
             sb.append("  val ").append(metrics(r.validation()));
         }
@@ -25,6 +26,16 @@ final class Progress {
         sb.append(String.format(Locale.ROOT, "  %,.0f ex/s  %.1fs  ETA %.1fs", r.examplesPerSecond(),
                 r.elapsedSeconds(), eta));
         return sb.toString();
+    }
+
+    /**
+     * A training loss: six decimals in the usual range, {@code %g} form outside it, so that a diverging
+     * 1e25 is not thirty digits wide and a converged 3e-9 does not print as 0.000000.
+     */
+    static String loss(double v) {
+        double a = Math.abs(v);
+        boolean plain = a == 0 || (a >= 1e-3 && a < 1e6) || !Double.isFinite(v);
+        return String.format(Locale.ROOT, plain ? "%.6f" : "%.6g", v);
     }
 
     /** {@code loss 0.1234 accuracy 97.21%}: accuracies as percentages, everything else as numbers. */
