@@ -275,17 +275,9 @@ public final class LineParser implements Serializable {
         if (from == to || (kind != OutputKind.SOFTMAX && !binary)) {
             return null;
         }
-        double v = Numbers.parseAscii(b, from, to); // NaN (not a plain number) fails every test below
+        double v = Numbers.parseAscii(b, from, to); // NaN (not a plain number) is no label of either kind
         double[] t = new double[nOut];
-        if (binary && (v == 0 || v == 1)) {
-            t[0] = v == 1 ? 1.0 : 0.0;
-            return t;
-        }
-        if (binary || v != Math.rint(v) || v < 0 || v >= nOut) {
-            return null;
-        }
-        t[(int) v] = 1.0;
-        return t;
+        return kind.encodeLabel(v, t, nOut) ? t : null;
     }
 
     private static boolean isSpace(byte c) {
