@@ -216,8 +216,9 @@ public final class DistributedTrainer {
             long epochStart = System.nanoTime();
             EpochMethod.Totals totals = method.epoch(theta, epoch, lr);
             TrainingException.requireFinite(settings, 0.0, theta, epoch, data.steps(), "weights after the update");
-            Metrics val = evaluate(data.validation(), theta, epoch, "validation");
-            Metrics tst = evaluate(data.test(), theta, epoch, "test");
+            List<Metrics> evaluated = evaluate(data.validation(), data.test(), theta, epoch);
+            Metrics val = evaluated.get(0);
+            Metrics tst = evaluated.get(1);
             boolean finished = stopping.observe(epoch, val != null ? val.loss() : totals.loss(), theta);
             long now = System.nanoTime();
             EpochReport report = new EpochReport(epoch, settings.epochs(), totals.loss(), val == null ? null : val.toMap(),
@@ -236,12 +237,15 @@ public final class DistributedTrainer {
             return finished;
         }
 
-        private Metrics evaluate(EvalSet set, double[] theta, int epoch, String name) {
-            if (set == null) {
-                return null;
+        /** The validation and test metrics of {@code theta} (each null without its set), in one Spark job. */
+        private List<Metrics> evaluate(EvalSet validation, EvalSet test, double[] theta, int epoch) {
+            List<EvalSet> sets = java.util.Arrays.asList(validation, test);
+            if (validation == null && test == null) {
+                return java.util.Arrays.asList((Metrics) null, null);
             }
-            sc.setJobDescription("sparkbp epoch " + epoch + "/" + settings.epochs() + " " + name);
-            return Evaluator.evaluate(sc, set, spec, theta, settings.aggregationDepth());
+            sc.setJobDescription("sparkbp epoch " + epoch + "/" + settings.epochs() + " "
+                    + (validation == null ? "test" : test == null ? "validation" : "validation and test"));
+            return Evaluator.evaluate(sc, sets, spec, theta, settings.aggregationDepth(), false);
         }
 
         /** The kept weights (the best epoch's, or the last), the history and why the run ended. */

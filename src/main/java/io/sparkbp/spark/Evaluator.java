@@ -7,7 +7,10 @@ import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.api.java.function.Function2;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Distributed evaluation: one forward pass over cached blocks, metrics summed with
@@ -32,26 +35,57 @@ public final class Evaluator {
      */
     public static Metrics evaluate(JavaSparkContext sc, DistributedTrainer.EvalSet set, NetworkSpec spec,
                                    double[] theta, int depth, boolean confusion) {
-        JavaRDD<PartitionData> data = set.data();
-        double[] outMean = set.outMean();
-        double[] outScale = set.outScale();
-        Broadcast<double[]> bc = sc.broadcast(theta.clone());
+        return evaluate(sc, java.util.Collections.singletonList(set), spec, theta, depth, confusion).get(0);
+    }
+
+    /**
+     * The metrics of {@code theta} on each of {@code sets} (null for a null set), in one Spark job
+     * with one copy of the weights when the sets' partition counts allow it ({@link
+     * OrderedAggregate#aggregateEach}); each result is the same, bit for bit, as its own evaluation.
+     */
+    public static List<Metrics> evaluate(JavaSparkContext sc, List<DistributedTrainer.EvalSet> sets,
+                                         NetworkSpec spec, double[] theta, int depth, boolean confusion) {
+        List<JavaRDD<PartitionData>> rdds = new ArrayList<>();
+        for (DistributedTrainer.EvalSet set : sets) {
+            if (set != null) {
+                rdds.add(set.data());
+            }
+        }
+        List<Metrics> found = rdds.isEmpty() ? List.of() : OrderedAggregate.withShared(sc, theta.clone(),
+                8L * theta.length, w -> OrderedAggregate.aggregateEach(rdds, folds(sets, spec, w, confusion),
+                        Metrics::merge, depth));
+        List<Metrics> out = new ArrayList<>();
+        int next = 0;
+        for (DistributedTrainer.EvalSet set : sets) {
+            Metrics m = set == null ? null : found.get(next++);
+            out.add(set == null ? null : m != null ? m : new Metrics(spec.output(), spec.outputs(), confusion));
+        }
+        return out;
+    }
+
+    /** One partition fold per non-null set: its blocks' forward passes added into one {@link Metrics}. */
+    private static List<Function2<Metrics, PartitionData, Metrics>> folds(List<DistributedTrainer.EvalSet> sets,
+            NetworkSpec spec, OrderedAggregate.Shared<double[]> weights, boolean confusion) {
         OutputKind kind = spec.output();
         int k = spec.outputs();
-        try {
-            Metrics m = OrderedAggregate.aggregate(data, (Metrics acc, PartitionData pd) -> {
+        List<Function2<Metrics, PartitionData, Metrics>> folds = new ArrayList<>();
+        for (DistributedTrainer.EvalSet set : sets) {
+            if (set == null) {
+                continue;
+            }
+            double[] outMean = set.outMean();
+            double[] outScale = set.outScale();
+            folds.add((Metrics acc, PartitionData pd) -> {
                 Metrics out = acc != null ? acc : new Metrics(kind, k, confusion);
                 BlockGradient bg = Workspaces.get(spec, 256);
-                double[] w = bc.value();
+                double[] w = weights.value();
                 for (Block b : pd.blocks()) {
                     addBlock(bg, w, b, outMean, outScale, out);
                 }
                 return out;
-            }, Metrics::merge, depth);
-            return m != null ? m : new Metrics(kind, k, confusion);
-        } finally {
-            bc.destroy();
+            });
         }
+        return folds;
     }
 
     /** Forward pass of one block and its contribution to {@code metrics}. */

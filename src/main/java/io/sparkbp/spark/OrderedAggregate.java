@@ -45,7 +45,7 @@ final class OrderedAggregate {
     static <T, U> U aggregate(JavaRDD<T> rdd, Function2<U, T, U> seqOp, Function2<U, U, U> combOp, int depth) {
         int n = rdd.getNumPartitions();
         int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
-        if (depth <= 1 || n <= fanIn + (n + fanIn - 1) / fanIn) {
+        if (oneLevel(n, depth)) {
             return foldAndMerge(rdd, seqOp, combOp);
         }
         JavaPairRDD<Integer, U> partials = rdd.mapPartitionsWithIndex((index, it) -> {
@@ -79,6 +79,42 @@ final class OrderedAggregate {
     }
 
     /**
+     * {@link #aggregate} of several RDDs in one Spark job when every one of them takes the one-level
+     * path: the job runs over their union, each partition folds with the {@code seqOps} entry of the
+     * RDD it belongs to, and each RDD's partials are merged in its own partition order, so every
+     * result is bit-identical to its own {@code aggregate} call. Otherwise one {@code aggregate} per RDD.
+     */
+    static <T, U> List<U> aggregateEach(List<JavaRDD<T>> rdds, List<Function2<U, T, U>> seqOps,
+                                        Function2<U, U, U> combOp, int depth) {
+        List<U> out = new ArrayList<>();
+        if (rdds.size() < 2 || !rdds.stream().allMatch(r -> oneLevel(r.getNumPartitions(), depth))) {
+            for (int i = 0; i < rdds.size(); i++) {
+                out.add(aggregate(rdds.get(i), seqOps.get(i), combOp, depth));
+            }
+            return out;
+        }
+        int[] starts = new int[rdds.size() + 1];
+        for (int i = 0; i < rdds.size(); i++) {
+            starts[i + 1] = starts[i] + rdds.get(i).getNumPartitions();
+        }
+        org.apache.spark.rdd.RDD<T> union = new JavaSparkContext(rdds.get(0).context()).union(
+                rdds.toArray(new JavaRDD[0])).rdd();
+        @SuppressWarnings("unchecked")
+        ClassTag<U> anyRef = (ClassTag<U>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+        Object[] parts = (Object[]) union.context().runJob(union, new FoldEach<T, U>(seqOps, starts), anyRef);
+        for (int i = 0; i < rdds.size(); i++) {
+            out.add(mergeParts(java.util.Arrays.copyOfRange(parts, starts[i], starts[i + 1]), combOp));
+        }
+        return out;
+    }
+
+    /** Whether {@link #aggregate} merges {@code n} partitions on the driver in one level. */
+    private static boolean oneLevel(int n, int depth) {
+        int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
+        return depth <= 1 || n <= fanIn + (n + fanIn - 1) / fanIn;
+    }
+
+    /**
      * The one-level case: a single job whose tasks each fold one partition, the driver merging the
      * partials in partition order. Spark returns {@code runJob}'s results indexed by partition, so no
      * keys, no pair RDD and no second transformation are needed; and the job's function is a named
@@ -89,6 +125,11 @@ final class OrderedAggregate {
         @SuppressWarnings("unchecked")
         ClassTag<U> anyRef = (ClassTag<U>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
         Object[] parts = (Object[]) rdd.context().runJob(rdd.rdd(), new Fold<T, U>(seqOp), anyRef);
+        return mergeParts(parts, combOp);
+    }
+
+    /** The non-null {@code parts} merged in their order with {@code combOp}; null when all are null. */
+    private static <U> U mergeParts(Object[] parts, Function2<U, U, U> combOp) {
         try {
             U acc = null;
             for (Object p : parts) {
@@ -129,6 +170,33 @@ final class OrderedAggregate {
                 throw new IllegalStateException("folding a partition failed", e);
             }
             return acc;
+        }
+    }
+
+    /**
+     * Folds one partition of a union with the {@code seqOp} of the RDD the partition came from:
+     * partition {@code p} belongs to RDD {@code i} when {@code starts[i] <= p < starts[i + 1]}.
+     */
+    private static final class FoldEach<T, U>
+            extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<T>, U>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final List<Function2<U, T, U>> seqOps;
+        private final int[] starts;
+
+        FoldEach(List<Function2<U, T, U>> seqOps, int[] starts) {
+            this.seqOps = new ArrayList<>(seqOps);
+            this.starts = starts.clone();
+        }
+
+        @Override
+        public U apply(org.apache.spark.TaskContext context, scala.collection.Iterator<T> it) {
+            int p = context.partitionId();
+            int i = 0;
+            while (p >= starts[i + 1]) {
+                i++;
+            }
+            return new Fold<T, U>(seqOps.get(i)).apply(it);
         }
     }
 

@@ -103,4 +103,42 @@ class OrderedAggregateTest {
         List<Double> two = List.of(1.5, 2.25);
         assertEquals(3.75, sum(sc.parallelize(two, 6), 2), 0.0);
     }
+
+    private static List<Double> sumEach(List<JavaRDD<Double>> rdds, int depth) {
+        List<org.apache.spark.api.java.function.Function2<Double, Double, Double>> folds = new ArrayList<>();
+        for (int i = 0; i < rdds.size(); i++) {
+            double offset = i; // a different fold per RDD: each must run on its own RDD's partitions only
+            folds.add((Double a, Double x) -> (a == null ? offset : a) + x);
+        }
+        return OrderedAggregate.aggregateEach(rdds, folds, (a, b) -> a + b, depth);
+    }
+
+    @Test
+    void severalRddsInOneJobGiveEachItsOwnBitIdenticalResult() {
+        List<Double> v = values();
+        JavaRDD<Double> a = sc.parallelize(v, 5);
+        JavaRDD<Double> b = sc.parallelize(v.subList(0, 301), 3);
+        JavaRDD<Double> empty = sc.parallelize(new ArrayList<Double>(), 2);
+        long jobsBefore = sc.sc().statusTracker().getJobIdsForGroup(null).length;
+        List<Double> both = sumEach(List.of(a, empty, b), 2);
+        int jobs = sc.sc().statusTracker().getJobIdsForGroup(null).length - (int) jobsBefore;
+        // every partition of a starts from 0.0, of b from 2.0: the per-partition sums shift by the offset
+        double wantA = expected(v, 5, 0);
+        assertEquals(wantA, both.get(0), 0.0);
+        assertNull(both.get(1));
+        assertEquals(OrderedAggregate.aggregate(b, (Double s, Double x) -> (s == null ? 2.0 : s) + x,
+                (x, y) -> x + y, 2), both.get(2), 0.0);
+        assertEquals(1, jobs, "three one-level RDDs should be folded in a single Spark job");
+    }
+
+    @Test
+    void anRddThatNeedsATreeMakesEachRddAggregateOnItsOwn() {
+        List<Double> v = values();
+        JavaRDD<Double> tree = sc.parallelize(v, 12);
+        JavaRDD<Double> flat = sc.parallelize(v, 2);
+        List<Double> both = sumEach(List.of(flat, tree), 2);
+        assertEquals(expected(v, 2, 0), both.get(0), 0.0);
+        assertEquals(OrderedAggregate.aggregate(tree, (Double s, Double x) -> (s == null ? 1.0 : s) + x,
+                (x, y) -> x + y, 2), both.get(1), 0.0);
+    }
 }
