@@ -4,6 +4,7 @@ import io.sparkbp.model.Model;
 import io.sparkbp.model.ModelFormat;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.RangeTest;
 import io.sparkbp.report.TrainingReport;
 import io.sparkbp.settings.Plans;
@@ -161,12 +162,15 @@ final class TrainCommand {
             Schema.OUTPUT_REPORT, Schema.OUTPUT_OVERWRITE, Schema.DATA_STORAGE_LEVEL, Schema.DATA_TRAIN, Schema.DATA_TEST,
             Schema.DATA_VALIDATION, Schema.TRAIN_INIT_MODEL);
 
-    /** The settings part of a checkpoint fingerprint: every effective setting that can change the trajectory. */
-    static List<String> settingsFingerprint(Config config) {
+    /**
+     * The settings part of a checkpoint fingerprint: every effective setting that can change the
+     * trajectory, the precision as {@code settings} resolved it (so {@code auto} compares as what it ran).
+     */
+    static List<String> settingsFingerprint(Config config, TrainerSettings settings) {
         List<String> items = new ArrayList<>();
         for (Setting<?> k : Schema.all().values()) {
             if (!NOT_FINGERPRINTED.contains(k)) {
-                items.add(k.key() + "=" + config.get(k.key()));
+                items.add(k.key() + "=" + (k == Schema.TRAIN_PRECISION ? settings.precision().id() : config.get(k.key())));
             }
         }
         return items;
@@ -177,7 +181,8 @@ final class TrainCommand {
         Map<String, String> defaults = new LinkedHashMap<>();
         for (Setting<?> k : Schema.all().values()) {
             if (!NOT_FINGERPRINTED.contains(k)) {
-                defaults.put(k.key(), k.defaultValue());
+                // before train.precision existed every run was float64 (its default then, before auto)
+                defaults.put(k.key(), k == Schema.TRAIN_PRECISION ? Precision.FLOAT64.id() : k.defaultValue());
             }
         }
         return defaults;
@@ -253,7 +258,7 @@ final class TrainCommand {
                     test == null ? null : new TextSource(loader, test), holdOut);
             TrainingPlan.Checkpoints checkpoints = checkpointDir == null ? null
                     : new TrainingPlan.Checkpoints(checkpointDir, checkpointEvery, resume, overwrite,
-                            settingsFingerprint(c), fingerprintedDefaults());
+                            settingsFingerprint(c, settings), fingerprintedDefaults());
             return new TrainingPlan(settings, data, preparation, init, checkpoints,
                     new TrainingPlan.Provenance(c.effective(), Map.of()));
         }

@@ -276,7 +276,7 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
         return this;
     }
 
-    /** {@code "float64"} (the default) or {@code "float32"}: see the {@code precision} param's doc. */
+    /** {@code "auto"} (the default: float32 for mini-batch sgd/adam, float64 otherwise), {@code "float64"} or {@code "float32"}: see the {@code precision} param's doc. */
     public SparkbpEstimator setPrecision(String value) {
         set(precision(), value);
         return this;

@@ -150,6 +150,7 @@ public final class TrainingRun {
         t.put("examples", examples);
         t.put("seconds", reports.isEmpty() ? 0.0 : reports.get(reports.size() - 1).elapsedSeconds());
         t.put("stopReason", result.stopReason());
+        t.put("precision", plan.settings().precision().id());
         if (!Double.isNaN(result.learningRate())) {
             t.put("learningRate", result.learningRate());
         }

@@ -162,7 +162,7 @@ class ErrorCasesTest {
         fails(IllegalArgumentException.class, () -> e.setEpochs(0), "epochs");
         fails(IllegalArgumentException.class, () -> e.setPrecision("float16"), "precision given invalid value float16");
         fails(IllegalArgumentException.class, () -> e.setPrecision("double"), "precision given invalid value double");
-        assertEquals("float64", e.getPrecision());
+        assertEquals("auto", e.getPrecision());
         // as train reads them: any case, blanks stripped
         e.setOptimizer(" LBFGS ").setLayout("Sparse").setStorageLevel("memory_only").setPrecision(" Float32 ");
         assertEquals(" LBFGS ", e.getOptimizer());

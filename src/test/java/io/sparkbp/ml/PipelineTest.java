@@ -126,13 +126,20 @@ class PipelineTest {
     @Test
     void float32CachesFloatBlocksRunsTheFloatKernelsAndReachesTheFloat64Accuracy() {
         PipelineModel single = digitsPipeline(digitsEstimator().setPrecision("float32")).fit(train);
+        PipelineModel doubles = digitsPipeline(digitsEstimator().setPrecision("float64")).fit(train);
         SparkbpModel m32 = (SparkbpModel) single.stages()[2];
-        SparkbpModel m64 = (SparkbpModel) digits.stages()[2];
+        SparkbpModel m64 = (SparkbpModel) doubles.stages()[2];
+        SparkbpModel auto = (SparkbpModel) digits.stages()[2];
         assertEquals("float32", m32.getPrecision());
         assertEquals("float64", m64.getPrecision());
-        // recorded in the model file's configuration, as train records it
+        assertEquals("auto", auto.getPrecision());
+        // recorded in the model file's configuration, as train records it, and the precision used in training
         assertEquals("float32", ((Map<?, ?>) m32.network().extra().get("config")).get("train.precision"));
         assertEquals("float64", ((Map<?, ?>) m64.network().extra().get("config")).get("train.precision"));
+        assertEquals("float32", ((Map<?, ?>) auto.network().extra().get("training")).get("precision"));
+        assertEquals("float64", ((Map<?, ?>) m64.network().extra().get("training")).get("precision"));
+        // auto with the default mini-batch adam is float32, bit for bit
+        assertArrayEquals(m32.network().theta(), auto.network().theta());
 
         // the training blocks were cached as floats: 4 bytes less per input value (targets and weights stay double)
         long rows = ((Number) ((Map<?, ?>) m64.network().extra().get("training")).get("examples")).longValue();
@@ -143,7 +150,7 @@ class PipelineTest {
 
         // the single-precision kernels ran (a float64 fit is bit-identical to itself), and learned as well
         assertFalse(Arrays.equals(m64.network().theta(), m32.network().theta()));
-        double a64 = digitsAccuracy(digits);
+        double a64 = digitsAccuracy(doubles);
         double a32 = digitsAccuracy(single);
         System.out.println("digits pipeline test accuracy float64 " + a64 + ", float32 " + a32);
         assertTrue(a32 >= 0.97 && Math.abs(a32 - a64) <= 0.015, "float32 accuracy " + a32 + ", float64 " + a64);
