@@ -25,37 +25,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Executor loss: on {@code local-cluster[2,1,1024]} (a standalone Master and two Workers, each
- * executor a separate JVM) one executor process is killed with SIGKILL after the second epoch.
- * Spark recomputes the lost cached blocks from the input files (on the surviving executor or on the
- * replacement the Worker launches), training finishes, and the model equals, bit for bit, the model
- * of the same run without the kill.
+ * executor a separate JVM) one executor process is killed with SIGKILL after the second epoch and
+ * the other one after the fourth, with speculative execution on. Spark recomputes the lost cached
+ * blocks from the input files (on the surviving executor or on the replacements the Workers
+ * launch), training finishes, and the model equals, bit for bit, the model of the same run without
+ * the kills.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ExecutorLossIT {
     private static final int EPOCHS = 6;
 
     @Test
-    void killingAnExecutorMidTrainingGivesTheSameModel() throws Exception {
+    void losingBothExecutorsOneAfterTheOtherWithSpeculationGivesTheSameModel() throws Exception {
         Path work = ItSupport.workDir("executor-loss");
         Path sparkHome = LocalClusterTrainIT.prepareSparkHome();
 
         Model reference = train(new SparkConf().setMaster("local[2]"), work.resolve("reference.json"), new AtomicLong());
 
-        AtomicLong killed = new AtomicLong();
+        AtomicLong killed = new AtomicLong(); // executors killed so far
         SparkConf cluster = new SparkConf().setMaster("local-cluster[2,1,1024]")
                 .set("spark.home", sparkHome.toString())
                 .set("spark.executor.memory", "1g")
                 .set("spark.executor.extraClassPath", ItSupport.testClasspath())
                 .set("spark.executor.extraJavaOptions", String.join(" ", ItSupport.moduleOpts()))
                 .set("spark.locality.wait", "0");
+        cluster.set("spark.speculation", "true").set("spark.speculation.interval", "100ms")
+                .set("spark.speculation.quantile", "0.5").set("spark.speculation.multiplier", "1.5");
         Model survived = train(cluster, work.resolve("killed.json"), killed);
-        assertTrue(killed.get() > 0, "no executor was killed");
+        assertEquals(2, killed.get(), "both executors should have been killed, one after the other");
 
         assertArrayEquals(reference.theta(), survived.theta(), "the model changed after an executor was lost");
         ItSupport.deleteRecursively(work);
     }
 
-    private static Model train(SparkConf conf, Path model, AtomicLong killedPid) throws Exception {
+    private static Model train(SparkConf conf, Path model, AtomicLong kills) throws Exception {
         ItSupport.assertNoSparkContext();
         conf.setAppName("ExecutorLossIT").set("spark.ui.enabled", "false");
         SparkContext sc = new SparkContext(conf);
@@ -73,14 +76,16 @@ class ExecutorLossIT {
                 }).collect().stream().mapToLong(Long::longValue).distinct().toArray();
                 assertEquals(2, executorPids.length);
             }
-            long victim = cluster ? executorPids[0] : 0;
+            long[] victims = executorPids;
             OutputStream watcher = new OutputStream() {
                 @Override
                 public void write(int b) {
                     captured.write(b);
-                    if (b == '\n' && cluster && killedPid.get() == 0
-                            && captured.toString(StandardCharsets.UTF_8).contains("epoch 2/" + EPOCHS)) {
-                        killedPid.set(kill(victim));
+                    int done = (int) kills.get();
+                    if (b == '\n' && cluster && done < victims.length
+                            && captured.toString(StandardCharsets.UTF_8).contains("epoch " + (2 + 2 * done) + "/" + EPOCHS)) {
+                        kill(victims[done]);
+                        kills.incrementAndGet();
                     }
                 }
             };
