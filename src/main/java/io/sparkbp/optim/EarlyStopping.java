@@ -87,12 +87,24 @@ public final class EarlyStopping {
         return stopped;
     }
 
-    /** Puts back a checkpoint's state after epoch {@code epoch}; {@code best} may be null. */
-    public void restore(double[] best, double bestLoss, int bestEpoch, int sinceBest) {
-        this.best = best == null ? null : best.clone();
-        this.bestLoss = bestLoss;
-        this.bestEpoch = bestEpoch;
-        this.sinceBest = sinceBest;
+    /**
+     * What a checkpoint stores: the best epoch's weights (null before one), its loss ({@code
+     * +Infinity} before one), the best epoch (0 before one) and the epochs since it.
+     */
+    public record State(double[] best, double bestLoss, int bestEpoch, int sinceBest) {
+    }
+
+    /** The current state (the best weights not copied). */
+    public State state() {
+        return new State(best, bestLoss, bestEpoch, sinceBest);
+    }
+
+    /** Puts back a checkpoint's state; its {@code best} may be null. */
+    public void restore(State s) {
+        this.best = s.best() == null ? null : s.best().clone();
+        this.bestLoss = s.bestLoss();
+        this.bestEpoch = s.bestEpoch();
+        this.sinceBest = s.sinceBest();
         this.stopped = rule.enabled() && due(bestEpoch + sinceBest);
     }
 

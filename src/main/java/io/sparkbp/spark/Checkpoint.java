@@ -1,5 +1,7 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.optim.EarlyStopping;
+
 import java.util.List;
 
 /**
@@ -17,16 +19,14 @@ import java.util.List;
  * @param theta          the weights after that epoch
  * @param optimizer      {@code sgd}, {@code adam} or {@code lbfgs}
  * @param optimizerState {@code Optimizer.state()} or {@code Lbfgs.state()}
- * @param best           the best weights by validation loss, or null when there were none
- * @param bestLoss       their validation loss ({@code +Infinity} when {@code best} is null)
- * @param bestEpoch      their epoch (0 when {@code best} is null)
- * @param sinceBest      epochs since the best one
+ * @param stopping       the early-stopping state: the best weights by the monitored loss (or null),
+ *                       that loss, their epoch and the epochs since it
  * @param reports        the reports of epochs {@code 1..epoch}
  * @param source         the file it was read from, for messages (null for one about to be written)
  */
 public record Checkpoint(List<String> fingerprint, int epoch, double[] theta, String optimizer,
-                         double[][] optimizerState, double[] best, double bestLoss, int bestEpoch, int sinceBest,
-                         List<EpochReport> reports, String source) {
+                         double[][] optimizerState, EarlyStopping.State stopping, List<EpochReport> reports,
+                         String source) {
     public Checkpoint {
         fingerprint = List.copyOf(fingerprint);
         reports = List.copyOf(reports);

@@ -1,5 +1,6 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.optim.EarlyStopping;
 import io.sparkbp.model.ModelFormatException;
 
 import java.io.ByteArrayInputStream;
@@ -96,13 +97,14 @@ public final class CheckpointFormat {
         }
         section(d, crc, OPTIMIZER, buf);
 
-        p.writeByte(c.best() == null ? 0 : 1);
-        if (c.best() != null) {
-            doubles(p, c.best());
+        EarlyStopping.State es = c.stopping();
+        p.writeByte(es.best() == null ? 0 : 1);
+        if (es.best() != null) {
+            doubles(p, es.best());
         }
-        p.writeDouble(c.bestLoss());
-        p.writeInt(c.bestEpoch());
-        p.writeInt(c.sinceBest());
+        p.writeDouble(es.bestLoss());
+        p.writeInt(es.bestEpoch());
+        p.writeInt(es.sinceBest());
         section(d, crc, EARLY_STOPPING, buf);
 
         p.writeInt(c.reports().size());
@@ -197,11 +199,10 @@ public final class CheckpointFormat {
         }
         double[][] state = readOptimizerState(s, numParams);
 
-        EarlyStop es = readEarlyStopping(new Section(file, "early-stopping", payloads[EARLY_STOPPING - 1]),
+        EarlyStopping.State es = readEarlyStopping(new Section(file, "early-stopping", payloads[EARLY_STOPPING - 1]),
                 numParams, epoch);
         List<EpochReport> reports = readReports(new Section(file, "reports", payloads[REPORTS - 1]), epoch);
-        return new Checkpoint(fingerprint, epoch, theta, opt, state, es.best, es.bestLoss, es.bestEpoch,
-                es.sinceBest, reports, name);
+        return new Checkpoint(fingerprint, epoch, theta, opt, state, es, reports, name);
     }
 
     /** Checks the length, the magic and the version; the 12 header bytes go into {@code crc}. */
@@ -300,10 +301,7 @@ public final class CheckpointFormat {
     }
 
     /** The early-stopping section as read. */
-    private record EarlyStop(double[] best, double bestLoss, int bestEpoch, int sinceBest) {
-    }
-
-    private static EarlyStop readEarlyStopping(Section s, int numParams, int epoch) {
+    private static EarlyStopping.State readEarlyStopping(Section s, int numParams, int epoch) {
         int hasBest = s.count(0, 1, "the has-best flag", true);
         double[] best = hasBest == 1 ? s.vector(numParams, numParams, "the best weights") : null;
         double bestLoss = s.dbl();
@@ -316,7 +314,7 @@ public final class CheckpointFormat {
             throw new ModelFormatException(s.file + " is corrupt: its early-stopping state is inconsistent (best loss "
                     + bestLoss + " at epoch " + bestEpoch + ", " + sinceBest + " epochs since, after epoch " + epoch + ")");
         }
-        return new EarlyStop(best, bestLoss, bestEpoch, sinceBest);
+        return new EarlyStopping.State(best, bestLoss, bestEpoch, sinceBest);
     }
 
     private static List<EpochReport> readReports(Section s, int epoch) {

@@ -176,7 +176,7 @@ public final class DistributedTrainer {
                         + "' holds an optimizer state that does not fit this run: " + e.getMessage(), e);
             }
             System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
-            stopping.restore(resume.best(), resume.bestLoss(), resume.bestEpoch(), resume.sinceBest());
+            stopping.restore(resume.stopping());
             for (EpochReport r : resume.reports()) {
                 reports.add(new EpochReport(r.epoch(), epochs, r.trainLoss(), r.validation(), r.test(), r.examples(),
                         r.seconds(), r.elapsedSeconds(), r.learningRate()));
@@ -231,8 +231,7 @@ public final class DistributedTrainer {
             finished |= method.converged();
             if (checkpointer != null && checkpointer.due(epoch, finished || epoch == settings.epochs())) {
                 sc.setJobDescription("sparkbp epoch " + epoch + "/" + settings.epochs() + " checkpoint");
-                checkpointer.save(epoch, theta, settings.optimizer().id(), method.state(), stopping.best(),
-                        stopping.bestLoss(), stopping.bestEpoch(), stopping.sinceBest(), reports);
+                checkpointer.save(epoch, theta, settings.optimizer().id(), method.state(), stopping.state(), reports);
             }
             return finished;
         }

@@ -75,7 +75,7 @@ class EarlyStoppingTest {
             b.observe(e, losses[e - 1], new double[] {e});
         }
         EarlyStopping c = new EarlyStopping(3, 0, EarlyStopping.Monitor.VALIDATION);
-        c.restore(b.best(), b.bestLoss(), b.bestEpoch(), b.sinceBest());
+        c.restore(b.state());
         int stoppedC = 0;
         for (int e = 5; e <= losses.length && stoppedC == 0; e++) {
             if (c.observe(e, losses[e - 1], new double[] {e})) {
@@ -114,9 +114,9 @@ class EarlyStoppingTest {
     @Test
     void aRestoredStateBeforeTheMinimumDoesNotCountAsStopped() {
         EarlyStopping s = new EarlyStopping(new StoppingRule(2, 0, 30), 3, EarlyStopping.Monitor.VALIDATION);
-        s.restore(new double[] {1}, 1.0, 1, 4);      // after epoch 5, minimum reached after epoch 10
+        s.restore(new EarlyStopping.State(new double[] {1}, 1.0, 1, 4));      // after epoch 5, minimum reached after epoch 10
         assertFalse(s.stopped());
-        s.restore(new double[] {1}, 1.0, 1, 9);      // after epoch 10
+        s.restore(new EarlyStopping.State(new double[] {1}, 1.0, 1, 9));      // after epoch 10
         assertTrue(s.stopped());
     }
 
