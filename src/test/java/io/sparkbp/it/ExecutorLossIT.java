@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Executor loss: on {@code local-cluster[2,1,1024]} (a standalone Master and two Workers, each
  * executor a separate JVM) one executor process is killed with SIGKILL after the second epoch and
- * the other one after the fourth, with speculative execution on. Spark recomputes the lost cached
+ * the other one after the fourth (speculation is on, though on one host Spark starts no speculative
+ * copies). Spark recomputes the lost cached
  * blocks from the input files (on the surviving executor or on the replacements the Workers
  * launch), training finishes, and the model equals, bit for bit, the model of the same run without
  * the kills.
@@ -36,7 +37,7 @@ class ExecutorLossIT {
     private static final int EPOCHS = 6;
 
     @Test
-    void losingBothExecutorsOneAfterTheOtherWithSpeculationGivesTheSameModel() throws Exception {
+    void losingBothExecutorsOneAfterTheOtherGivesTheSameModel() throws Exception {
         Path work = ItSupport.workDir("executor-loss");
         Path sparkHome = LocalClusterTrainIT.prepareSparkHome();
 
