@@ -33,7 +33,7 @@ public final class TrainingRun {
 
     public TrainingRun(JavaSparkContext sc, TrainingPlan plan, RunListener listener) {
         this.sc = sc;
-        this.plan = plan;
+        this.plan = HoldOutSides.wrap(plan);
         this.listener = listener;
     }
 

@@ -143,6 +143,17 @@ class ErrorCasesTest {
     }
 
     @Test
+    void aValidationFractionThatLeavesASideEmptyNamesTheFractionAndTheCounts() {
+        Dataset<Row> three = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1));
+        fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.999).fit(three),
+                "data.validationFraction=0.999 holds out all of the 3 examples of the DataFrame for validation and"
+                        + " leaves none for training");
+        fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.001).fit(three),
+                "data.validationFraction=0.001 holds out none of the 3 examples of the DataFrame for validation",
+                "leaves all 3 for training");
+    }
+
+    @Test
     void invalidSettingsAreRefusedAsTheCommandLineRefusesThem() {
         SparkbpEstimator e = new SparkbpEstimator();
         fails(IllegalArgumentException.class, () -> e.setLearningRate(-1), "learningRate given invalid value -1.0");
