@@ -56,11 +56,16 @@ public final class TrainingRun {
             if (checkpoints != null) {
                 checkpoints.identify(data, theta0);
             }
-            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).train(
-                    new DistributedTrainer.TrainingData(data.train().rdd(), data.train().examples(),
-                            evalSet(data.validation(), data), evalSet(data.test(), data)),
-                    theta0, listener, checkpoints == null ? null : checkpoints.resumed(),
-                    checkpoints == null ? null : checkpoints.checkpointer());
+            DistributedTrainer.Result result;
+            try {
+                result = new DistributedTrainer(sc, settings).train(
+                        new DistributedTrainer.TrainingData(data.train().rdd(), data.train().examples(),
+                                evalSet(data.validation(), data), evalSet(data.test(), data)),
+                        theta0, listener, checkpoints == null ? null : checkpoints.resumed(),
+                        checkpoints == null ? null : checkpoints.checkpointer());
+            } catch (TrainingException e) {
+                throw explained(e, data);
+            }
             List<EpochReport> reports = result.reports();
             if (!reports.isEmpty()) {
                 listener.message(String.format(Locale.ROOT, "stopped after epoch %d: %s",
@@ -73,6 +78,17 @@ public final class TrainingRun {
         } finally {
             data.unpersist();
         }
+    }
+
+    /**
+     * A divergence's advice fitted to this run: the data when a target, weight or feature is near the
+     * double range ({@link DataScale}), and no suggestion to standardize inputs that were standardized.
+     */
+    private TrainingException explained(TrainingException e, DataCache data) {
+        boolean diverged = e.getMessage() != null && e.getMessage().startsWith(TrainingException.DIVERGED);
+        String cause = diverged ? DataScale.cause(plan.data().train()) : null;
+        return TrainingException.explained(e, plan.preparation().standardize() || data.inputTransform() != null,
+                cause);
     }
 
     /** The settings with the automatic local steps resolved for the loaded training data. */

@@ -14,6 +14,7 @@ import static io.sparkbp.cli.CliHarness.concat;
 import static io.sparkbp.cli.CliHarness.train;
 import static io.sparkbp.cli.CliHarness.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,5 +73,41 @@ class ActionableMessagesTest {
         assertOneLine(r, ExitCode.USAGE, "sparkbp: error: command line: data.validationFraction=0.001 holds out none"
                 + " of the 4 examples of data.train for validation", "leaves all 4 for training",
                 "expected a larger fraction, or 0 for no validation");
+    }
+
+    private static String[] diabetes(String... more) {
+        return concat(new String[] {"data.train=" + CliHarness.DATA.resolve("diabetes/train.libsvm"),
+            "data.features=10", "model.hidden=4", "model.output=linear", "model.outputs=1", "train.optimizer=sgd",
+            "train.learningRate=1e6", "train.batchSize=0", "train.epochs=60", "train.earlyStopping.patience=0"}, more);
+    }
+
+    @Test
+    void aDivergenceWithStandardizedInputsDoesNotSuggestStandardizing() {
+        Result on = train(diabetes("train.standardize=true"));
+        assertOneLine(on, ExitCode.TRAINING, "sparkbp: training failed: training diverged in epoch ",
+                "the learning rate is the likely cause (train.learningRate=1000000.0): lower it");
+        assertFalse(on.err().contains("standardize"), on::toString);
+        Result off = train(diabetes("train.standardize=false"));
+        assertOneLine(off, ExitCode.TRAINING, "the learning rate is the likely cause (train.learningRate=1000000.0):"
+                + " lower it, or enable train.standardize");
+    }
+
+    @Test
+    void aDivergenceCausedByATargetOrWeightNearTheDoubleRangeBlamesTheDataNotTheLearningRate() {
+        Path targets = write(dir.resolve("huge-target.libsvm"), "1e200 1:1 2:0", "2 1:0 2:1", "3 1:1 2:1");
+        for (String standardize : new String[] {"true", "false"}) {
+            Result r = train("data.train=" + targets, "data.features=2", "model.output=linear", "model.outputs=1",
+                    "train.epochs=3", "train.standardize=" + standardize);
+            assertOneLine(r, ExitCode.TRAINING, "sparkbp: training failed: training diverged in epoch 1",
+                    "the data are the likely cause, not the learning rate: data.train holds a target of 1.00000e+200:"
+                            + " rescale the targets (magnitudes above 1e150 are near the double range");
+            assertFalse(r.err().contains("learning rate is the likely cause"), r::toString);
+        }
+        // the loss is a weighted mean: one huge weight is harmless, two whose sum overflows are not
+        Path weights = write(dir.resolve("huge-weight.csv"), "label,x1,x2,w", "0,1,0,1e308", "1,0,1,1e308",
+                "0,1,1,1", "1,0,0,1");
+        Result w = train("data.train=" + weights, "data.format=csv", "data.weightColumn=w", "model.outputs=2",
+                "train.epochs=3");
+        assertOneLine(w, ExitCode.TRAINING, "data.train holds an example weight of 1.00000e+308: rescale the weights");
     }
 }

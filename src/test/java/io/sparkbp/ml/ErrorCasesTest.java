@@ -3,6 +3,7 @@ package io.sparkbp.ml;
 import io.sparkbp.cli.CliHarness;
 import io.sparkbp.data.DataException;
 import io.sparkbp.spark.TaskFailureWatch;
+import io.sparkbp.spark.TrainingException;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -151,6 +152,13 @@ class ErrorCasesTest {
         fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.001).fit(three),
                 "data.validationFraction=0.001 holds out none of the 3 examples of the DataFrame for validation",
                 "leaves all 3 for training");
+    }
+
+    @Test
+    void aDivergenceCausedByAHugeTargetBlamesTheDataAsTrainDoes() {
+        Dataset<Row> huge = rows(DataTypes.DoubleType, row(1e200, 1, 2), row(2.0, 2, 1), row(3.0, 1, 1));
+        fails(TrainingException.class, () -> quick().setOutput("linear").fit(huge),
+                "the data are the likely cause, not the learning rate: the DataFrame holds a target of 1.00000e+200");
     }
 
     @Test
