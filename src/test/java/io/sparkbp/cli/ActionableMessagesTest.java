@@ -110,4 +110,36 @@ class ActionableMessagesTest {
                 "train.epochs=3");
         assertOneLine(w, ExitCode.TRAINING, "data.train holds an example weight of 1.00000e+308: rescale the weights");
     }
+
+    /** A model of two inputs, trained on four lines. */
+    private Path twoInputModel() {
+        Path model = dir.resolve("m.json");
+        Result t = train(base(fourLines(), "output.overwrite=true"));
+        assertEquals(0, t.code(), t::toString);
+        return model;
+    }
+
+    @Test
+    void evaluateAndPredictRefuseTrainingKeysAndADataFeaturesThatDiffersFromTheModel() {
+        Path model = twoInputModel();
+        String[] eval = {"evaluate", "--model", model.toString(), "--data", fourLines().toString()};
+        assertOneLine(CliHarness.run(concat(eval, new String[] {"train.epochs=5"})), ExitCode.USAGE,
+                "sparkbp: error: command line: train.epochs is a training setting, which evaluate does not use (the"
+                        + " network, its weights and transforms come from --model, the data from --data); keys that"
+                        + " apply: data.format, data.features");
+        assertOneLine(CliHarness.run(concat(eval, new String[] {"model.hidden=8"})), ExitCode.USAGE,
+                "command line: model.hidden is a network setting, which evaluate does not use");
+        assertOneLine(CliHarness.run(concat(eval, new String[] {"data.features=3"})), ExitCode.USAGE,
+                "sparkbp: error: command line: data.features=3 differs from the 2 inputs of the model's network"
+                        + " [2, 2, 2]");
+        Result same = CliHarness.run(concat(eval, new String[] {"data.features=2"}));
+        assertEquals(0, same.code(), same::toString);
+
+        String[] predict = {"predict", "--model", model.toString(), "--data", fourLines().toString(), "--out",
+            dir.resolve("p").toString()};
+        assertOneLine(CliHarness.run(concat(predict, new String[] {"output.report=" + dir.resolve("r.html")})),
+                ExitCode.USAGE, "command line: output.report is not a setting of predict (the network");
+        assertOneLine(CliHarness.run(concat(predict, new String[] {"data.features=64"})), ExitCode.USAGE,
+                "data.features=64 differs from the 2 inputs");
+    }
 }
