@@ -1,5 +1,6 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.data.DataException;
 import io.sparkbp.model.Model;
 import io.sparkbp.model.Transform;
 import io.sparkbp.settings.Schema;
@@ -69,6 +70,13 @@ final class EvaluateCommand {
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
+            if (data.weighted() == 0) {
+                data.rdd().unpersist(false);
+                throw DataException.schema(String.format(Locale.ROOT, "every one of the %,d examples of --data (%s)"
+                        + " has weight 0 in column '%s' (data.weightColumn), so the metrics (weighted means) are"
+                        + " undefined", data.examples(), src.path(), src.weightColumn()), null, null,
+                        "at least one example of weight > 0");
+            }
             Transform outT = model.outputTransform().orElse(null);
             // the confusion counts ride along in the same pass when a report will show them
             Metrics m = Evaluator.evaluate(sc, DistributedTrainer.EvalSet.of(data.rdd(), outT), model.spec(),

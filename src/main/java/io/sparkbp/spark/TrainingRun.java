@@ -50,6 +50,7 @@ public final class TrainingRun {
                 : RunCheckpoints.open(sc.hadoopConfiguration(), plan, listener);
         DataCache data = DataCache.load(sc, plan, listener);
         try {
+            requireWeighted(data);
             TrainerSettings settings = resolve(plan.settings(), data.train());
             describe(data, settings);
             double[] theta0 = plan.init() != null ? plan.init().theta() : spec.initialParameters(settings.seed());
@@ -89,6 +90,27 @@ public final class TrainingRun {
         String cause = diverged ? DataScale.cause(plan.data().train()) : null;
         return TrainingException.explained(e, plan.preparation().standardize() || data.inputTransform() != null,
                 cause);
+    }
+
+    /**
+     * Refuses validation or test data whose examples all have weight 0: their metrics, weighted means,
+     * are undefined (NaN), so they could neither stop the run nor be reported.
+     */
+    private void requireWeighted(DataCache data) {
+        TrainingPlan.Data d = plan.data();
+        String validation = d.validation() != null ? "examples of " + d.validation().key() + " ("
+                + d.validation().location() + ")" : "validation examples held out from " + d.train().key();
+        requireWeighted(data.validation(), validation);
+        requireWeighted(data.test(), d.test() == null ? null : "examples of " + d.test().key() + " ("
+                + d.test().location() + ")");
+    }
+
+    private static void requireWeighted(DataLoader.Loaded set, String what) {
+        if (set != null && set.weighted() == 0) {
+            throw io.sparkbp.data.DataException.schema(String.format(Locale.ROOT, "every one of the %,d %s has"
+                    + " weight 0, so their metrics (weighted means) are undefined", set.examples(), what), null,
+                    null, "at least one example of weight > 0");
+        }
     }
 
     /** The settings with the automatic local steps resolved for the loaded training data. */

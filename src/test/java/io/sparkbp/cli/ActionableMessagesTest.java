@@ -142,4 +142,26 @@ class ActionableMessagesTest {
         assertOneLine(CliHarness.run(concat(predict, new String[] {"data.features=64"})), ExitCode.USAGE,
                 "data.features=64 differs from the 2 inputs");
     }
+
+    @Test
+    void metricsOfDataWhoseWeightsAreAllZeroAreADataErrorNotNulls() {
+        Path one = write(dir.resolve("one.csv"), "label,x1,x2,w", "0,1,0,1", "1,0,1,1", "0,1,1,1", "1,0,0,1");
+        Path zero = write(dir.resolve("zero.csv"), "label,x1,x2,w", "0,1,0,0", "1,0,1,0", "0,1,1,0", "1,0,0,0");
+        String[] csv = {"data.format=csv", "data.weightColumn=w", "model.outputs=2", "train.epochs=2",
+            "output.model=" + dir.resolve("w.json")};
+        assertOneLine(train(concat(csv, new String[] {"data.train=" + one, "data.test=" + zero})), ExitCode.DATA,
+                "sparkbp: data error: every one of the 4 examples of data.test (file:" + zero + ") has weight 0, so their"
+                        + " metrics (weighted means) are undefined; expected at least one example of weight > 0");
+        Result v = train(concat(csv, new String[] {"data.train=" + one, "data.validation=" + zero}));
+        assertOneLine(v, ExitCode.DATA, "every one of the 4 examples of data.validation (file:" + zero + ") has weight 0");
+        assertFalse(v.out().contains("epoch 1"), "refused before training: " + v);
+
+        Result t = train(concat(csv, new String[] {"data.train=" + one}));
+        assertEquals(0, t.code(), t::toString);
+        Result e = CliHarness.run("evaluate", "--model", dir.resolve("w.json").toString(), "--data", zero.toString(),
+                "data.format=csv", "data.weightColumn=w");
+        assertOneLine(e, ExitCode.DATA, "sparkbp: data error: every one of the 4 examples of --data (file:" + zero
+                + ") has weight 0 in column 'w' (data.weightColumn), so the metrics (weighted means) are undefined");
+        assertFalse(e.out().contains("null"), e::toString);
+    }
 }

@@ -162,6 +162,16 @@ class ErrorCasesTest {
     }
 
     @Test
+    void validationRowsThatAllWeighZeroAreADataErrorBeforeTraining() {
+        Dataset<Row> rows = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1), row(0.0, 2, 2))
+                .withColumn("v", functions.expr("features IS NOT NULL AND label = 0"))
+                .withColumn("w", functions.expr("IF(v, 0.0, 1.0)"));
+        fails(DataException.class, () -> quick().setWeightCol("w").setValidationIndicatorCol("v").fit(rows),
+                "every one of the 2 validation examples held out from the DataFrame has weight 0",
+                "metrics (weighted means) are undefined");
+    }
+
+    @Test
     void invalidSettingsAreRefusedAsTheCommandLineRefusesThem() {
         SparkbpEstimator e = new SparkbpEstimator();
         fails(IllegalArgumentException.class, () -> e.setLearningRate(-1), "learningRate given invalid value -1.0");
