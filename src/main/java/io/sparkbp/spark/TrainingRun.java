@@ -51,6 +51,7 @@ public final class TrainingRun {
         DataCache data = DataCache.load(sc, plan, listener);
         try {
             requireWeighted(data);
+            requireExamplesPerPartition(data.train());
             TrainerSettings settings = resolve(plan.settings(), data.train());
             describe(data, settings);
             double[] theta0 = plan.init() != null ? plan.init().theta() : spec.initialParameters(settings.seed());
@@ -110,6 +111,21 @@ public final class TrainingRun {
             throw io.sparkbp.data.DataException.schema(String.format(Locale.ROOT, "every one of the %,d %s has"
                     + " weight 0, so their metrics (weighted means) are undefined", set.examples(), what), null,
                     null, "at least one example of weight > 0");
+        }
+    }
+
+    /**
+     * Refuses partitions the plan fixed ({@code data.partitions}, not automatic) that outnumber the
+     * training examples: the extra partitions are empty, yet every step and evaluation runs a task for
+     * each. Automatic partitions ({@link AutoRules#trainingPartitions}) are not checked.
+     */
+    private void requireExamplesPerPartition(DataLoader.Loaded train) {
+        if (!plan.preparation().autoPartitions() && train.partitions() > train.examples()) {
+            throw new PlanException("data.partitions", String.format(Locale.ROOT, "data.partitions gives the"
+                    + " training data %,d partitions for its %,d example%s, so at least %,d partitions are empty and"
+                    + " every step still runs a task for each; expected at most %,d, or 0 (automatic)",
+                    train.partitions(), train.examples(), train.examples() == 1 ? "" : "s",
+                    train.partitions() - train.examples(), train.examples()));
         }
     }
 

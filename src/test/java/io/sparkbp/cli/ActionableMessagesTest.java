@@ -164,4 +164,16 @@ class ActionableMessagesTest {
                 + ") has weight 0 in column 'w' (data.weightColumn), so the metrics (weighted means) are undefined");
         assertFalse(e.out().contains("null"), e::toString);
     }
+
+    @Test
+    void morePartitionsThanTrainingExamplesAreRefusedNamingBothCounts() {
+        Path conf = write(dir.resolve("wide.properties"), "data.partitions=1000");
+        Result r = train(concat(new String[] {"--conf", conf.toString()}, base(fourLines())));
+        assertOneLine(r, ExitCode.USAGE, "sparkbp: error: " + conf + ":1: data.partitions gives the training data"
+                + " 1,000 partitions for its 4 examples, so at least 996 partitions are empty and every step still"
+                + " runs a task for each; expected at most 4, or 0 (automatic)");
+        assertFalse(r.out().contains("epoch 1"), "refused before training: " + r);
+        Result ok = train(base(fourLines(), "data.partitions=4", "output.overwrite=true"));
+        assertEquals(0, ok.code(), ok::toString);
+    }
 }
