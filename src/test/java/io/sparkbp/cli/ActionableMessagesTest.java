@@ -176,4 +176,15 @@ class ActionableMessagesTest {
         Result ok = train(base(fourLines(), "data.partitions=4", "output.overwrite=true"));
         assertEquals(0, ok.code(), ok::toString);
     }
+
+    @Test
+    void aSoftmaxLabelFarAboveTheClassCountNamesTheLabelAndTheLine() {
+        Path libsvm = write(dir.resolve("huge-label.libsvm"), "0 1:1", "1000000000 2:1");
+        assertOneLine(train(base(libsvm, "model.outputs=10")), ExitCode.DATA, "sparkbp: data error: file:" + libsvm
+                + " line 2: class label 1000000000 is out of range in '1000000000'; expected a class id 0..9"
+                + " (model.outputs=10)");
+        Path csv = write(dir.resolve("huge-label.csv"), "label,x1,x2", "0,1,0", "1e9,0,1");
+        assertOneLine(train(base(csv, "data.format=csv", "model.outputs=10")), ExitCode.DATA, "file:" + csv
+                + " line 3: class label 1e9 is out of range in '1e9'; expected a class id 0..9 (model.outputs=10)");
+    }
 }

@@ -109,6 +109,16 @@ class ErrorCasesTest {
     }
 
     @Test
+    void aSoftmaxLabelFarAboveAnyClassCountNamesTheLabelAndItsRow() {
+        Dataset<Row> huge = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1e9, 2, 1), row(2.0, 1, 1)).coalesce(1);
+        fails(DataException.class, () -> quick().fit(huge), "row 1 of partition 0: label column 'label' holds 1.0E9,"
+                + " which would make 1,000,000,001 classes; expected class indices 0..K-1 with K at most 100,000");
+        // just above the limit is refused too, at the limit it is a (large) class count
+        Dataset<Row> over = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(100_000.0, 2, 1)).coalesce(1);
+        fails(DataException.class, () -> quick().fit(over), "row 1 of partition 0: label column 'label' holds 100000.0");
+    }
+
+    @Test
     void badFeaturesAndWeightsAreNamedWithTheirRow() {
         Dataset<Row> sizes = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 1, 2, 3));
         fails(DataException.class, () -> quick().fit(sizes), "features column 'features' holds a vector of size 3",
