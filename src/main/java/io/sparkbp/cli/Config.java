@@ -4,6 +4,7 @@ import io.sparkbp.settings.Schema;
 import io.sparkbp.settings.Setting;
 import io.sparkbp.settings.SettingException;
 import io.sparkbp.settings.Values;
+import io.sparkbp.spark.PlanException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +135,15 @@ public final class Config {
     /** {@code e} as a usage error that names where the value of its setting came from. */
     public UsageException error(SettingException e) {
         return new UsageException(source(e.setting().key()) + ": " + e.getMessage());
+    }
+
+    /**
+     * {@code e} as a usage error that names where the value of the setting it blames came from, or
+     * {@code e} itself when it blames no single setting.
+     */
+    public RuntimeException error(PlanException e) {
+        return e.key() == null || Schema.of(e.key()) == null ? e
+                : new UsageException(source(e.key()) + ": " + e.getMessage());
     }
 
     /** Every explicitly set key and value, in the order they were set. */

@@ -1,8 +1,10 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.data.DataException;
 import io.sparkbp.model.Model;
 import io.sparkbp.model.Transform;
 import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Setting;
 import io.sparkbp.settings.SettingException;
 import io.sparkbp.settings.Values;
 import io.sparkbp.nn.Metrics;
@@ -12,6 +14,7 @@ import io.sparkbp.spark.Evaluator;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,18 +33,25 @@ final class EvaluateCommand {
         this.err = err;
     }
 
+    /** The settings evaluate reads; any other is refused. */
+    static final List<Setting<?>> KEYS = List.of(Schema.DATA_FORMAT, Schema.DATA_FEATURES, Schema.DATA_LABEL_COLUMNS,
+            Schema.DATA_WEIGHT_COLUMN, Schema.DATA_ON_BAD_RECORD, Schema.DATA_PARTITIONS, Schema.DATA_BLOCK_ROWS,
+            Schema.DATA_LAYOUT, Schema.DATA_STORAGE_LEVEL, Schema.OUTPUT_REPORT, Schema.OUTPUT_OVERWRITE);
+
     void run(String[] args) {
         CommandArgs a = CommandArgs.parse("evaluate", args, new String[] {"--model", "--data"}, new String[0]);
         if (a.help()) {
             out.println("usage: sparkbp evaluate --model M --data PATH [key=value ...]\n\n"
                     + "Prints the metrics of model M on the labelled data at PATH (a Hadoop path or glob).\n"
-                    + "The last line of standard output is one JSON object. Keys that apply: data.format,\n"
-                    + "data.labelColumns, data.weightColumn, data.onBadRecord, data.partitions, data.blockRows,\n"
-                    + "output.report (an HTML report with the metrics and, for classifiers, the confusion\n"
-                    + "matrix) and output.overwrite.");
+                    + "The last line of standard output is one JSON object. Keys that apply (any other is\n"
+                    + "refused): data.format, data.features (must equal the model's inputs), data.labelColumns,\n"
+                    + "data.weightColumn, data.onBadRecord, data.partitions, data.blockRows, data.layout,\n"
+                    + "data.storageLevel, output.report (an HTML report with the metrics and, for classifiers,\n"
+                    + "the confusion matrix) and output.overwrite.");
             return;
         }
         Config config = a.config();
+        Sources.requireApplicable(config, "evaluate", KEYS);
         Values v = config.values();
         String reportPath;
         boolean overwrite;
@@ -60,6 +70,13 @@ final class EvaluateCommand {
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
+            if (data.weighted() == 0) {
+                data.rdd().unpersist(false);
+                throw DataException.schema(String.format(Locale.ROOT, "every one of the %,d examples of --data (%s)"
+                        + " has weight 0 in column '%s' (data.weightColumn), so the metrics (weighted means) are"
+                        + " undefined", data.examples(), src.path(), src.weightColumn()), null, null,
+                        "at least one example of weight > 0");
+            }
             Transform outT = model.outputTransform().orElse(null);
             // the confusion counts ride along in the same pass when a report will show them
             Metrics m = Evaluator.evaluate(sc, DistributedTrainer.EvalSet.of(data.rdd(), outT), model.spec(),

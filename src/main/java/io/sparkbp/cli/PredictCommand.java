@@ -2,6 +2,7 @@ package io.sparkbp.cli;
 
 import io.sparkbp.model.Model;
 import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Setting;
 import io.sparkbp.settings.SettingException;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.Predictions;
@@ -14,6 +15,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -32,6 +34,11 @@ final class PredictCommand {
         this.err = err;
     }
 
+    /** The settings predict reads; any other is refused. */
+    static final List<Setting<?>> KEYS = List.of(Schema.DATA_FORMAT, Schema.DATA_FEATURES, Schema.DATA_LABEL_COLUMNS,
+            Schema.DATA_WEIGHT_COLUMN, Schema.DATA_ON_BAD_RECORD, Schema.DATA_PARTITIONS, Schema.DATA_BLOCK_ROWS,
+            Schema.DATA_LAYOUT, Schema.DATA_STORAGE_LEVEL, Schema.OUTPUT_OVERWRITE);
+
     void run(String[] args) {
         CommandArgs a = CommandArgs.parse("predict", args, new String[] {"--model", "--data", "--out"}, new String[0]);
         if (a.help()) {
@@ -39,12 +46,15 @@ final class PredictCommand {
                     + "Writes one line per example of PATH into the directory DIR (part files in input order):\n"
                     + "  softmax: class<TAB>p0,...,pK-1     logistic: 0|1<TAB>p  or  ids<TAB>p0,...  (multi-label)\n"
                     + "  linear: y0,...,yK-1 in the data's units\n"
-                    + "LIBSVM lines may omit the label. Keys that apply: data.format, data.labelColumns,\n"
-                    + "data.onBadRecord, data.partitions, output.overwrite (replaces only a DIR that an earlier\n"
+                    + "LIBSVM lines may omit the label. Keys that apply (any other is refused): data.format,\n"
+                    + "data.features (must equal the model's inputs), data.labelColumns, data.weightColumn,\n"
+                    + "data.onBadRecord, data.partitions, data.blockRows, data.layout, data.storageLevel,\n"
+                    + "output.overwrite (replaces only a DIR that an earlier\n"
                     + "predict wrote: one holding the marker file " + RunPaths.PREDICTIONS_MARKER + ").");
             return;
         }
         Config config = a.config();
+        Sources.requireApplicable(config, "predict", KEYS);
         boolean overwrite;
         try {
             overwrite = config.values().get(Schema.OUTPUT_OVERWRITE);

@@ -8,6 +8,8 @@ import io.sparkbp.settings.SettingException;
 import io.sparkbp.settings.Values;
 import io.sparkbp.spark.DataLoader;
 
+import java.util.List;
+
 /** Builds {@link DataLoader.Source}s from the {@code data.*} settings. */
 final class Sources {
     private Sources() {
@@ -20,9 +22,35 @@ final class Sources {
     static DataLoader.Source fromCommand(Config c, String data, io.sparkbp.nn.NetworkSpec spec) {
         c.set(Schema.DATA_TEST.key(), data, "--data");
         try {
+            if (c.explicit().containsKey(Schema.DATA_FEATURES.key())) {
+                int given = c.values().get(Schema.DATA_FEATURES);
+                if (given != spec.inputs()) {
+                    throw new SettingException(Schema.DATA_FEATURES, "data.features=" + given + " differs from the "
+                            + spec.inputs() + " inputs of the model's network " + spec + "; leave data.features out"
+                            + " (the model gives it) or use a model trained on data with " + given + " features");
+                }
+            }
             return fromConfig(c, Schema.DATA_TEST, spec.output(), spec.outputs(), spec.inputs());
         } catch (SettingException e) {
             throw c.error(e);
+        }
+    }
+
+    /**
+     * Refuses every key set for {@code command} (evaluate, predict) that is not in {@code applicable},
+     * naming it and where it was set: the network and its training come from the model, so a
+     * training setting given to them would be silently ignored.
+     */
+    static void requireApplicable(Config c, String command, List<Setting<?>> applicable) {
+        for (String key : c.explicit().keySet()) {
+            if (applicable.stream().noneMatch(s -> s.key().equals(key))) {
+                String what = key.startsWith("train.") ? "is a training setting, which " + command + " does not use"
+                        : key.startsWith("model.") ? "is a network setting, which " + command + " does not use"
+                        : "is not a setting of " + command;
+                throw new UsageException(c.source(key) + ": " + key + " " + what
+                        + " (the network, its weights and transforms come from --model, the data from"
+                        + " --data); keys that apply: " + String.join(", ", applicable.stream().map(Setting::key).toList()));
+            }
         }
     }
 
@@ -45,7 +73,7 @@ final class Sources {
                     + " needs data.format=csv (LIBSVM lines carry no example weights)");
         }
         return new DataLoader.Source(v.get(path), path.key(), format, nIn, outputs, kind,
-                v.optional(Schema.DATA_LABEL_COLUMNS).orElse(java.util.List.of()), weight, v.get(Schema.DATA_ON_BAD_RECORD).equals("skip"),
+                v.optional(Schema.DATA_LABEL_COLUMNS).orElse(List.of()), weight, v.get(Schema.DATA_ON_BAD_RECORD).equals("skip"),
                 v.get(Schema.DATA_PARTITIONS), v.get(Schema.DATA_BLOCK_ROWS), v.get(Schema.DATA_LAYOUT),
                 v.get(Schema.DATA_STORAGE_LEVEL), null);
     }

@@ -14,6 +14,7 @@ import io.sparkbp.settings.SettingException;
 import io.sparkbp.settings.Values;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.EpochReport;
+import io.sparkbp.spark.PlanException;
 import io.sparkbp.spark.RunListener;
 import io.sparkbp.spark.TextSource;
 import io.sparkbp.spark.TrainerSettings;
@@ -83,7 +84,12 @@ final class TrainCommand {
                     + " network, but the configuration describes " + job.spec);
         }
         TrainingPlan plan = job.plan(config, loader, init);
-        TrainingRun.Outcome outcome = new TrainingRun(sc, plan, listener()).run();
+        TrainingRun.Outcome outcome;
+        try {
+            outcome = new TrainingRun(sc, plan, listener()).run();
+        } catch (PlanException e) {
+            throw config.error(e);
+        }
         if (outcome.testMetrics() != null) {
             out.println("test: " + Progress.metrics(outcome.testMetrics()));
         }

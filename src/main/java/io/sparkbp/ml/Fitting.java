@@ -50,6 +50,9 @@ import java.util.Optional;
 final class Fitting {
     private static final Logger LOG = LoggerFactory.getLogger(SparkbpEstimator.class);
 
+    /** The most classes {@link #classesFromLabels} infers from the largest label (metadata may give more). */
+    static final int MAX_INFERRED_CLASSES = 100_000;
+
     private final SparkbpEstimator est;
 
     Fitting(SparkbpEstimator est) {
@@ -148,14 +151,9 @@ final class Fitting {
             if (k > 0) {
                 return new Inferred(nIn, k, k + " classes from the metadata of " + labelName);
             }
-            Row max = input.agg(functions.max(functions.col("label"))).first();
-            double m = max.isNullAt(0) ? Double.NaN : max.getDouble(0);
-            if (!Double.isFinite(m) || m != Math.rint(m) || m < 0 || m >= Integer.MAX_VALUE) {
-                throw DataException.schema("the largest value of label " + labelName + " is " + m, null, null,
-                        "class indices 0..K-1");
-            }
-            return new Inferred(nIn, (int) m + 1, ((int) m + 1) + " classes: the largest label in " + labelName
-                    + " is " + (int) m);
+            int classes = classesFromLabels(input, labelName);
+            return new Inferred(nIn, classes, classes + " classes: the largest label in " + labelName
+                    + " is " + (classes - 1));
         }
         int k = shape == Columns.LabelShape.VECTOR ? AttributeGroup.fromStructField(label).size() : -1;
         if (k > 0) {
@@ -171,6 +169,29 @@ final class Fitting {
                     null, null, "K >= 1 values");
         }
         return new Inferred(nIn, k, k + " outputs, the size of the label in the first row");
+    }
+
+    /**
+     * The class count of softmax labels without metadata: the largest label plus one. A largest label
+     * that is not a class index, or that would make more than {@link #MAX_INFERRED_CLASSES} classes
+     * (a value far above any class count, such as 1e9: a regression target or an id), is a data error
+     * naming the label and its row.
+     */
+    private int classesFromLabels(Dataset<Row> input, String labelName) {
+        Row max = input.agg(functions.max(functions.col("label"))).first();
+        double m = max.isNullAt(0) ? Double.NaN : max.getDouble(0);
+        if (!Double.isFinite(m) || m != Math.rint(m) || m < 0 || m >= Integer.MAX_VALUE) {
+            throw DataException.schema("the largest value of label " + labelName + " is " + m, null, null,
+                    "class indices 0..K-1");
+        }
+        if (m + 1 > MAX_INFERRED_CLASSES) {
+            long[] at = RowExamples.firstRowWith(input.select("label").javaRDD(), m);
+            throw RowExamples.bad((int) at[0], at[1], String.format(Locale.ROOT, "label %s holds %s, which would"
+                    + " make %,d classes", labelName, m, (long) m + 1), null, String.format(Locale.ROOT, "class indices"
+                    + " 0..K-1 with K at most %,d (more classes need the label's class count in its metadata, as"
+                    + " StringIndexer records it)", MAX_INFERRED_CLASSES));
+        }
+        return (int) m + 1;
     }
 
     /** The class count a StringIndexer (or any nominal/binary attribute) recorded, or -1. */

@@ -207,6 +207,23 @@ final class RowExamples implements Serializable {
         };
     }
 
+    /**
+     * The partition and the 0-based position in it (as {@link #bad} names rows) of the first row of
+     * {@code labels}, a one-column projection, whose value is {@code value}; {@code {-1, -1}} when none is.
+     */
+    static long[] firstRowWith(JavaRDD<Row> labels, double value) {
+        List<long[]> at = labels.mapPartitionsWithIndex((p, it) -> {
+            for (long i = 0; it.hasNext(); i++) {
+                Row r = it.next();
+                if (!r.isNullAt(0) && r.getDouble(0) == value) {
+                    return List.of(new long[] {p, i}).iterator();
+                }
+            }
+            return java.util.Collections.emptyIterator();
+        }, false).take(1);
+        return at.isEmpty() ? new long[] {-1, -1} : at.get(0);
+    }
+
     static DataException bad(int partition, long index, String problem, String token, String expected) {
         return DataException.record("row " + index + " of partition " + partition + ": " + problem, token, null,
                 expected);

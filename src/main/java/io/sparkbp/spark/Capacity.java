@@ -48,11 +48,23 @@ final class Capacity {
         int copies = driverCopies(s);
         long need = 8L * params * copies;
         if (need > maxHeap) {
-            throw new PlanException(String.format(Locale.ROOT, "the network %s has %,d parameters, and training it"
+            String key = sizeKey(spec);
+            throw new PlanException(key, String.format(Locale.ROOT, "%s: the network %s has %,d parameters, and training it"
                     + " with %s keeps at least %d copies of them on the driver (weights, gradient, optimizer state),"
                     + " 8 bytes each: %s, more than the driver's maximum heap of %s; use a smaller network"
-                    + " (model.hidden) or give the driver more memory (--driver-memory)", spec, params, s.optimizer().id(),
-                    copies, Figures.bytes(need), Figures.bytes(maxHeap)));
+                    + " (%s) or give the driver more memory (--driver-memory)", key, spec, params, s.optimizer().id(),
+                    copies, Figures.bytes(need), Figures.bytes(maxHeap), key));
         }
+    }
+
+    /**
+     * The setting that sizes {@code spec} most: the hidden widths when there are hidden layers, else
+     * the larger of the input count ({@code data.features}) and the output count ({@code model.outputs}).
+     */
+    static String sizeKey(NetworkSpec spec) {
+        if (spec.layers().length > 2) {
+            return "model.hidden";
+        }
+        return spec.outputs() > spec.inputs() ? "model.outputs" : "data.features";
     }
 }

@@ -33,7 +33,7 @@ public final class TrainingRun {
 
     public TrainingRun(JavaSparkContext sc, TrainingPlan plan, RunListener listener) {
         this.sc = sc;
-        this.plan = plan;
+        this.plan = HoldOutSides.wrap(plan);
         this.listener = listener;
     }
 
@@ -50,17 +50,24 @@ public final class TrainingRun {
                 : RunCheckpoints.open(sc.hadoopConfiguration(), plan, listener);
         DataCache data = DataCache.load(sc, plan, listener);
         try {
+            requireWeighted(data);
+            requireExamplesPerPartition(data.train());
             TrainerSettings settings = resolve(plan.settings(), data.train());
             describe(data, settings);
             double[] theta0 = plan.init() != null ? plan.init().theta() : spec.initialParameters(settings.seed());
             if (checkpoints != null) {
                 checkpoints.identify(data, theta0);
             }
-            DistributedTrainer.Result result = new DistributedTrainer(sc, settings).train(
-                    new DistributedTrainer.TrainingData(data.train().rdd(), data.train().examples(),
-                            evalSet(data.validation(), data), evalSet(data.test(), data)),
-                    theta0, listener, checkpoints == null ? null : checkpoints.resumed(),
-                    checkpoints == null ? null : checkpoints.checkpointer());
+            DistributedTrainer.Result result;
+            try {
+                result = new DistributedTrainer(sc, settings).train(
+                        new DistributedTrainer.TrainingData(data.train().rdd(), data.train().examples(),
+                                evalSet(data.validation(), data), evalSet(data.test(), data)),
+                        theta0, listener, checkpoints == null ? null : checkpoints.resumed(),
+                        checkpoints == null ? null : checkpoints.checkpointer());
+            } catch (TrainingException e) {
+                throw explained(e, data);
+            }
             List<EpochReport> reports = result.reports();
             if (!reports.isEmpty()) {
                 listener.message(String.format(Locale.ROOT, "stopped after epoch %d: %s",
@@ -72,6 +79,53 @@ public final class TrainingRun {
             return new Outcome(model, result, data, checkpoints == null ? null : checkpoints.resumed(), testMetrics);
         } finally {
             data.unpersist();
+        }
+    }
+
+    /**
+     * A divergence's advice fitted to this run: the data when a target, weight or feature is near the
+     * double range ({@link DataScale}), and no suggestion to standardize inputs that were standardized.
+     */
+    private TrainingException explained(TrainingException e, DataCache data) {
+        boolean diverged = e.getMessage() != null && e.getMessage().startsWith(TrainingException.DIVERGED);
+        String cause = diverged ? DataScale.cause(plan.data().train()) : null;
+        return TrainingException.explained(e, plan.preparation().standardize() || data.inputTransform() != null,
+                cause);
+    }
+
+    /**
+     * Refuses validation or test data whose examples all have weight 0: their metrics, weighted means,
+     * are undefined (NaN), so they could neither stop the run nor be reported.
+     */
+    private void requireWeighted(DataCache data) {
+        TrainingPlan.Data d = plan.data();
+        String validation = d.validation() != null ? "examples of " + d.validation().key() + " ("
+                + d.validation().location() + ")" : "validation examples held out from " + d.train().key();
+        requireWeighted(data.validation(), validation);
+        requireWeighted(data.test(), d.test() == null ? null : "examples of " + d.test().key() + " ("
+                + d.test().location() + ")");
+    }
+
+    private static void requireWeighted(DataLoader.Loaded set, String what) {
+        if (set != null && set.weighted() == 0) {
+            throw io.sparkbp.data.DataException.schema(String.format(Locale.ROOT, "every one of the %,d %s has"
+                    + " weight 0, so their metrics (weighted means) are undefined", set.examples(), what), null,
+                    null, "at least one example of weight > 0");
+        }
+    }
+
+    /**
+     * Refuses partitions the plan fixed ({@code data.partitions}, not automatic) that outnumber the
+     * training examples: the extra partitions are empty, yet every step and evaluation runs a task for
+     * each. Automatic partitions ({@link AutoRules#trainingPartitions}) are not checked.
+     */
+    private void requireExamplesPerPartition(DataLoader.Loaded train) {
+        if (!plan.preparation().autoPartitions() && train.partitions() > train.examples()) {
+            throw new PlanException("data.partitions", String.format(Locale.ROOT, "data.partitions gives the"
+                    + " training data %,d partitions for its %,d example%s, so at least %,d partitions are empty and"
+                    + " every step still runs a task for each; expected at most %,d, or 0 (automatic)",
+                    train.partitions(), train.examples(), train.examples() == 1 ? "" : "s",
+                    train.partitions() - train.examples(), train.examples()));
         }
     }
 

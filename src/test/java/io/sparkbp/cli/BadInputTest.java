@@ -135,9 +135,20 @@ class BadInputTest {
     void aNetworkTooLargeForTheDriverHeapIsRefusedBeforeAnyDataAreRead() {
         Path data = write(dir.resolve("good.libsvm"), "1 1:0.5", "0 2:1");
         Result r = train(base(data, "model.hidden=20000,20000", "train.optimizer=adam"));
-        assertOneLine(r, ExitCode.USAGE, "sparkbp: error: the network ", " has 400,120,002 parameters, and training it"
-                + " with adam keeps at least 8 copies of them on the driver", "more than the driver's maximum heap of ",
-                "(--driver-memory)");
+        assertOneLine(r, ExitCode.USAGE, "sparkbp: error: command line: model.hidden: the network ",
+                " has 400,120,002 parameters, and training it with adam keeps at least 8 copies of them on the driver",
+                "more than the driver's maximum heap of ", "use a smaller network (model.hidden)", "(--driver-memory)");
         assertFalse(r.out().contains("computing"), r::toString);
+
+        // the key's real source: the file and line it was set on
+        Path conf = write(dir.resolve("big.properties"), "# a network too large", "model.hidden=20000,20000");
+        Result f = train("--conf", conf.toString(), "data.train=" + data, "data.features=2", "model.outputs=2",
+                "train.epochs=1", "output.model=" + dir.resolve("m.json"));
+        assertOneLine(f, ExitCode.USAGE, "sparkbp: error: " + conf + ":2: model.hidden: the network ");
+
+        // no hidden layer: the widest end of the network is the key to change
+        Result wide = train(base(data, "model.hidden=", "data.features=300000000"));
+        assertOneLine(wide, ExitCode.USAGE, "sparkbp: error: command line: data.features: the network [300000000, 2]",
+                "use a smaller network (data.features)");
     }
 }

@@ -3,6 +3,7 @@ package io.sparkbp.ml;
 import io.sparkbp.cli.CliHarness;
 import io.sparkbp.data.DataException;
 import io.sparkbp.spark.TaskFailureWatch;
+import io.sparkbp.spark.TrainingException;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -108,6 +109,16 @@ class ErrorCasesTest {
     }
 
     @Test
+    void aSoftmaxLabelFarAboveAnyClassCountNamesTheLabelAndItsRow() {
+        Dataset<Row> huge = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1e9, 2, 1), row(2.0, 1, 1)).coalesce(1);
+        fails(DataException.class, () -> quick().fit(huge), "row 1 of partition 0: label column 'label' holds 1.0E9,"
+                + " which would make 1,000,000,001 classes; expected class indices 0..K-1 with K at most 100,000");
+        // just above the limit is refused too, at the limit it is a (large) class count
+        Dataset<Row> over = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(100_000.0, 2, 1)).coalesce(1);
+        fails(DataException.class, () -> quick().fit(over), "row 1 of partition 0: label column 'label' holds 100000.0");
+    }
+
+    @Test
     void badFeaturesAndWeightsAreNamedWithTheirRow() {
         Dataset<Row> sizes = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 1, 2, 3));
         fails(DataException.class, () -> quick().fit(sizes), "features column 'features' holds a vector of size 3",
@@ -140,6 +151,34 @@ class ErrorCasesTest {
                 .withColumn("w", functions.lit(0.0));
         fails(DataException.class, () -> quick().setWeightCol("w").fit(zero),
                 "every one of the 3 training rows has weight 0 in weightCol 'w'", "total training weight is 0");
+    }
+
+    @Test
+    void aValidationFractionThatLeavesASideEmptyNamesTheFractionAndTheCounts() {
+        Dataset<Row> three = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1));
+        fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.999).fit(three),
+                "data.validationFraction=0.999 holds out all of the 3 examples of the DataFrame for validation and"
+                        + " leaves none for training");
+        fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.001).fit(three),
+                "data.validationFraction=0.001 holds out none of the 3 examples of the DataFrame for validation",
+                "leaves all 3 for training");
+    }
+
+    @Test
+    void aDivergenceCausedByAHugeTargetBlamesTheDataAsTrainDoes() {
+        Dataset<Row> huge = rows(DataTypes.DoubleType, row(1e200, 1, 2), row(2.0, 2, 1), row(3.0, 1, 1));
+        fails(TrainingException.class, () -> quick().setOutput("linear").fit(huge),
+                "the data are the likely cause, not the learning rate: the DataFrame holds a target of 1.00000e+200");
+    }
+
+    @Test
+    void validationRowsThatAllWeighZeroAreADataErrorBeforeTraining() {
+        Dataset<Row> rows = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1), row(0.0, 2, 2))
+                .withColumn("v", functions.expr("features IS NOT NULL AND label = 0"))
+                .withColumn("w", functions.expr("IF(v, 0.0, 1.0)"));
+        fails(DataException.class, () -> quick().setWeightCol("w").setValidationIndicatorCol("v").fit(rows),
+                "every one of the 2 validation examples held out from the DataFrame has weight 0",
+                "metrics (weighted means) are undefined");
     }
 
     @Test

@@ -540,7 +540,11 @@ class ModelFormatTest {
                 rejected(valid.replace("[2, 3, 1]", "[2, 3, 1}")),
                 rejected(valid.replace("\"version\": 1", "\"version\": 1" + "0".repeat(1500))),
                 rejected(valid.replace("\"version\": 1", "\"version\": /* one */ 1")),
-                rejected(valid.replace("\"version\": 1", "\"version\": \"" + "x".repeat(30_000_000) + "\"")));
+                rejected(valid.replace("\"version\": 1", "\"version\": \"" + "x".repeat(30_000_000) + "\"")),
+                // the other parser limits: nesting depth and name length
+                rejected(valid.replace("\"version\": 1", "\"deep\": " + "[".repeat(1500) + "]".repeat(1500)
+                        + ", \"version\": 1")),
+                rejected(valid.replace("\"version\": 1", "\"" + "k".repeat(60_000) + "\": 1, \"version\": 1")));
         for (String msg : messages) {
             assertTrue(msg.startsWith("model file 't.json' is not valid JSON at line 1, column "), msg);
             for (String internal : List.of("Source", "REDACTED", "StreamRead", "Feature", "`", "com.fasterxml")) {
