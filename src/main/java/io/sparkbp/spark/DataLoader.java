@@ -365,9 +365,10 @@ public final class DataLoader {
     /**
      * The blocks {@link #pack} makes of the examples of the cached raw blocks {@code raw} ({@link
      * #packRaw}) with {@code standardizer}, bit for bit, in the same partitions and with the same
-     * digests, cached at {@code level} and materialized; then {@code raw}'s cache is dropped. While
-     * this runs both caches are held (the peak memory of loading: the raw blocks take 8 bytes per
-     * dense entry or 12 per nonzero). Keeps {@code raw}'s count of skipped lines.
+     * digests, cached at {@code level} and materialized, while {@code raw}'s cache is dropped: the
+     * partitions are standardized in waves of a few per core, and each wave's raw blocks are removed
+     * once its standardized blocks are cached, so loading holds about one copy of the data (plus a
+     * wave) rather than two. Keeps {@code raw}'s count of skipped lines.
      */
     public static Loaded standardize(Loaded raw, Standardizer standardizer, int nIn, int nOut, int blockRows,
                                      Layout layout, Precision precision, StorageLevel level, String name) {
@@ -384,7 +385,7 @@ public final class DataLoader {
         }, true);
         data.persist(level);
         data.setName(name);
-        Totals totals = totals(data);
+        Totals totals = totals(data, raw.rdd());
         raw.rdd().unpersist(false);
         return new Loaded(data, totals.examples, totals.bytes, raw.skipped(), data.getNumPartitions(),
                 totals.weighted, totals.digest);
@@ -473,8 +474,37 @@ public final class DataLoader {
      * in partition order), after dropping the cache.
      */
     private static Totals totals(JavaRDD<PartitionData> data) {
-        List<PartTotals> parts = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
-                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null)).collect();
+        return totals(data, null);
+    }
+
+    /** Partitions standardized per wave ({@link #standardize}), per core of the default parallelism. */
+    static final int WAVE_PER_CORE = 4;
+
+    /**
+     * As {@link #totals(JavaRDD)}; with {@code source} not null (the cached RDD that {@code data} is
+     * computed from, partition by partition), in waves of {@link #WAVE_PER_CORE} partitions per core,
+     * removing {@code source}'s cached blocks of each wave once the wave's job has cached its own.
+     */
+    private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source) {
+        JavaRDD<PartTotals> each = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
+                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null));
+        List<PartTotals> parts = new ArrayList<>();
+        if (source == null) {
+            parts.addAll(each.collect());
+        } else {
+            int n = data.getNumPartitions();
+            int wave = Math.max(1, WAVE_PER_CORE * data.context().defaultParallelism());
+            for (int from = 0; from < n; from += wave) {
+                int[] ids = java.util.stream.IntStream.range(from, Math.min(n, from + wave)).toArray();
+                for (List<PartTotals> l : each.collectPartitions(ids)) {
+                    parts.addAll(l);
+                }
+                for (int id : ids) {
+                    org.apache.spark.SparkEnv.get().blockManager().master()
+                            .removeBlock(new org.apache.spark.storage.RDDBlockId(source.id(), id));
+                }
+            }
+        }
         long examples = 0;
         long bytes = 0;
         long weighted = 0;
