@@ -194,6 +194,72 @@ public final class BlockPacker {
         };
     }
 
+    /**
+     * The examples of {@code blocks} in order, each with arrays of its own (a {@link Standardizer} may
+     * rescale them in place): the inverse of packing raw examples in {@link Precision#FLOAT64}, exact
+     * because parsers drop explicit zeros, so the zeros of a dense block are the features its examples
+     * did not store. For packing cached raw blocks again, standardized, without reading the text again.
+     *
+     * @throws IllegalArgumentException if a block stores float32 values (their doubles are lost)
+     */
+    public static Iterator<ParsedExample> unpack(Block[] blocks) {
+        for (Block b : blocks) {
+            if (b.precision() != Precision.FLOAT64) {
+                throw new IllegalArgumentException("cannot unpack a " + b.precision() + " block: its values were rounded");
+            }
+        }
+        return new Iterator<>() {
+            private int block;
+            private int row;
+
+            @Override
+            public boolean hasNext() {
+                while (block < blocks.length && row == blocks[block].rows()) {
+                    block++;
+                    row = 0;
+                }
+                return block < blocks.length;
+            }
+
+            @Override
+            public ParsedExample next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return example(blocks[block], row++);
+            }
+        };
+    }
+
+    /** Example {@code r} of the float64 block {@code b}, with copied arrays. */
+    private static ParsedExample example(Block b, int r) {
+        int nOut = b.outputs();
+        double[] t = java.util.Arrays.copyOfRange(b.t(), r * nOut, (r + 1) * nOut);
+        if (b.isSparse()) {
+            int from = b.colPtr()[r];
+            int to = b.colPtr()[r + 1];
+            return new ParsedExample(java.util.Arrays.copyOfRange(b.indices(), from, to),
+                    java.util.Arrays.copyOfRange(b.values(), from, to), t, b.weight(r), true);
+        }
+        int nIn = b.inputs();
+        double[] x = b.x();
+        int base = r * nIn;
+        int nnz = 0;
+        for (int j = 0; j < nIn; j++) {
+            nnz += x[base + j] != 0 ? 1 : 0;
+        }
+        int[] idx = new int[nnz];
+        double[] val = new double[nnz];
+        for (int j = 0, p = 0; j < nIn; j++) {
+            double v = x[base + j];
+            if (v != 0) {
+                idx[p] = j;
+                val[p++] = v;
+            }
+        }
+        return new ParsedExample(idx, val, t, b.weight(r), true);
+    }
+
     /** Whether a block of {@code rows} examples with {@code nonzeros} stored features is stored sparse under {@code layout}. */
     public static boolean useSparse(Layout layout, long nonzeros, int rows, int nIn) {
         long entries = (long) rows * nIn;

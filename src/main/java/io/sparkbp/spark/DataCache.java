@@ -70,34 +70,76 @@ public final class DataCache {
         long seed = plan.settings().seed();
         boolean split = data.validation() == null && (fraction > 0 || data.train().splitsItself());
         DataLoader.Holdout trainPart = split ? new DataLoader.Holdout(fraction, seed, false) : DataLoader.Holdout.ALL;
-        Transforms t = transforms(plan, trainPart, listener);
-        DataLoader.Loaded train = pack(sc, plan, data.train(), trainPart, new Standardizer(t.in, t.out, t.classWeights),
-                false, fraction);
+        Trained trained = train(sc, plan, trainPart, fraction, listener);
+        Transforms t = trained.transforms;
         DataLoader.Loaded validation = null;
         Standardizer checked = new Standardizer(t.in, null, t.classWeights);
         if (data.validation() != null) {
-            validation = pack(sc, plan, data.validation(), DataLoader.Holdout.ALL, checked, false, 0);
+            validation = pack(sc, plan, data.validation(), DataLoader.Holdout.ALL, checked, false, 0, listener);
         } else if (split) {
             DataLoader.Holdout part = new DataLoader.Holdout(fraction, seed, true);
             // an automatic hold-out of small data may come out empty; the caller then trains on every example
-            validation = pack(sc, plan, data.train(), part, checked, true, fraction);
+            validation = pack(sc, plan, data.train(), part, checked, true, fraction, listener);
         }
         DataLoader.Loaded test = data.test() == null ? null
-                : pack(sc, plan, data.test(), DataLoader.Holdout.ALL, new Standardizer(t.in, null), false, 0);
-        return new DataCache(train, validation, test, t, split && !data.train().splitsItself() ? fraction : 0);
+                : pack(sc, plan, data.test(), DataLoader.Holdout.ALL, new Standardizer(t.in, null), false, 0, listener);
+        return new DataCache(trained.blocks, validation, test, t, split && !data.train().splitsItself() ? fraction : 0);
     }
 
-    /** Statistics of the training part when standardizing or balancing, and what follows from them. */
-    private static Transforms transforms(TrainingPlan plan, DataLoader.Holdout trainPart, RunListener listener) {
+    /** The training blocks and the transforms they were made with. */
+    private record Trained(DataLoader.Loaded blocks, Transforms transforms) {
+    }
+
+    /**
+     * The training part {@code trainPart} of the training source, read once: when the transforms need
+     * statistics of it, its raw examples are packed and cached first, the statistics taken from that
+     * cache (the same examples in the same partitions and order as a pass over the text, so the same
+     * statistics, bit for bit), and the cached raw blocks then standardized into the training blocks.
+     */
+    private static Trained train(JavaSparkContext sc, TrainingPlan plan, DataLoader.Holdout trainPart, double fraction,
+                                 RunListener listener) {
+        TrainingPlan.Preparation prep = plan.preparation();
+        Model init = plan.init();
+        ExampleSource source = plan.data().train();
+        if (!((init == null && prep.standardize()) || prep.balanced())) {
+            Transforms t = transforms(plan, null);
+            return new Trained(pack(sc, plan, source, trainPart, standardizer(t), false, fraction, listener), t);
+        }
+        listener.message(init == null && prep.standardize() ? "computing standardization statistics ..."
+                : "counting the classes ...");
+        NetworkSpec spec = plan.settings().spec();
+        String name = source.cacheName(false);
+        sc.setJobDescription(name + " (raw)");
+        LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + source.key());
+        DataLoader.Loaded raw;
+        try (LoadProgress progress = progress(sc, source, listener)) {
+            raw = DataLoader.packRaw(source.examples(trainPart, skipped, progress.meter()), spec.inputs(),
+                    spec.outputs(), prep.blockRows(), prep.storageLevel(), name + " (raw)");
+        }
+        raw = new DataLoader.Loaded(raw.rdd(), raw.examples(), raw.bytes(), skipped.value(), raw.partitions(),
+                raw.weighted(), raw.digest());
+        if (raw.examples() == 0) {
+            sc.setJobDescription(null);
+            raw.rdd().unpersist(false);
+            throw source.empty(false, skipped.value(), fraction);
+        }
+        Transforms t = transforms(plan, DataLoader.stats(DataLoader.rawExamples(raw.rdd()), spec.inputs(), spec.outputs()));
+        sc.setJobDescription(name);
+        DataLoader.Loaded packed = DataLoader.standardize(raw, standardizer(t), spec.inputs(), spec.outputs(),
+                prep.blockRows(), prep.layout(), plan.settings().precision(), prep.storageLevel(), name);
+        sc.setJobDescription(null);
+        return new Trained(partitioned(plan, packed), t);
+    }
+
+    private static Standardizer standardizer(Transforms t) {
+        return new Standardizer(t.in, t.out, t.classWeights);
+    }
+
+    /** The transforms and class weights that follow from {@code stats} of the training part (null when not needed). */
+    private static Transforms transforms(TrainingPlan plan, FeatureStats stats) {
         TrainingPlan.Preparation prep = plan.preparation();
         NetworkSpec spec = plan.settings().spec();
         Model init = plan.init();
-        FeatureStats stats = null;
-        if ((init == null && prep.standardize()) || prep.balanced()) {
-            listener.message(init == null && prep.standardize() ? "computing standardization statistics ..."
-                    : "counting the classes ...");
-            stats = DataLoader.stats(plan.data().train().examples(trainPart, null), spec.inputs(), spec.outputs());
-        }
         Transform in = null;
         Transform out = null;
         if (init != null) {
@@ -119,15 +161,18 @@ public final class DataCache {
      */
     private static DataLoader.Loaded pack(JavaSparkContext sc, TrainingPlan plan, ExampleSource source,
                                           DataLoader.Holdout part, Standardizer standardizer, boolean validation,
-                                          double fraction) {
+                                          double fraction, RunListener listener) {
         TrainingPlan.Preparation prep = plan.preparation();
         NetworkSpec spec = plan.settings().spec();
         Precision precision = plan.settings().precision();
         String name = source.cacheName(validation);
         sc.setJobDescription(name);
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + source.key());
-        DataLoader.Loaded packed = DataLoader.pack(source.examples(part, skipped), standardizer, spec.inputs(),
-                spec.outputs(), prep.blockRows(), prep.layout(), precision, prep.storageLevel(), name);
+        DataLoader.Loaded packed;
+        try (LoadProgress progress = progress(sc, source, listener)) {
+            packed = DataLoader.pack(source.examples(part, skipped, progress.meter()), standardizer, spec.inputs(),
+                    spec.outputs(), prep.blockRows(), prep.layout(), precision, prep.storageLevel(), name);
+        }
         sc.setJobDescription(null);
         if (packed.examples() == 0) {
             packed.rdd().unpersist(false);
@@ -136,12 +181,23 @@ public final class DataCache {
             }
             throw source.empty(validation, skipped.value(), fraction);
         }
-        DataLoader.Loaded loaded = new DataLoader.Loaded(packed.rdd(), packed.examples(), packed.bytes(),
-                skipped.value(), packed.partitions(), packed.weighted(), packed.digest());
+        return partitioned(plan, new DataLoader.Loaded(packed.rdd(), packed.examples(), packed.bytes(),
+                skipped.value(), packed.partitions(), packed.weighted(), packed.digest()));
+    }
+
+    /** Progress lines for a pass over the text of {@code source}, every {@link LoadProgress#PERIOD_MILLIS}. */
+    private static LoadProgress progress(JavaSparkContext sc, ExampleSource source, RunListener listener) {
+        return LoadProgress.start(sc.sc(), source.key(), source.textBytes(), listener::message,
+                LoadProgress.PERIOD_MILLIS);
+    }
+
+    /** {@code loaded} in as many partitions as its work needs, when the plan lets the partitions follow the work. */
+    private static DataLoader.Loaded partitioned(TrainingPlan plan, DataLoader.Loaded loaded) {
+        TrainingPlan.Preparation prep = plan.preparation();
         if (!prep.autoPartitions()) {
             return loaded;
         }
-        int p = AutoRules.trainingPartitions(loaded.examples(), spec.numParams(), loaded.partitions());
+        int p = AutoRules.trainingPartitions(loaded.examples(), plan.settings().spec().numParams(), loaded.partitions());
         return DataLoader.coalesce(loaded, p, prep.storageLevel());
     }
 

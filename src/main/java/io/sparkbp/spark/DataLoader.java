@@ -73,7 +73,17 @@ public final class DataLoader {
          * full path, so the same files give the same split wherever they are (a local copy, HDFS).
          */
         boolean keeps(String file, long offset) {
-            return keeps(file.substring(file.lastIndexOf('/') + 1).hashCode(), offset);
+            return keeps(fileKey(file), offset);
+        }
+
+        /** The key of {@code file} in {@link #keeps(String, long)}: the hash of its name. */
+        static long fileKey(String file) {
+            return file.substring(file.lastIndexOf('/') + 1).hashCode();
+        }
+
+        /** {@link #keeps(String, long)} for the file of key {@code fileKey} ({@link #fileKey}), computed once per file. */
+        boolean keepsAt(long fileKey, long offset) {
+            return keeps(fileKey, offset);
         }
 
         /**
@@ -223,7 +233,7 @@ public final class DataLoader {
 
     /** Feature and target statistics of the kept examples, in one distributed pass. */
     public FeatureStats stats(Source s, Holdout holdout) {
-        return stats(examples(s, holdout, null, null), s.features(), s.outputs());
+        return stats(examples(s, holdout, null, null, null), s.features(), s.outputs());
     }
 
     /**
@@ -268,7 +278,7 @@ public final class DataLoader {
     /** As {@link #load(Source, Holdout, Transform, Transform, Precision)}, with every transform in {@code standardizer}. */
     public Loaded load(Source s, Holdout holdout, Standardizer standardizer, Precision precision) {
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + s.key());
-        Loaded packed = pack(examples(s, holdout, null, skipped), standardizer, s.features(),
+        Loaded packed = pack(examples(s, holdout, null, skipped, null), standardizer, s.features(),
                 s.outputs(), s.blockRows(), s.layout(), precision, s.storageLevel(), "sparkbp " + s.key() + " blocks");
         if (packed.examples() == 0) {
             packed.rdd().unpersist(false);
@@ -306,6 +316,79 @@ public final class DataLoader {
         Totals totals = totals(data);
         return new Loaded(data, totals.examples, totals.bytes, 0, data.getNumPartitions(), totals.weighted,
                 totals.digest);
+    }
+
+    /**
+     * Packs raw {@code examples} (not standardized) into float64 blocks, dense or sparse as their
+     * nonzeros suggest ({@link Layout#AUTO}), one {@link PartitionData} per partition with the digest
+     * of its examples, caches them at {@code level} and materializes the cache (a data error of a
+     * partition is thrown here, in partition order). The blocks hold the examples exactly ({@link
+     * BlockPacker#unpack}), so {@link #rawExamples} and {@link #standardize} can take the statistics
+     * and pack the standardized blocks from the cache instead of reading and parsing the text again.
+     */
+    public static Loaded packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
+                                 String name) {
+        return pack(examples, Standardizer.none(), nIn, nOut, blockRows, Layout.AUTO, Precision.FLOAT64, level, name);
+    }
+
+    /** The examples of raw blocks ({@link #packRaw}), in their partitions and order, as read. */
+    public static JavaRDD<ParsedExample> rawExamples(JavaRDD<PartitionData> raw) {
+        return raw.mapPartitions(it -> new RawIterator(it), true);
+    }
+
+    /** The examples of the partitions of raw blocks, partition data by partition data. */
+    private static final class RawIterator implements Iterator<ParsedExample> {
+        private final Iterator<PartitionData> parts;
+        private Iterator<ParsedExample> current = java.util.Collections.emptyIterator();
+
+        RawIterator(Iterator<PartitionData> parts) {
+            this.parts = parts;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext() && parts.hasNext()) {
+                current = BlockPacker.unpack(parts.next().blocks());
+            }
+            return current.hasNext();
+        }
+
+        @Override
+        public ParsedExample next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.next();
+        }
+    }
+
+    /**
+     * The blocks {@link #pack} makes of the examples of the cached raw blocks {@code raw} ({@link
+     * #packRaw}) with {@code standardizer}, bit for bit, in the same partitions and with the same
+     * digests, cached at {@code level} and materialized, while {@code raw}'s cache is dropped: the
+     * partitions are standardized in waves of a few per core, and each wave's raw blocks are removed
+     * once its standardized blocks are cached, so loading holds about one copy of the data (plus a
+     * wave) rather than two. Keeps {@code raw}'s count of skipped lines.
+     */
+    public static Loaded standardize(Loaded raw, Standardizer standardizer, int nIn, int nOut, int blockRows,
+                                     Layout layout, Precision precision, StorageLevel level, String name) {
+        JavaRDD<PartitionData> data = raw.rdd().mapPartitions(it -> {
+            List<PartitionData> out = new ArrayList<>(1);
+            while (it.hasNext()) {
+                PartitionData r = it.next();
+                List<Block> blocks = new ArrayList<>();
+                new BlockPacker(nIn, nOut, blockRows, layout, precision)
+                        .pack(BlockPacker.unpack(r.blocks()), standardizer::apply).forEachRemaining(blocks::add);
+                out.add(new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]), r.digest(), null));
+            }
+            return out.iterator();
+        }, true);
+        data.persist(level);
+        data.setName(name);
+        Totals totals = totals(data, raw.rdd());
+        raw.rdd().unpersist(false);
+        return new Loaded(data, totals.examples, totals.bytes, raw.skipped(), data.getNumPartitions(),
+                totals.weighted, totals.digest);
     }
 
     /**
@@ -391,8 +474,37 @@ public final class DataLoader {
      * in partition order), after dropping the cache.
      */
     private static Totals totals(JavaRDD<PartitionData> data) {
-        List<PartTotals> parts = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
-                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null)).collect();
+        return totals(data, null);
+    }
+
+    /** Partitions standardized per wave ({@link #standardize}), per core of the default parallelism. */
+    static final int WAVE_PER_CORE = 4;
+
+    /**
+     * As {@link #totals(JavaRDD)}; with {@code source} not null (the cached RDD that {@code data} is
+     * computed from, partition by partition), in waves of {@link #WAVE_PER_CORE} partitions per core,
+     * removing {@code source}'s cached blocks of each wave once the wave's job has cached its own.
+     */
+    private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source) {
+        JavaRDD<PartTotals> each = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
+                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null));
+        List<PartTotals> parts = new ArrayList<>();
+        if (source == null) {
+            parts.addAll(each.collect());
+        } else {
+            int n = data.getNumPartitions();
+            int wave = Math.max(1, WAVE_PER_CORE * data.context().defaultParallelism());
+            for (int from = 0; from < n; from += wave) {
+                int[] ids = java.util.stream.IntStream.range(from, Math.min(n, from + wave)).toArray();
+                for (List<PartTotals> l : each.collectPartitions(ids)) {
+                    parts.addAll(l);
+                }
+                for (int id : ids) {
+                    org.apache.spark.SparkEnv.get().blockManager().master()
+                            .removeBlock(new org.apache.spark.storage.RDDBlockId(source.id(), id));
+                }
+            }
+        }
         long examples = 0;
         long bytes = 0;
         long weighted = 0;
@@ -416,19 +528,47 @@ public final class DataLoader {
      * null, is applied to every line before it is parsed.
      */
     public JavaRDD<ParsedExample> examplesInOrder(Source s, Transform in, LineRewrite rewrite) {
-        return read(s, Holdout.ALL, new Standardizer(in, null), null, rewrite);
+        return read(s, Holdout.ALL, new Standardizer(in, null), new Counters(null, null), rewrite);
     }
 
     /** The parsed, kept, raw examples of {@code s}, partitioned as requested; skipped lines counted in {@code skipped}. */
     JavaRDD<ParsedExample> examples(Source s, Holdout holdout, LongAccumulator skipped) {
-        return examples(s, holdout, null, skipped);
+        return examples(s, holdout, null, skipped, null);
+    }
+
+    /** As {@link #examples(Source, Holdout, LongAccumulator)}, counting the lines read in {@code meter} (may be null). */
+    JavaRDD<ParsedExample> examples(Source s, Holdout holdout, LongAccumulator skipped, LoadProgress.Meter meter) {
+        return examples(s, holdout, null, skipped, meter);
+    }
+
+    /**
+     * The bytes of text in the files of {@code s} (a resolved source), or -1 when some are compressed
+     * (Hadoop's line offsets then count uncompressed bytes) or cannot be listed.
+     */
+    long textBytes(Source s) {
+        Configuration conf = sc.hadoopConfiguration();
+        try {
+            Path q = new Path(s.path());
+            FileSystem fs = q.getFileSystem(conf);
+            CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+            long total = 0;
+            for (Path f : dataFiles(fs, q, s.key())) {
+                if (codecs.getCodec(f) != null) {
+                    return -1;
+                }
+                total += fs.getFileStatus(f).getLen();
+            }
+            return total;
+        } catch (IOException | DataException e) {
+            return -1;
+        }
     }
 
     /** The parsed, kept and (optionally) standardized examples of {@code s}, partitioned as requested. */
     private JavaRDD<ParsedExample> examples(Source s, Holdout holdout, Standardizer standardizer,
-                                           LongAccumulator skipped) {
+                                           LongAccumulator skipped, LoadProgress.Meter meter) {
         int want = s.partitions() > 0 ? s.partitions() : sc.defaultParallelism();
-        JavaRDD<ParsedExample> parsed = read(s, holdout, standardizer, skipped, null);
+        JavaRDD<ParsedExample> parsed = read(s, holdout, standardizer, new Counters(skipped, meter), null);
         int have = parsed.getNumPartitions();
         if (s.partitions() > 0 && have > s.partitions()) {
             parsed = parsed.coalesce(s.partitions());
@@ -439,7 +579,7 @@ public final class DataLoader {
     }
 
     /** One pass over the text of {@code s}: parse, locate errors, keep and standardize, per input split. */
-    private JavaRDD<ParsedExample> read(Source s, Holdout holdout, Standardizer standardizer, LongAccumulator skipped,
+    private JavaRDD<ParsedExample> read(Source s, Holdout holdout, Standardizer standardizer, Counters counters,
                                         LineRewrite rewrite) {
         int want = s.partitions() > 0 ? s.partitions() : sc.defaultParallelism();
         @SuppressWarnings("unchecked")
@@ -450,8 +590,12 @@ public final class DataLoader {
         boolean skipBad = s.skipBad();
         return raw.mapPartitionsWithInputSplit((split, lines) -> {
             String file = ((FileSplit) split).getPath().toString();
-            return new ParsingIterator(lines, parser, rewrite, file, holdout, standardizer, skipBad, skipped, conf);
+            return new ParsingIterator(lines, parser, rewrite, file, holdout, standardizer, skipBad, counters, conf);
         }, true);
+    }
+
+    /** What a pass over the text counts: skipped bad lines and lines read; either may be null. */
+    private record Counters(LongAccumulator skipped, LoadProgress.Meter meter) implements Serializable {
     }
 
     /**
@@ -463,26 +607,30 @@ public final class DataLoader {
         private final LineParser parser;
         private final LineRewrite rewrite;
         private final String file;
+        private final long fileKey;
         private final Holdout holdout;
         private final Standardizer standardizer;
         private final boolean skipBad;
         private final LongAccumulator skipped;
+        private final LoadProgress.Meter meter;
         private final Broadcast<SerializableConfiguration> conf;
         private ParsedExample next;
         private boolean failed;
 
         ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, LineParser parser,
                         LineRewrite rewrite, String file, Holdout holdout,
-                        Standardizer standardizer, boolean skipBad, LongAccumulator skipped,
+                        Standardizer standardizer, boolean skipBad, Counters counters,
                         Broadcast<SerializableConfiguration> conf) {
             this.lines = lines;
             this.parser = parser;
             this.rewrite = rewrite;
             this.file = file;
+            this.fileKey = Holdout.fileKey(file);
             this.holdout = holdout;
             this.standardizer = standardizer;
             this.skipBad = skipBad;
-            this.skipped = skipped;
+            this.skipped = counters.skipped();
+            this.meter = counters.meter();
             this.conf = conf;
         }
 
@@ -494,6 +642,9 @@ public final class DataLoader {
                     break;
                 }
                 long offset = t._1().get();
+                if (meter != null) {
+                    meter.line(t._2().getLength());
+                }
                 ParsedExample e;
                 try {
                     e = parse(t._2());
@@ -509,7 +660,7 @@ public final class DataLoader {
                     failed = true;
                     break;
                 }
-                if (e == null || !holdout.keeps(file, offset)) {
+                if (e == null || !holdout.keepsAt(fileKey, offset)) {
                     continue;
                 }
                 next = standardizer == null ? e : standardizer.apply(e);

@@ -18,6 +18,22 @@ public interface ExampleSource {
      */
     JavaRDD<ParsedExample> examples(DataLoader.Holdout split, LongAccumulator skipped);
 
+    /**
+     * As {@link #examples(DataLoader.Holdout, LongAccumulator)}, counting what the pass reads in
+     * {@code meter} for the progress lines of loading; a source without text ignores it.
+     */
+    default JavaRDD<ParsedExample> examples(DataLoader.Holdout split, LongAccumulator skipped, LoadProgress.Meter meter) {
+        return examples(split, skipped);
+    }
+
+    /**
+     * The bytes of text one pass reads, or -1 when unknown (compressed files, a DataFrame): the progress
+     * lines then show no share and no ETA (and a source that reads no text shows none).
+     */
+    default long textBytes() {
+        return -1;
+    }
+
     /** How messages name the data: {@code data.train}, or {@code the DataFrame}. */
     String key();
 

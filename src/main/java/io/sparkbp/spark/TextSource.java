@@ -25,6 +25,16 @@ public final class TextSource implements ExampleSource {
     }
 
     @Override
+    public JavaRDD<ParsedExample> examples(DataLoader.Holdout split, LongAccumulator skipped, LoadProgress.Meter meter) {
+        return loader.examples(source, split, skipped, meter);
+    }
+
+    @Override
+    public long textBytes() {
+        return loader.textBytes(source);
+    }
+
+    @Override
     public String key() {
         return source.key();
     }

@@ -2,6 +2,7 @@ package io.sparkbp.data;
 
 import io.sparkbp.nn.Block;
 import io.sparkbp.nn.OutputKind;
+import io.sparkbp.nn.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -124,6 +125,71 @@ class BlockPackerTest {
         assertTrue(BlockPacker.useSparse(Layout.AUTO, 24, 10, 10));
         assertFalse(BlockPacker.useSparse(Layout.AUTO, 25, 10, 10));
         assertRoundTrip(ex, List.of(b1, b2), nIn, 1);
+    }
+
+    /**
+     * Unpacking raw float64 blocks gives back the examples, bit for bit and with arrays of their own, and
+     * packing them again with a standardizer gives exactly the blocks that packing the examples with it
+     * gives: what loading does with its cached raw blocks instead of parsing the text a second time.
+     */
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void rawBlocksUnpackToTheExamplesAndRepackIntoTheSameStandardizedBlocks(Layout layout) {
+        for (double density : new double[] {0.05, 0.6, 1.0}) {
+            List<ParsedExample> ex = examples(23, 7, 3, density, true, 11);
+            List<Block> raw = new ArrayList<>();
+            new BlockPacker(7, 3, 5, Layout.AUTO).pack(ex.iterator()).forEachRemaining(raw::add);
+            List<ParsedExample> back = new ArrayList<>();
+            BlockPacker.unpack(raw.toArray(new Block[0])).forEachRemaining(back::add);
+            assertEquals(ex.size(), back.size());
+            for (int i = 0; i < ex.size(); i++) {
+                assertEquals(ex.get(i).toString(), back.get(i).toString(), "example " + i);
+                assertArrayEquals(ex.get(i).indices(), back.get(i).indices());
+                assertArrayEquals(ex.get(i).values(), back.get(i).values());
+                ParsedExample e = back.get(i);
+                assertTrue(raw.stream().noneMatch(b -> b.values() == e.values() || b.x() == e.values() || b.t() == e.targets()),
+                        "example " + i + " shares an array with its block");
+            }
+            FeatureStats stats = new FeatureStats(7, 3);
+            ex.forEach(stats::add);
+            Standardizer st = new Standardizer(stats.inputTransform(Standardizer.centeredFeatures(layout, stats), true),
+                    stats.targetTransform());
+            for (Precision p : Precision.values()) {
+                List<Block> direct = new ArrayList<>();
+                new BlockPacker(7, 3, 4, layout, p).pack(examples(23, 7, 3, density, true, 11).iterator(), st::apply)
+                        .forEachRemaining(direct::add);
+                List<Block> again = new ArrayList<>();
+                new BlockPacker(7, 3, 4, layout, p).pack(BlockPacker.unpack(raw.toArray(new Block[0])), st::apply)
+                        .forEachRemaining(again::add);
+                assertEquals(direct.size(), again.size());
+                for (int b = 0; b < direct.size(); b++) {
+                    assertSameBlock(direct.get(b), again.get(b));
+                }
+            }
+        }
+    }
+
+    private static void assertSameBlock(Block a, Block b) {
+        assertEquals(a.isSparse(), b.isSparse());
+        assertEquals(a.rows(), b.rows());
+        assertArrayEquals(a.x(), b.x());
+        assertArrayEquals(a.xFloat(), b.xFloat());
+        assertArrayEquals(a.colPtr(), b.colPtr());
+        assertArrayEquals(a.indices(), b.indices());
+        assertArrayEquals(a.values(), b.values());
+        assertArrayEquals(a.valuesFloat(), b.valuesFloat());
+        assertArrayEquals(a.t(), b.t());
+        for (int r = 0; r < a.rows(); r++) {
+            assertEquals(Double.doubleToLongBits(a.weight(r)), Double.doubleToLongBits(b.weight(r)));
+        }
+    }
+
+    @Test
+    void float32BlocksCannotBeUnpacked() {
+        List<Block> raw = new ArrayList<>();
+        new BlockPacker(7, 3, 5, Layout.AUTO, Precision.FLOAT32)
+                .pack(examples(6, 7, 3, 0.5, false, 3).iterator()).forEachRemaining(raw::add);
+        assertThrows(IllegalArgumentException.class, () -> BlockPacker.unpack(raw.toArray(new Block[0])));
     }
 
     @Test

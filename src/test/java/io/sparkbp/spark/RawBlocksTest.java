@@ -1,0 +1,140 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.cli.CliHarness;
+import io.sparkbp.data.FeatureStats;
+import io.sparkbp.data.Layout;
+import io.sparkbp.data.ParsedExample;
+import io.sparkbp.data.Standardizer;
+import io.sparkbp.nn.Block;
+import io.sparkbp.nn.Precision;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerBlockUpdated;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cached raw blocks give the statistics and the standardized blocks that the examples themselves give,
+ * bit for bit, and standardizing them drops the raw cache wave by wave, so that loading does not hold
+ * two copies of the data.
+ */
+class RawBlocksTest {
+    static JavaSparkContext sc;
+    private static final int PARTITIONS = 24;
+    private static final int N_IN = 6;
+
+    @BeforeAll
+    static void startSpark() {
+        sc = CliHarness.startSpark("RawBlocksTest");
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        CliHarness.stopSpark(sc);
+    }
+
+    private static JavaRDD<ParsedExample> examples() {
+        List<Integer> seeds = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            seeds.add(i);
+        }
+        return sc.parallelize(seeds, PARTITIONS).map(i -> {
+            SplittableRandom r = new SplittableRandom(i);
+            int[] idx = {0, 2, 3, 5};
+            double[] val = {r.nextDouble() * 1e3, r.nextGaussian(), 1 + r.nextInt(9), r.nextDouble() - 2};
+            double[] t = new double[3];
+            t[r.nextInt(3)] = 1;
+            return new ParsedExample(idx, val, t, i % 5 == 0 ? 2.5 : 1.0);
+        });
+    }
+
+    @Test
+    void standardizingCachedRawBlocksGivesTheBlocksOfTheExamplesAndDropsTheRawCacheByWaves() throws Exception {
+        StorageLevel level = StorageLevel.MEMORY_ONLY();
+        DataLoader.Loaded raw = DataLoader.packRaw(examples(), N_IN, 3, 16, level, "raw");
+        FeatureStats fromRaw = DataLoader.stats(DataLoader.rawExamples(raw.rdd()), N_IN, 3);
+        FeatureStats fromExamples = DataLoader.stats(examples(), N_IN, 3);
+        Standardizer st = new Standardizer(DataLoader.inputTransform(fromRaw, Layout.DENSE), fromRaw.targetTransform());
+        assertEquals(new Standardizer(DataLoader.inputTransform(fromExamples, Layout.DENSE),
+                fromExamples.targetTransform()).toString(), st.toString());
+        for (int j = 0; j < N_IN; j++) {
+            assertEquals(Double.doubleToLongBits(fromExamples.inputVariance(j)), Double.doubleToLongBits(fromRaw.inputVariance(j)));
+        }
+
+        int rawId = raw.rdd().id();
+        Set<Integer> rawCached = new HashSet<>();
+        int[] rawWhenLastCached = {-1};
+        SparkListener watch = new SparkListener() {
+            @Override
+            public void onBlockUpdated(SparkListenerBlockUpdated u) {
+                BlockId id = u.blockUpdatedInfo().blockId();
+                if (!(id instanceof RDDBlockId b)) {
+                    return;
+                }
+                boolean cached = u.blockUpdatedInfo().storageLevel().isValid();
+                if (b.rddId() == rawId) {
+                    if (cached) {
+                        rawCached.add(b.splitIndex());
+                    } else {
+                        rawCached.remove(b.splitIndex());
+                    }
+                } else if (cached && b.splitIndex() == PARTITIONS - 1) {
+                    rawWhenLastCached[0] = rawCached.size();
+                }
+            }
+        };
+        for (int p = 0; p < PARTITIONS; p++) {
+            rawCached.add(p);
+        }
+        sc.sc().addSparkListener(watch);
+        DataLoader.Loaded std;
+        try {
+            std = DataLoader.standardize(raw, st, N_IN, 3, 16, Layout.AUTO, Precision.FLOAT32, level, "std");
+            sc.sc().listenerBus().waitUntilEmpty(10_000);
+        } finally {
+            sc.sc().removeSparkListener(watch);
+        }
+        int wave = DataLoader.WAVE_PER_CORE * sc.defaultParallelism();
+        assertTrue(wave < PARTITIONS / 2, "the test needs several waves");
+        assertTrue(rawWhenLastCached[0] >= 0 && rawWhenLastCached[0] <= PARTITIONS - wave,
+                "raw blocks still cached when the last standardized block was: " + rawWhenLastCached[0]);
+
+        DataLoader.Loaded direct = DataLoader.pack(examples(), st, N_IN, 3, 16, Layout.AUTO, Precision.FLOAT32, level,
+                "direct");
+        assertEquals(direct.digest().features(), std.digest().features());
+        assertEquals(direct.digest().weights(), std.digest().weights());
+        assertEquals(direct.examples(), std.examples());
+        assertEquals(direct.bytes(), std.bytes());
+        List<PartitionData> a = direct.rdd().collect();
+        List<PartitionData> b = std.rdd().collect();
+        for (int p = 0; p < PARTITIONS; p++) {
+            Block[] x = a.get(p).blocks();
+            Block[] y = b.get(p).blocks();
+            assertEquals(x.length, y.length);
+            for (int k = 0; k < x.length; k++) {
+                assertArrayEquals(x[k].xFloat(), y[k].xFloat());
+                assertArrayEquals(x[k].t(), y[k].t());
+                for (int r = 0; r < x[k].rows(); r++) {
+                    assertEquals(x[k].weight(r), y[k].weight(r), 0.0);
+                }
+            }
+        }
+        direct.rdd().unpersist(false);
+        std.rdd().unpersist(false);
+    }
+}
