@@ -88,7 +88,12 @@ public final class TrainingRun {
      */
     private TrainingException explained(TrainingException e, DataCache data) {
         boolean diverged = e.getMessage() != null && e.getMessage().startsWith(TrainingException.DIVERGED);
-        String cause = diverged ? DataScale.cause(plan.data().train()) : null;
+        String cause = null;
+        try {
+            cause = diverged ? DataScale.cause(plan.data().train()) : null;
+        } catch (RuntimeException r) {
+            e.addSuppressed(r); // the divergence is the failure to report, whatever reading the data again did
+        }
         return TrainingException.explained(e, plan.preparation().standardize() || data.inputTransform() != null,
                 cause);
     }
