@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.sparkbp.cli.CliHarness.assertOneLine;
 import static io.sparkbp.cli.CliHarness.concat;
 import static io.sparkbp.cli.CliHarness.train;
 import static io.sparkbp.cli.CliHarness.write;
@@ -47,15 +48,6 @@ class ActionableMessagesTest {
     private String[] base(Path data, String... more) {
         return concat(new String[] {"data.train=" + data, "data.features=2", "model.outputs=2", "model.hidden=2",
             "train.epochs=2", "output.model=" + dir.resolve("m.json")}, more);
-    }
-
-    static void assertOneLine(Result r, int code, String... parts) {
-        assertEquals(code, r.code(), r::toString);
-        List<String> err = r.errLines();
-        assertEquals(1, err.size(), r::toString);
-        for (String p : parts) {
-            assertTrue(err.get(0).contains(p), () -> "expected '" + p + "' in\n" + r);
-        }
     }
 
     @Test

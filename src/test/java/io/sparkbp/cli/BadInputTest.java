@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
+import static io.sparkbp.cli.CliHarness.assertOneLine;
 import static io.sparkbp.cli.CliHarness.concat;
 import static io.sparkbp.cli.CliHarness.run;
 import static io.sparkbp.cli.CliHarness.train;
@@ -65,15 +66,6 @@ class BadInputTest {
     private String[] base(Path data, String... more) {
         return concat(new String[] {"data.train=" + data, "data.features=2", "model.outputs=2", "model.hidden=2",
             "train.epochs=1", "output.model=" + dir.resolve("m.json")}, more);
-    }
-
-    private static void assertOneLine(Result r, int code, String... parts) {
-        assertEquals(code, r.code(), r::toString);
-        List<String> err = r.errLines();
-        assertEquals(1, err.size(), r::toString);
-        for (String p : parts) {
-            assertTrue(err.get(0).contains(p), () -> "expected '" + p + "' in\n" + r);
-        }
     }
 
     @Test

@@ -30,6 +30,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Test helpers for driving the command line in-process: one shared local Spark context per test
  * class (which {@link Main#run} reuses), captured standard output and error, small file writers and
@@ -93,6 +96,16 @@ public final class CliHarness {
     public static void stopSpark(JavaSparkContext sc) {
         if (sc != null) {
             sc.stop();
+        }
+    }
+
+    /** {@code r} exited with {@code code} and printed exactly one error line, holding every one of {@code parts}. */
+    public static void assertOneLine(Result r, int code, String... parts) {
+        assertEquals(code, r.code(), r::toString);
+        List<String> err = r.errLines();
+        assertEquals(1, err.size(), r::toString);
+        for (String p : parts) {
+            assertTrue(err.get(0).contains(p), () -> "expected '" + p + "' in\n" + r);
         }
     }
 
