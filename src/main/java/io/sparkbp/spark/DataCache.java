@@ -123,7 +123,7 @@ public final class DataCache {
             raw.rdd().unpersist(false);
             throw source.empty(false, skipped.value(), fraction);
         }
-        Transforms t = transforms(plan, DataLoader.stats(DataLoader.rawExamples(raw.rdd()), spec.inputs(), spec.outputs()));
+        Transforms t = transforms(plan, DataLoader.rawStats(raw.rdd(), spec.inputs(), spec.outputs()));
         sc.setJobDescription(name);
         DataLoader.Loaded packed = DataLoader.standardize(raw, standardizer(t), spec.inputs(), spec.outputs(),
                 prep.blockRows(), prep.layout(), plan.settings().precision(), prep.storageLevel(), name);
