@@ -1,6 +1,8 @@
 package io.sparkbp.data;
 
 import io.sparkbp.model.Transform;
+import io.sparkbp.nn.Block;
+import io.sparkbp.nn.Precision;
 
 import java.io.Serializable;
 
@@ -56,6 +58,44 @@ public final class FeatureStats implements Serializable {
         for (int k = 0; k < nOut; k++) {
             if (t[k] != 0) {
                 targets.add(k, t[k]);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Adds the examples of {@code block}, raw float64 blocks as {@link BlockPacker#unpack} reads them,
+     * in order: the same updates, in the same order, as {@link #add(ParsedExample)} of each of those
+     * examples, without making them. Returns {@code this}.
+     *
+     * @throws IllegalArgumentException if the block's shape differs from these statistics' or it stores float32 values
+     */
+    public FeatureStats add(Block block) {
+        if (block.inputs() != nIn || block.outputs() != nOut || block.precision() != Precision.FLOAT64) {
+            throw new IllegalArgumentException("cannot add a " + block.precision() + " block of " + block.inputs() + "/"
+                    + block.outputs() + " columns to statistics of " + nIn + "/" + nOut);
+        }
+        double[] t = block.t();
+        for (int r = 0; r < block.rows(); r++) {
+            count++;
+            if (block.isSparse()) {
+                int[] idx = block.indices();
+                double[] val = block.values();
+                for (int p = block.colPtr()[r]; p < block.colPtr()[r + 1]; p++) {
+                    inputs.add(idx[p], val[p]);
+                }
+            } else {
+                double[] x = block.x();
+                for (int j = 0, base = r * nIn; j < nIn; j++) {
+                    if (x[base + j] != 0) {
+                        inputs.add(j, x[base + j]);
+                    }
+                }
+            }
+            for (int k = 0, base = r * nOut; k < nOut; k++) {
+                if (t[base + k] != 0) {
+                    targets.add(k, t[base + k]);
+                }
             }
         }
         return this;

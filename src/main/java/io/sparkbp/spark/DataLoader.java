@@ -331,6 +331,23 @@ public final class DataLoader {
         return pack(examples, Standardizer.none(), nIn, nOut, blockRows, Layout.AUTO, Precision.FLOAT64, level, name);
     }
 
+    /**
+     * {@link #stats(JavaRDD, int, int)} of the examples of the raw blocks {@code raw} ({@link
+     * #packRaw}), bit for bit, folded from the blocks without making the examples.
+     */
+    public static FeatureStats rawStats(JavaRDD<PartitionData> raw, int nIn, int nOut) {
+        FeatureStats stats = OrderedAggregate.aggregate(raw, (FeatureStats a, PartitionData pd) -> {
+            FeatureStats acc = a;
+            for (Block b : pd.blocks()) {
+                if (b.rows() > 0) {
+                    acc = (acc == null ? new FeatureStats(nIn, nOut) : acc).add(b);
+                }
+            }
+            return acc;
+        }, FeatureStats::merge, 2);
+        return stats != null ? stats : new FeatureStats(nIn, nOut);
+    }
+
     /** The examples of raw blocks ({@link #packRaw}), in their partitions and order, as read. */
     public static JavaRDD<ParsedExample> rawExamples(JavaRDD<PartitionData> raw) {
         return raw.mapPartitions(it -> new RawIterator(it), true);

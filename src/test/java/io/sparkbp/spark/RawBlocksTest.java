@@ -55,8 +55,10 @@ class RawBlocksTest {
         }
         return sc.parallelize(seeds, PARTITIONS).map(i -> {
             SplittableRandom r = new SplittableRandom(i);
-            int[] idx = {0, 2, 3, 5};
-            double[] val = {r.nextDouble() * 1e3, r.nextGaussian(), 1 + r.nextInt(9), r.nextDouble() - 2};
+            // the first half dense enough for dense raw blocks, the second half sparse
+            int[] idx = i < 300 ? new int[] {0, 2, 3, 5} : new int[] {1 + i % 5};
+            double[] val = i < 300 ? new double[] {r.nextDouble() * 1e3, r.nextGaussian(), 1 + r.nextInt(9),
+                    r.nextDouble() - 2} : new double[] {r.nextGaussian() * 7};
             double[] t = new double[3];
             t[r.nextInt(3)] = 1;
             return new ParsedExample(idx, val, t, i % 5 == 0 ? 2.5 : 1.0);
@@ -67,13 +69,28 @@ class RawBlocksTest {
     void standardizingCachedRawBlocksGivesTheBlocksOfTheExamplesAndDropsTheRawCacheByWaves() throws Exception {
         StorageLevel level = StorageLevel.MEMORY_ONLY();
         DataLoader.Loaded raw = DataLoader.packRaw(examples(), N_IN, 3, 16, level, "raw");
+        List<PartitionData> rawParts = raw.rdd().collect();
+        assertTrue(!rawParts.get(0).blocks()[0].isSparse() && rawParts.get(PARTITIONS - 1).blocks()[0].isSparse(),
+                "dense and sparse raw blocks");
         FeatureStats fromRaw = DataLoader.stats(DataLoader.rawExamples(raw.rdd()), N_IN, 3);
         FeatureStats fromExamples = DataLoader.stats(examples(), N_IN, 3);
+        FeatureStats fromBlocks = DataLoader.rawStats(raw.rdd(), N_IN, 3);
         Standardizer st = new Standardizer(DataLoader.inputTransform(fromRaw, Layout.DENSE), fromRaw.targetTransform());
         assertEquals(new Standardizer(DataLoader.inputTransform(fromExamples, Layout.DENSE),
                 fromExamples.targetTransform()).toString(), st.toString());
-        for (int j = 0; j < N_IN; j++) {
-            assertEquals(Double.doubleToLongBits(fromExamples.inputVariance(j)), Double.doubleToLongBits(fromRaw.inputVariance(j)));
+        for (FeatureStats f : new FeatureStats[] {fromRaw, fromBlocks}) {
+            assertEquals(fromExamples.count(), f.count());
+            for (int j = 0; j < N_IN; j++) {
+                assertEquals(Double.doubleToLongBits(fromExamples.inputMean(j)), Double.doubleToLongBits(f.inputMean(j)));
+                assertEquals(Double.doubleToLongBits(fromExamples.inputVariance(j)), Double.doubleToLongBits(f.inputVariance(j)));
+                assertEquals(fromExamples.inputNonzeros(j), f.inputNonzeros(j));
+            }
+            for (int k = 0; k < 3; k++) {
+                assertEquals(Double.doubleToLongBits(fromExamples.targetMean(k)), Double.doubleToLongBits(f.targetMean(k)));
+                assertEquals(Double.doubleToLongBits(fromExamples.targetVariance(k)), Double.doubleToLongBits(f.targetVariance(k)));
+            }
+            assertEquals(DataLoader.inputTransform(fromExamples, Layout.AUTO).toString(),
+                    DataLoader.inputTransform(f, Layout.AUTO).toString());
         }
 
         int rawId = raw.rdd().id();
