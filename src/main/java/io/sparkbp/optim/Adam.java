@@ -40,24 +40,44 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(double[] theta, double[] grad, double learningRate) {
+        update(theta, grad, 1.0, learningRate, null); // g * 1.0 is g, bit for bit
+    }
+
+    /** As the default, in one pass over the parameters: the same numbers. */
+    @Override
+    public void stepScaled(double[] theta, double[] sums, double scale, double learningRate, float[] single,
+                           double[] scratch) {
+        if (single != null && single.length != numParams) {
+            throw new IllegalArgumentException("optimizer was built for " + numParams + " parameters, got a float "
+                    + "copy of " + single.length);
+        }
+        update(theta, sums, scale, learningRate, single);
+    }
+
+    /** The Adam step on the gradient {@code grad[i] * scale}, writing {@code (float) theta[i]} to {@code single} if given. */
+    private void update(double[] theta, double[] grad, double scale, double learningRate, float[] single) {
         Checks.requireStep(numParams, theta, grad, learningRate);
         long t = steps + 1;
         double b1 = beta1;
         double b2 = beta2;
         double c1 = 1.0 - b1;
         double c2 = 1.0 - b2;
-        // the same update in one square root and one division per parameter (it was three divisions):
-        // lr (m / bias1) / (sqrt(v / bias2) + eps) = (lr / bias1) m / (sqrt(v) / sqrt(bias2) + eps)
+        // lr (m / bias1) / (sqrt(v / bias2) + eps) in one square root and one division per parameter:
+        // (lr / bias1) m / (sqrt(v) / sqrt(bias2) + eps)
         double stepSize = learningRate / (1.0 - Math.pow(b1, t));
         double invRootBias2 = 1.0 / Math.sqrt(1.0 - Math.pow(b2, t));
         double eps = epsilon;
         for (int i = 0; i < numParams; i++) {
-            double g = grad[i];
+            double g = grad[i] * scale;
             double mi = b1 * m[i] + c1 * g;
             double vi = b2 * v[i] + c2 * (g * g);
             m[i] = mi;
             v[i] = vi;
-            theta[i] -= stepSize * mi / (Math.sqrt(vi) * invRootBias2 + eps);
+            double ti = theta[i] - stepSize * mi / (Math.sqrt(vi) * invRootBias2 + eps);
+            theta[i] = ti;
+            if (single != null) {
+                single[i] = (float) ti;
+            }
         }
         steps = t;
     }

@@ -22,6 +22,27 @@ public sealed interface Optimizer permits Sgd, Adam {
      */
     void step(double[] theta, double[] grad, double learningRate);
 
+    /**
+     * {@link #step} on the gradient {@code sums[i] * scale} (a mini-batch's weighted gradient sums
+     * times one over their total weight), formed in {@code scratch}; when {@code single} is not null
+     * it receives {@code (float) theta[i]} of the updated weights. The numbers are those of scaling,
+     * stepping and narrowing one after the other; an optimizer may fuse them into one pass over the
+     * parameters. All arrays have {@link #numParams()} entries.
+     */
+    default void stepScaled(double[] theta, double[] sums, double scale, double learningRate, float[] single,
+                            double[] scratch) {
+        Checks.requireStep(numParams(), scratch, sums, learningRate);
+        for (int i = 0; i < scratch.length; i++) {
+            scratch[i] = sums[i] * scale;
+        }
+        step(theta, scratch, learningRate);
+        if (single != null) {
+            for (int i = 0; i < theta.length; i++) {
+                single[i] = (float) theta[i];
+            }
+        }
+    }
+
     /** Lower-case name as accepted by {@link #create}: {@code sgd} or {@code adam}. */
     String name();
 

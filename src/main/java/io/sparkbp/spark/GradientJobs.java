@@ -158,10 +158,15 @@ final class GradientJobs {
                 if (stepSums.weightSum() <= 0) {
                     continue;
                 }
-                Objective.valueAndGradient(net, local, step.l2(), stepSums, g);
-                optimizer.step(local, g, lr);
-                if (single != null) {
-                    Kernels.narrow(local, 0, single, 0, n);
+                if (step.l2() == 0.0 && stepSums.weightSum() > 0) {
+                    // the gradient is the sums over their weight: scaled, stepped and narrowed in one pass
+                    optimizer.stepScaled(local, stepSums.gradSum(), 1.0 / stepSums.weightSum(), lr, single, g);
+                } else {
+                    Objective.valueAndGradient(net, local, step.l2(), stepSums, g);
+                    optimizer.step(local, g, lr);
+                    if (single != null) {
+                        Kernels.narrow(local, 0, single, 0, n);
+                    }
                 }
                 lossTotal += stepSums.lossSum();
                 weightTotal += stepSums.weightSum();

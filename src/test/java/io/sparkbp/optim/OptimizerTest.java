@@ -112,4 +112,43 @@ class OptimizerTest {
         double fEnd = TestFunctions.value(f, theta);
         assertTrue(fEnd < 1e-8 * f0, label + ": f went from " + f0 + " to " + fEnd);
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sgd", "adam"})
+    void aScaledStepWithAFloatCopyIsScalingThenStepThenNarrowingBitForBit(String name) {
+        int n = 1000;
+        OptimizerSettings s = OptimizerSettings.DEFAULTS.withMomentum(0.9, false);
+        Optimizer fused = Optimizer.create(name, n, s);
+        Optimizer plain = Optimizer.create(name, n, s);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rng.nextGaussian();
+        }
+        double[] b = a.clone();
+        float[] single = new float[n];
+        double[] scratch = new double[n];
+        for (int step = 0; step < 5; step++) {
+            double[] sums = new double[n];
+            for (int i = 0; i < n; i++) {
+                sums[i] = Math.pow(10, rng.nextInt(-6, 4)) * rng.nextGaussian();
+            }
+            double scale = 1.0 / (3 + 97 * rng.nextDouble());
+            fused.stepScaled(a, sums, scale, 0.01, single, scratch);
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = sums[i] * scale;
+            }
+            plain.step(b, g, 0.01);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToRawLongBits(b[i]), Double.doubleToRawLongBits(a[i]), "theta " + i);
+                assertEquals(Float.floatToRawIntBits((float) b[i]), Float.floatToRawIntBits(single[i]), "float " + i);
+            }
+        }
+        double[][] fs = fused.state();
+        double[][] ps = plain.state();
+        for (int v = 0; v < fs.length; v++) {
+            assertTrue(java.util.Arrays.equals(ps[v], fs[v]), "state vector " + v);
+        }
+    }
 }
