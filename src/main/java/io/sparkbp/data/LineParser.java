@@ -358,8 +358,10 @@ public final class LineParser implements Serializable {
         if (colon == from) {
             throw DataException.record("missing feature index", s.substring(from, end), s, indexExpectation());
         }
+        // an optional sign, then decimal digits (leading zeros allowed): the integers that Spark's own
+        // LIBSVM reader and libsvm's strtol accept, so 01:3 and +1:3 both name feature 1
         boolean negative = s.charAt(from) == '-';
-        int q = negative ? from + 1 : from;
+        int q = negative || s.charAt(from) == '+' ? from + 1 : from;
         if (q == colon) {
             throw DataException.record("feature index is not an integer", s.substring(from, end), s, indexExpectation());
         }

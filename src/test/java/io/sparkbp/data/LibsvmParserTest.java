@@ -87,6 +87,19 @@ class LibsvmParserTest {
     }
 
     @Test
+    void anIndexMayHaveLeadingZerosOrAPlusSignAsSparkReadsIt() {
+        ParsedExample ref = SOFTMAX.parse("3 1:0.5 7:2");
+        for (String line : new String[] {"3 01:0.5 7:2", "3 +1:0.5 7:2", "3 +01:0.5 007:2", "3 1:0.5 +7:2"}) {
+            ParsedExample e = SOFTMAX.parse(line);
+            assertFeatures(e, new int[] {0, 6}, new double[] {0.5, 2});
+            assertArrayEquals(ref.targets(), e.targets(), 0.0);
+        }
+        for (String bad : new String[] {"3 +:0.5", "3 ++1:0.5", "3 -1:0.5", "3 +-1:0.5", "3 1+:0.5"}) {
+            assertThrows(DataException.class, () -> SOFTMAX.parse(bad), bad);
+        }
+    }
+
+    @Test
     void unsortedIndicesAreSorted() {
         ParsedExample e = SOFTMAX.parse("1 7:2 1:0.5 3:-1 64:4 2:8");
         assertFeatures(e, new int[] {0, 1, 2, 6, 63}, new double[] {0.5, 8, -1, 2, 4});
