@@ -70,13 +70,7 @@ final class EvaluateCommand {
             DataLoader loader = new DataLoader(sc);
             DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
-            if (data.weighted() == 0) {
-                data.rdd().unpersist(false);
-                throw DataException.schema(String.format(Locale.ROOT, "every one of the %,d examples of --data (%s)"
-                        + " has weight 0 in column '%s' (data.weightColumn), so the metrics (weighted means) are"
-                        + " undefined", data.examples(), src.path(), src.weightColumn()), null, null,
-                        "at least one example of weight > 0");
-            }
+            requireWeight(data, src);
             Transform outT = model.outputTransform().orElse(null);
             // the confusion counts ride along in the same pass when a report will show them
             Metrics m = Evaluator.evaluate(sc, DistributedTrainer.EvalSet.of(data.rdd(), outT), model.spec(),
@@ -91,15 +85,32 @@ final class EvaluateCommand {
                 out.printf(Locale.ROOT, "  %-16s %s%n", e.getKey(), Json.number(e.getValue()));
             }
             if (reportPath != null) {
-                try (Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite)) {
-                    outputs.addText(Schema.OUTPUT_REPORT.key(), reportPath, Reports.evaluation(model,
-                            a.option("--model"), new Reports.EvaluatedData(src.path(), src.format().id(),
-                                    data.skipped(), config.isSet(Schema.DATA_WEIGHT_COLUMN.key())), m, sc).html());
-                    outputs.commit();
-                }
-                out.println("report written to " + reportPath);
+                Reports.EvaluatedData evaluated = new Reports.EvaluatedData(src.path(), src.format().id(),
+                        data.skipped(), config.isSet(Schema.DATA_WEIGHT_COLUMN.key()));
+                writeReport(sc, reportPath, overwrite, Reports.evaluation(model, a.option("--model"), evaluated, m, sc)
+                        .html());
             }
             out.println(Json.object(metrics));
         }
+    }
+
+    /** Refuses data whose example weights are all 0: their weighted means are undefined. */
+    private static void requireWeight(DataLoader.Loaded data, DataLoader.Source src) {
+        if (data.weighted() == 0) {
+            data.rdd().unpersist(false);
+            throw DataException.schema(String.format(Locale.ROOT, "every one of the %,d examples of --data (%s)"
+                    + " has weight 0 in column '%s' (data.weightColumn), so the metrics (weighted means) are"
+                    + " undefined", data.examples(), src.path(), src.weightColumn()), null, null,
+                    "at least one example of weight > 0");
+        }
+    }
+
+    /** Writes the HTML report, all or nothing, and says where. */
+    private void writeReport(JavaSparkContext sc, String reportPath, boolean overwrite, String html) {
+        try (Outputs outputs = new Outputs(sc.hadoopConfiguration(), overwrite)) {
+            outputs.addText(Schema.OUTPUT_REPORT.key(), reportPath, html);
+            outputs.commit();
+        }
+        out.println("report written to " + reportPath);
     }
 }
