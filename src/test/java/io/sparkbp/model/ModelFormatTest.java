@@ -535,6 +535,13 @@ class ModelFormatTest {
                         + " close marker for Array (start marker at line 2, column 12)",
                 rejected("{\"format\": \"sparkbp-mlp\",\n \"layers\": [2, 3"));
         String valid = doc().json();
+        // Jackson limits a name's length from 2.16 on; Spark 3.5's 2.15 reads a long name (an unknown key)
+        String longName = valid.replace("\"version\": 1", "\"" + "k".repeat(60_000) + "\": 1, \"version\": 1");
+        boolean nameLimit = java.util.Arrays.stream(com.fasterxml.jackson.core.StreamReadConstraints.class.getMethods())
+                .anyMatch(m -> m.getName().equals("getMaxNameLength"));
+        if (!nameLimit) {
+            assertEquals(ModelFormat.fromJson(valid, "t.json").numParams(), ModelFormat.fromJson(longName, "t.json").numParams());
+        }
         List<String> messages = List.of(
                 rejected(valid.substring(0, valid.length() - 1)),
                 rejected(valid.replace("[2, 3, 1]", "[2, 3, 1}")),
@@ -544,7 +551,7 @@ class ModelFormatTest {
                 // the other parser limits: nesting depth and name length
                 rejected(valid.replace("\"version\": 1", "\"deep\": " + "[".repeat(1500) + "]".repeat(1500)
                         + ", \"version\": 1")),
-                rejected(valid.replace("\"version\": 1", "\"" + "k".repeat(60_000) + "\": 1, \"version\": 1")));
+                nameLimit ? rejected(longName) : rejected(valid.substring(0, valid.length() - 1)));
         for (String msg : messages) {
             assertTrue(msg.startsWith("model file 't.json' is not valid JSON at line 1, column "), msg);
             for (String internal : List.of("Source", "REDACTED", "StreamRead", "Feature", "`", "com.fasterxml")) {
