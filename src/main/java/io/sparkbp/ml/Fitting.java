@@ -7,8 +7,11 @@ import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.RangeTest;
 import io.sparkbp.settings.Plans;
 import io.sparkbp.settings.Schema;
+import io.sparkbp.settings.Setting;
+import io.sparkbp.settings.SettingException;
 import io.sparkbp.settings.Values;
 import io.sparkbp.spark.EpochReport;
+import io.sparkbp.spark.PlanException;
 import io.sparkbp.spark.RunListener;
 import io.sparkbp.spark.TrainerSettings;
 import io.sparkbp.spark.TrainingPlan;
@@ -60,6 +63,31 @@ final class Fitting {
     }
 
     SparkbpModel fit(Dataset<?> dataset) {
+        try {
+            return train(dataset);
+        } catch (SettingException e) {
+            throw named(e.setting() == null ? null : e.setting().key(), e);
+        } catch (PlanException e) {
+            throw named(e.key(), e);
+        }
+    }
+
+    /**
+     * A refusal of one setting, with the estimator's name for it in front ({@code param
+     * validationFraction (data.validationFraction): ...}): the shared messages name the command-line
+     * key, which an estimator user did not write.
+     */
+    private static IllegalArgumentException named(String key, IllegalArgumentException e) {
+        Setting<?> setting = key == null ? null : Schema.of(key);
+        if (setting == null || setting.param() == null) {
+            return e;
+        }
+        String message = e.getMessage().startsWith(key + ": ") ? e.getMessage().substring(key.length() + 2)
+                : e.getMessage();
+        return new IllegalArgumentException("param " + setting.param() + " (" + key + "): " + message, e);
+    }
+
+    private SparkbpModel train(Dataset<?> dataset) {
         Values v = est.paramDefs().values(est);
         Plans.check(v);
         OutputKind kind = v.get(Schema.MODEL_OUTPUT);

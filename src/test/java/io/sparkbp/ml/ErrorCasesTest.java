@@ -157,11 +157,20 @@ class ErrorCasesTest {
     void aValidationFractionThatLeavesASideEmptyNamesTheFractionAndTheCounts() {
         Dataset<Row> three = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1));
         fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.999).fit(three),
-                "data.validationFraction=0.999 holds out all of the 3 examples of the DataFrame for validation and"
+                "param validationFraction (data.validationFraction): data.validationFraction=0.999 holds out all of the 3 examples of the DataFrame for validation and"
                         + " leaves none for training");
         fails(IllegalArgumentException.class, () -> quick().setValidationFraction(0.001).fit(three),
                 "data.validationFraction=0.001 holds out none of the 3 examples of the DataFrame for validation",
                 "leaves all 3 for training");
+    }
+
+    @Test
+    void aNetworkTooLargeForTheDriverNamesTheEstimatorsParam() {
+        Dataset<Row> three = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> quick().setHidden(new int[] {20000, 20000}).fit(three));
+        assertTrue(e.getMessage().startsWith("param hidden (model.hidden): the network [2, 20000, 20000, 2]"),
+                e.getMessage());
     }
 
     @Test
