@@ -32,7 +32,8 @@ import java.util.Locale;
  * <pre>DefaultsBench DATA_DIR OUT_JSONL [--plan PLAN_FILE] [set ...]</pre>
  *
  * A plan (for tuning the defaults, not for the benchmark's table) lists other settings to try: lines
- * {@code name<TAB>key=value ...}; without one, each set is trained once with the defaults.
+ * {@code name<TAB>key=value ...} ({@code name@SET} runs only on that set); without one, each set is trained
+ * once with the defaults.
  */
 public final class DefaultsBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +65,10 @@ public final class DefaultsBench {
                     continue;
                 }
                 for (String[] config : plan) {
+                    int at = config[0].indexOf('@');
+                    if (at >= 0 && !config[0].substring(at + 1).equals(set.getFileName().toString())) {
+                        continue;
+                    }
                     String line = run(set, config);
                     Files.writeString(out, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                             StandardOpenOption.APPEND);
