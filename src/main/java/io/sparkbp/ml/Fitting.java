@@ -104,8 +104,9 @@ final class Fitting {
         NetworkSpec spec = Plans.network(v, sizes.inputs, sizes.outputs);
         Plans.balanced(v, kind, sizes.outputs);
         TrainerSettings settings = Plans.trainer(v, spec);
-        RowExamples reader = new RowExamples(sizes.inputs, sizes.outputs, kind, shape, est.getFeaturesCol(),
-                est.getLabelCol(), est.getWeightCol(), indicator, sizes.source);
+        RowExamples.Projection columns = new RowExamples.Projection(est.getFeaturesCol(), est.getLabelCol(),
+                est.getWeightCol(), indicator);
+        RowExamples reader = new RowExamples(sizes.inputs, sizes.outputs, kind, shape, columns, sizes.source);
         RowSource source = new RowSource(input.javaRDD(), reader, indicator, est.uid());
         TrainingPlan.HoldOut holdOut = indicator.isEmpty() ? Plans.holdOut(v, settings) : TrainingPlan.HoldOut.NONE;
         TrainingPlan plan = new TrainingPlan(settings, new TrainingPlan.Data(source, null, null, holdOut),
