@@ -45,6 +45,19 @@ public final class BlockPacker {
     private long blocks;
 
     /**
+     * What blocks a packer makes: of {@code inputs} features and {@code outputs} outputs, at most {@code
+     * blockRows} rows each, stored as {@code layout} with input values in {@code precision}.
+     */
+    public record Spec(int inputs, int outputs, int blockRows, Layout layout, Precision precision)
+            implements java.io.Serializable {
+    }
+
+    /** A packer of the blocks {@code spec} describes; see {@link #BlockPacker(int, int, int, Layout, Precision)}. */
+    public BlockPacker(Spec spec) {
+        this(spec.inputs(), spec.outputs(), spec.blockRows(), spec.layout(), spec.precision());
+    }
+
+    /**
      * @param nIn       number of features
      * @param nOut      number of outputs
      * @param blockRows maximum rows per block (e.g. {@link #DEFAULT_BLOCK_ROWS})

@@ -46,7 +46,7 @@ import java.util.Optional;
  * (label metadata such as StringIndexer's, else the data), reads the rows of each partition in order
  * into examples, and from there does exactly what {@code train} does with the examples of a file:
  * the same standardization statistics ({@link DataLoader#stats(JavaRDD, int, int)}), the same blocks
- * ({@link DataLoader#pack}, in the same {@link Precision}), the same initial weights and the same
+ * ({@code spark.BlockCache.pack}, in the same {@link Precision}), the same initial weights and the same
  * {@link DistributedTrainer}. So the same rows in the same partitions give the model {@code train}
  * writes, bit for bit, in either precision.
  */
