@@ -471,41 +471,10 @@ public final class LineParser implements Serializable {
         double[] t = new double[nOut];
         String field = s.substring(from, to);
         switch (kind) {
-            case SOFTMAX -> {
-                String expected = "a class id 0.." + (nOut - 1) + " (model.outputs=" + nOut + ")";
-                if (from == to) {
-                    throw DataException.record("missing class label", null, line, expected);
-                }
-                double v;
-                try {
-                    v = Numbers.parse(s, from, to);
-                } catch (Numbers.Bad bad) {
-                    throw DataException.record("class label is not a number", field, line, expected);
-                }
-                if (v != Math.rint(v)) {
-                    throw DataException.record("class label is not an integer", field, line, expected);
-                }
-                if (v < 0 || v >= nOut) {
-                    throw DataException.record("class label " + field + " is out of range", field, line, expected);
-                }
-                t[(int) v] = 1.0;
-            }
+            case SOFTMAX -> parseClassId(s, from, to, line, t);
             case LOGISTIC -> {
                 if (nOut == 1) {
-                    String expected = "0 or 1 (binary logistic output, model.outputs=1)";
-                    if (from == to) {
-                        throw DataException.record("missing binary label", null, line, expected);
-                    }
-                    double v;
-                    try {
-                        v = Numbers.parse(s, from, to);
-                    } catch (Numbers.Bad bad) {
-                        v = Double.NaN;
-                    }
-                    if (v != 0 && v != 1) {
-                        throw DataException.record("binary label is not 0 or 1", field, line, expected);
-                    }
-                    t[0] = v == 1 ? 1.0 : 0.0;
+                    parseBinaryLabel(s, from, to, line, t);
                 } else {
                     parseMultiLabel(s, from, to, field, line, t);
                 }
@@ -514,6 +483,45 @@ public final class LineParser implements Serializable {
             default -> throw new IllegalStateException("unknown output kind " + kind);
         }
         return t;
+    }
+
+    /** A softmax label: checked here, with a message for each way it can fail, then encoded by the kind. */
+    private void parseClassId(String s, int from, int to, String line, double[] t) {
+        String expected = "a class id 0.." + (nOut - 1) + " (model.outputs=" + nOut + ")";
+        if (from == to) {
+            throw DataException.record("missing class label", null, line, expected);
+        }
+        String field = s.substring(from, to);
+        double v;
+        try {
+            v = Numbers.parse(s, from, to);
+        } catch (Numbers.Bad bad) {
+            throw DataException.record("class label is not a number", field, line, expected);
+        }
+        if (v != Math.rint(v)) {
+            throw DataException.record("class label is not an integer", field, line, expected);
+        }
+        if (v < 0 || v >= nOut) {
+            throw DataException.record("class label " + field + " is out of range", field, line, expected);
+        }
+        kind.encodeLabel(v, t, nOut);
+    }
+
+    /** A binary logistic label, 0 or 1 (anything else, a word included, fails alike), encoded by the kind. */
+    private void parseBinaryLabel(String s, int from, int to, String line, double[] t) {
+        String expected = "0 or 1 (binary logistic output, model.outputs=1)";
+        if (from == to) {
+            throw DataException.record("missing binary label", null, line, expected);
+        }
+        double v;
+        try {
+            v = Numbers.parse(s, from, to);
+        } catch (Numbers.Bad bad) {
+            v = Double.NaN;
+        }
+        if (!kind.encodeLabel(v, t, nOut)) {
+            throw DataException.record("binary label is not 0 or 1", s.substring(from, to), line, expected);
+        }
     }
 
     private void parseMultiLabel(String s, int from, int to, String field, String line, double[] t) {
@@ -680,7 +688,7 @@ public final class LineParser implements Serializable {
             int c = lc[k];
             String where = "label column '" + schema.columnName(c) + "'";
             double v = csvNumber(s, st[c], en[c], esc[c], where);
-            if (kind != OutputKind.LINEAR && v != 0 && v != 1) {
+            if (!kind.acceptsTarget(v)) {
                 throw DataException.record(where + " is not 0 or 1", CsvFields.text(s, st[c], en[c], esc[c]), s,
                         kind == OutputKind.SOFTMAX ? "a one-hot 0/1 vector in " + names
                                 : "0 or 1 in each of " + names);
