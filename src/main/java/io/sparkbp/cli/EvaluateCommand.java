@@ -85,7 +85,7 @@ final class EvaluateCommand {
                 out.printf(Locale.ROOT, "  %-16s %s%n", e.getKey(), Json.number(e.getValue()));
             }
             if (reportPath != null) {
-                Reports.EvaluatedData evaluated = new Reports.EvaluatedData(src.path(), src.format().id(),
+                Reports.EvaluatedData evaluated = new Reports.EvaluatedData(src.path(), src.lines().format().id(),
                         data.skipped(), config.isSet(Schema.DATA_WEIGHT_COLUMN.key()));
                 writeReport(sc, reportPath, overwrite, Reports.evaluation(model, a.option("--model"), evaluated, m, sc)
                         .html());
@@ -100,7 +100,7 @@ final class EvaluateCommand {
             data.rdd().unpersist(false);
             throw DataException.schema(String.format(Locale.ROOT, "every one of the %,d examples of --data (%s)"
                     + " has weight 0 in column '%s' (data.weightColumn), so the metrics (weighted means) are"
-                    + " undefined", data.examples(), src.path(), src.weightColumn()), null, null,
+                    + " undefined", data.examples(), src.path(), src.csv().weightColumn()), null, null,
                     "at least one example of weight > 0");
         }
     }

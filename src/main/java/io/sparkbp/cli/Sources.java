@@ -72,9 +72,9 @@ final class Sources {
             throw new SettingException(Schema.DATA_WEIGHT_COLUMN, "data.weightColumn=" + weight
                     + " needs data.format=csv (LIBSVM lines carry no example weights)");
         }
-        return new DataLoader.Source(v.get(path), path.key(), format, nIn, outputs, kind,
-                v.optional(Schema.DATA_LABEL_COLUMNS).orElse(List.of()), weight, v.get(Schema.DATA_ON_BAD_RECORD).equals("skip"),
-                v.get(Schema.DATA_PARTITIONS), v.get(Schema.DATA_BLOCK_ROWS), v.get(Schema.DATA_LAYOUT),
-                v.get(Schema.DATA_STORAGE_LEVEL), null);
+        return new DataLoader.Source(v.get(path), path.key(), new DataLoader.Lines(format, nIn, outputs, kind),
+                new DataLoader.CsvColumns(v.optional(Schema.DATA_LABEL_COLUMNS).orElse(List.of()), weight, null),
+                new DataLoader.Reading(v.get(Schema.DATA_ON_BAD_RECORD).equals("skip"), v.get(Schema.DATA_PARTITIONS),
+                        v.get(Schema.DATA_BLOCK_ROWS), v.get(Schema.DATA_LAYOUT), v.get(Schema.DATA_STORAGE_LEVEL)));
     }
 }

@@ -233,10 +233,10 @@ final class TrainCommand {
             int outputs = v.get(Schema.MODEL_OUTPUTS);
             j.train = loader.resolve(Sources.fromConfig(c, Schema.DATA_TRAIN, kind, outputs, 0));
             j.test = v.isSet(Schema.DATA_TEST)
-                    ? loader.resolve(Sources.fromConfig(c, Schema.DATA_TEST, kind, outputs, j.train.features())) : null;
+                    ? loader.resolve(Sources.fromConfig(c, Schema.DATA_TEST, kind, outputs, j.train.lines().features())) : null;
             j.validation = v.isSet(Schema.DATA_VALIDATION)
-                    ? loader.resolve(Sources.fromConfig(c, Schema.DATA_VALIDATION, kind, outputs, j.train.features())) : null;
-            j.spec = Plans.network(v, j.train.features(), outputs);
+                    ? loader.resolve(Sources.fromConfig(c, Schema.DATA_VALIDATION, kind, outputs, j.train.lines().features())) : null;
+            j.spec = Plans.network(v, j.train.lines().features(), outputs);
             j.settings = Plans.trainer(v, j.spec);
             j.holdOut = j.validation != null ? TrainingPlan.HoldOut.NONE : Plans.holdOut(v, j.settings);
             Plans.balanced(v, kind, outputs);

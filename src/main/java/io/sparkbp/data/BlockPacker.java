@@ -45,6 +45,19 @@ public final class BlockPacker {
     private long blocks;
 
     /**
+     * What blocks a packer makes: of {@code inputs} features and {@code outputs} outputs, at most {@code
+     * blockRows} rows each, stored as {@code layout} with input values in {@code precision}.
+     */
+    public record Spec(int inputs, int outputs, int blockRows, Layout layout, Precision precision)
+            implements java.io.Serializable {
+    }
+
+    /** A packer of the blocks {@code spec} describes; see {@link #BlockPacker(int, int, int, Layout, Precision)}. */
+    public BlockPacker(Spec spec) {
+        this(spec.inputs(), spec.outputs(), spec.blockRows(), spec.layout(), spec.precision());
+    }
+
+    /**
      * @param nIn       number of features
      * @param nOut      number of outputs
      * @param blockRows maximum rows per block (e.g. {@link #DEFAULT_BLOCK_ROWS})
@@ -143,7 +156,7 @@ public final class BlockPacker {
         if (count == 0) {
             return null;
         }
-        Block b = build(pending, 0, count, nIn, nOut, useSparse(layout, nonzeros, count, nIn), precision);
+        Block b = build(pending, count, useSparse(layout, nonzeros, count, nIn));
         java.util.Arrays.fill(pending, 0, count, null);
         count = 0;
         nonzeros = 0;
@@ -270,58 +283,76 @@ public final class BlockPacker {
         };
     }
 
-    /** A block of {@code rows[from, to)} with exactly sized arrays. */
-    static Block build(ParsedExample[] rows, int from, int to, int nIn, int nOut, boolean sparse,
-                       Precision precision) {
-        boolean single = precision == Precision.FLOAT32;
-        int n = to - from;
+    /** A block of the first {@code n} of {@code rows}, sparse or dense, with exactly sized arrays. */
+    private Block build(ParsedExample[] rows, int n, boolean sparse) {
+        double[] t = targets(rows, n);
+        double[] w = weights(rows, n);
+        return sparse ? sparseBlock(rows, n, t, w) : denseBlock(rows, n, t, w);
+    }
+
+    /** The targets of the first {@code n} of {@code rows}, row after row. */
+    private double[] targets(ParsedExample[] rows, int n) {
         double[] t = new double[n * nOut];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(rows[r].targets(), 0, t, r * nOut, nOut);
+        }
+        return t;
+    }
+
+    /** The weights of the first {@code n} of {@code rows}, or null when every one is 1. */
+    private static double[] weights(ParsedExample[] rows, int n) {
         double[] w = null;
         for (int r = 0; r < n; r++) {
-            ParsedExample e = rows[from + r];
-            System.arraycopy(e.targets(), 0, t, r * nOut, nOut);
-            if (e.weight() != 1.0) {
+            double weight = rows[r].weight();
+            if (weight != 1.0) {
                 if (w == null) {
                     w = new double[n];
                     java.util.Arrays.fill(w, 1.0);
                 }
-                w[r] = e.weight();
+                w[r] = weight;
             }
         }
-        if (sparse) {
-            long nnz = 0;
-            for (int r = from; r < to; r++) {
-                nnz += rows[r].nonzeros();
-            }
-            if (nnz > MAX_ARRAY) {
-                throw new IllegalArgumentException("a block of " + n + " rows has " + nnz
-                        + " nonzeros, too many for a Java array; lower data.blockRows");
-            }
-            int[] colPtr = new int[n + 1];
-            int[] indices = new int[(int) nnz];
-            double[] values = single ? null : new double[(int) nnz];
-            float[] valuesF = single ? new float[(int) nnz] : null;
-            int p = 0;
-            for (int r = 0; r < n; r++) {
-                ParsedExample e = rows[from + r];
-                int k = e.nonzeros();
-                System.arraycopy(e.indices(), 0, indices, p, k);
-                if (single) {
-                    Kernels.narrow(e.values(), 0, valuesF, p, k);
-                } else {
-                    System.arraycopy(e.values(), 0, values, p, k);
-                }
-                p += k;
-                colPtr[r + 1] = p;
-            }
-            return single ? Block.sparse(n, nIn, nOut, colPtr, indices, valuesF, t, w)
-                    : Block.sparse(n, nIn, nOut, colPtr, indices, values, t, w);
+        return w;
+    }
+
+    private Block sparseBlock(ParsedExample[] rows, int n, double[] t, double[] w) {
+        boolean single = precision == Precision.FLOAT32;
+        long nnz = 0;
+        for (int r = 0; r < n; r++) {
+            nnz += rows[r].nonzeros();
         }
+        if (nnz > MAX_ARRAY) {
+            throw new IllegalArgumentException("a block of " + n + " rows has " + nnz
+                    + " nonzeros, too many for a Java array; lower data.blockRows");
+        }
+        int[] colPtr = new int[n + 1];
+        int[] indices = new int[(int) nnz];
+        double[] values = single ? null : new double[(int) nnz];
+        float[] valuesF = single ? new float[(int) nnz] : null;
+        int p = 0;
+        for (int r = 0; r < n; r++) {
+            ParsedExample e = rows[r];
+            int k = e.nonzeros();
+            System.arraycopy(e.indices(), 0, indices, p, k);
+            if (single) {
+                Kernels.narrow(e.values(), 0, valuesF, p, k);
+            } else {
+                System.arraycopy(e.values(), 0, values, p, k);
+            }
+            p += k;
+            colPtr[r + 1] = p;
+        }
+        return single ? Block.sparse(n, nIn, nOut, colPtr, indices, valuesF, t, w)
+                : Block.sparse(n, nIn, nOut, colPtr, indices, values, t, w);
+    }
+
+    private Block denseBlock(ParsedExample[] rows, int n, double[] t, double[] w) {
+        boolean single = precision == Precision.FLOAT32;
         int size = Math.multiplyExact(n, nIn);
         double[] x = single ? null : new double[size];
         float[] xf = single ? new float[size] : null;
         for (int r = 0; r < n; r++) {
-            ParsedExample e = rows[from + r];
+            ParsedExample e = rows[r];
             int[] idx = e.indices();
             double[] val = e.values();
             int base = r * nIn;

@@ -53,20 +53,27 @@ public final class DataException extends RuntimeException {
      * @param expected what was expected, e.g. {@code indices 1..64 (data.features=64)}, or null
      */
     public DataException(Kind kind, String problem, String token, String lineText, String expected) {
-        this(kind, problem, truncate(token, MAX_TOKEN_CHARS), truncate(lineText, MAX_LINE_CHARS), expected, null, 0);
-    }
-
-    private DataException(Kind kind, String problem, String token, String lineText, String expected,
-                          String file, long lineNumber) {
-        super(format(problem, token, lineText, expected, file, lineNumber));
+        super(format(problem, truncate(token, MAX_TOKEN_CHARS), truncate(lineText, MAX_LINE_CHARS), expected, null, 0));
         if (kind == null || problem == null) {
             throw new IllegalArgumentException("a data error needs a kind and a problem");
         }
         this.kind = kind;
         this.problem = problem;
-        this.token = token;
-        this.lineText = lineText;
+        this.token = truncate(token, MAX_TOKEN_CHARS);
+        this.lineText = truncate(lineText, MAX_LINE_CHARS);
         this.expected = expected;
+        this.file = null;
+        this.lineNumber = 0;
+    }
+
+    /** {@code unlocated} at {@code lineNumber} ({@code >= 0}) of {@code file} ({@link #at}). */
+    private DataException(DataException unlocated, String file, long lineNumber) {
+        super(format(unlocated.problem, unlocated.token, unlocated.lineText, unlocated.expected, file, lineNumber));
+        this.kind = unlocated.kind;
+        this.problem = unlocated.problem;
+        this.token = unlocated.token;
+        this.lineText = unlocated.lineText;
+        this.expected = unlocated.expected;
         this.file = file;
         this.lineNumber = lineNumber;
     }
@@ -87,7 +94,7 @@ public final class DataException extends RuntimeException {
      * keeps this exception's stack trace.
      */
     public DataException at(String file, long line) {
-        DataException located = new DataException(kind, problem, token, lineText, expected, file, Math.max(0, line));
+        DataException located = new DataException(this, file, Math.max(0, line));
         located.setStackTrace(getStackTrace());
         return located;
     }

@@ -287,7 +287,6 @@ public final class LineParser implements Serializable {
     // ---------------------------------------------------------------- LIBSVM
 
     private ParsedExample parseLibsvm(String s) {
-        int len = s.length();
         int pos = skipSpace(s, 0);
         int end = tokenEnd(s, pos);
         double[] targets;
@@ -299,38 +298,12 @@ public final class LineParser implements Serializable {
             targets = parseLabel(s, pos, pos, s);
         }
         int count = 0;
-        for (int p = pos; p < len && s.charAt(p) != '#'; p = skipSpace(s, tokenEnd(s, p))) {
+        for (int p = pos; p < s.length() && s.charAt(p) != '#'; p = skipSpace(s, tokenEnd(s, p))) {
             count++;
         }
         int[] idx = new int[count];
         double[] val = new double[count];
-        boolean ascending = true;
-        int nonzeros = 0;
-        for (int t = 0, p = pos; t < count; t++) {
-            int e = tokenEnd(s, p);
-            int colon = s.indexOf(':', p);
-            if (colon < 0 || colon >= e) {
-                throw DataException.record("feature is missing ':'", s.substring(p, e), s,
-                        "index:value pairs like 3:0.5 after the label");
-            }
-            int j = parseIndex(s, p, colon, e);
-            double v;
-            try {
-                v = Numbers.parse(s, colon + 1, e);
-            } catch (Numbers.Bad bad) {
-                throw badFeatureValue(bad, s.substring(p, e), s);
-            }
-            idx[t] = j;
-            val[t] = v;
-            if (v != 0) {
-                nonzeros++;
-            }
-            if (t > 0 && j <= idx[t - 1]) {
-                ascending = false;
-            }
-            p = skipSpace(s, e);
-        }
-        if (!ascending) {
+        if (!parseFeatures(s, pos, idx, val)) {
             sortPairs(idx, val);
             for (int t = 1; t < count; t++) {
                 if (idx[t] == idx[t - 1]) {
@@ -338,19 +311,57 @@ public final class LineParser implements Serializable {
                 }
             }
         }
-        if (nonzeros < count) {
-            int[] nIdx = new int[nonzeros];
-            double[] nVal = new double[nonzeros];
-            for (int t = 0, q = 0; t < count; t++) {
-                if (val[t] != 0) {
-                    nIdx[q] = idx[t];
-                    nVal[q++] = val[t];
-                }
+        return nonzeros(idx, val, targets);
+    }
+
+    /**
+     * Reads the {@code idx.length} {@code index:value} tokens of line {@code s} from {@code pos} into
+     * {@code idx} (0-based) and {@code val}, in line order; returns whether the indices ascend strictly.
+     */
+    private boolean parseFeatures(String s, int pos, int[] idx, double[] val) {
+        boolean ascending = true;
+        for (int t = 0, p = pos; t < idx.length; t++) {
+            int e = tokenEnd(s, p);
+            int colon = s.indexOf(':', p);
+            if (colon < 0 || colon >= e) {
+                throw DataException.record("feature is missing ':'", s.substring(p, e), s,
+                        "index:value pairs like 3:0.5 after the label");
             }
-            idx = nIdx;
-            val = nVal;
+            int j = parseIndex(s, p, colon, e);
+            try {
+                val[t] = Numbers.parse(s, colon + 1, e);
+            } catch (Numbers.Bad bad) {
+                throw badFeatureValue(bad, s.substring(p, e), s);
+            }
+            idx[t] = j;
+            if (t > 0 && j <= idx[t - 1]) {
+                ascending = false;
+            }
+            p = skipSpace(s, e);
         }
-        return new ParsedExample(idx, val, targets, 1.0, true);
+        return ascending;
+    }
+
+    /** The example of the features {@code idx}/{@code val} without their zero values, and {@code targets}. */
+    private static ParsedExample nonzeros(int[] idx, double[] val, double[] targets) {
+        int nonzeros = 0;
+        for (double v : val) {
+            if (v != 0) {
+                nonzeros++;
+            }
+        }
+        if (nonzeros == val.length) {
+            return new ParsedExample(idx, val, targets, 1.0, true);
+        }
+        int[] nIdx = new int[nonzeros];
+        double[] nVal = new double[nonzeros];
+        for (int t = 0, q = 0; t < val.length; t++) {
+            if (val[t] != 0) {
+                nIdx[q] = idx[t];
+                nVal[q++] = val[t];
+            }
+        }
+        return new ParsedExample(nIdx, nVal, targets, 1.0, true);
     }
 
     /** 0-based index of the 1-based index text {@code s[from, colon)} of token {@code s[from, end)}. */
@@ -460,41 +471,10 @@ public final class LineParser implements Serializable {
         double[] t = new double[nOut];
         String field = s.substring(from, to);
         switch (kind) {
-            case SOFTMAX -> {
-                String expected = "a class id 0.." + (nOut - 1) + " (model.outputs=" + nOut + ")";
-                if (from == to) {
-                    throw DataException.record("missing class label", null, line, expected);
-                }
-                double v;
-                try {
-                    v = Numbers.parse(s, from, to);
-                } catch (Numbers.Bad bad) {
-                    throw DataException.record("class label is not a number", field, line, expected);
-                }
-                if (v != Math.rint(v)) {
-                    throw DataException.record("class label is not an integer", field, line, expected);
-                }
-                if (v < 0 || v >= nOut) {
-                    throw DataException.record("class label " + field + " is out of range", field, line, expected);
-                }
-                t[(int) v] = 1.0;
-            }
+            case SOFTMAX -> parseClassId(s, from, to, line, t);
             case LOGISTIC -> {
                 if (nOut == 1) {
-                    String expected = "0 or 1 (binary logistic output, model.outputs=1)";
-                    if (from == to) {
-                        throw DataException.record("missing binary label", null, line, expected);
-                    }
-                    double v;
-                    try {
-                        v = Numbers.parse(s, from, to);
-                    } catch (Numbers.Bad bad) {
-                        v = Double.NaN;
-                    }
-                    if (v != 0 && v != 1) {
-                        throw DataException.record("binary label is not 0 or 1", field, line, expected);
-                    }
-                    t[0] = v == 1 ? 1.0 : 0.0;
+                    parseBinaryLabel(s, from, to, line, t);
                 } else {
                     parseMultiLabel(s, from, to, field, line, t);
                 }
@@ -503,6 +483,45 @@ public final class LineParser implements Serializable {
             default -> throw new IllegalStateException("unknown output kind " + kind);
         }
         return t;
+    }
+
+    /** A softmax label: checked here, with a message for each way it can fail, then encoded by the kind. */
+    private void parseClassId(String s, int from, int to, String line, double[] t) {
+        String expected = "a class id 0.." + (nOut - 1) + " (model.outputs=" + nOut + ")";
+        if (from == to) {
+            throw DataException.record("missing class label", null, line, expected);
+        }
+        String field = s.substring(from, to);
+        double v;
+        try {
+            v = Numbers.parse(s, from, to);
+        } catch (Numbers.Bad bad) {
+            throw DataException.record("class label is not a number", field, line, expected);
+        }
+        if (v != Math.rint(v)) {
+            throw DataException.record("class label is not an integer", field, line, expected);
+        }
+        if (v < 0 || v >= nOut) {
+            throw DataException.record("class label " + field + " is out of range", field, line, expected);
+        }
+        kind.encodeLabel(v, t, nOut);
+    }
+
+    /** A binary logistic label, 0 or 1 (anything else, a word included, fails alike), encoded by the kind. */
+    private void parseBinaryLabel(String s, int from, int to, String line, double[] t) {
+        String expected = "0 or 1 (binary logistic output, model.outputs=1)";
+        if (from == to) {
+            throw DataException.record("missing binary label", null, line, expected);
+        }
+        double v;
+        try {
+            v = Numbers.parse(s, from, to);
+        } catch (Numbers.Bad bad) {
+            v = Double.NaN;
+        }
+        if (!kind.encodeLabel(v, t, nOut)) {
+            throw DataException.record("binary label is not 0 or 1", s.substring(from, to), line, expected);
+        }
     }
 
     private void parseMultiLabel(String s, int from, int to, String field, String line, double[] t) {
@@ -669,7 +688,7 @@ public final class LineParser implements Serializable {
             int c = lc[k];
             String where = "label column '" + schema.columnName(c) + "'";
             double v = csvNumber(s, st[c], en[c], esc[c], where);
-            if (kind != OutputKind.LINEAR && v != 0 && v != 1) {
+            if (!kind.acceptsTarget(v)) {
                 throw DataException.record(where + " is not 0 or 1", CsvFields.text(s, st[c], en[c], esc[c]), s,
                         kind == OutputKind.SOFTMAX ? "a one-hot 0/1 vector in " + names
                                 : "0 or 1 in each of " + names);

@@ -43,92 +43,98 @@ final class Numbers {
         if (from >= to) {
             throw Bad.EMPTY;
         }
-        int i = from;
-        char c = s.charAt(i);
-        boolean negative = false;
-        if (c == '+' || c == '-') {
-            negative = c == '-';
-            i++;
-        }
-        int body = i;
+        boolean negative = s.charAt(from) == '-';
+        int body = negative || s.charAt(from) == '+' ? from + 1 : from;
+        int i = body;
         long m = 0;
         int significant = 0;
         int scale = 0;
-        int intDigits = 0;
-        int fracDigits = 0;
-        while (i < to && isDigit(c = s.charAt(i))) {
-            int d = c - '0';
-            if (m != 0 || d != 0) {
-                if (significant < 18) {
-                    m = m * 10 + d;
-                }
-                significant++;
-            }
-            intDigits++;
-            i++;
-        }
-        int extraIntDigits = Math.max(0, significant - 18);
-        if (i < to && s.charAt(i) == '.') {
-            i++;
-            while (i < to && isDigit(c = s.charAt(i))) {
+        int digits = 0;
+        boolean fraction = false;
+        for (; i < to; i++) {
+            char c = s.charAt(i);
+            if (isDigit(c)) {
                 int d = c - '0';
+                digits++;
                 if (m != 0 || d != 0) {
-                    if (significant < 18) {
-                        m = m * 10 + d;
-                        scale++;
-                    }
                     significant++;
-                } else {
+                    m = m * 10 + d; // only used when significant <= 15: no overflow then
+                }
+                if (fraction) {
                     scale++;
                 }
-                fracDigits++;
-                i++;
+            } else if (c == '.' && !fraction) {
+                fraction = true;
+            } else {
+                break;
             }
         }
-        if (intDigits + fracDigits == 0) {
-            String word = s.substring(body, to);
-            if (word.equalsIgnoreCase("nan") || word.equalsIgnoreCase("inf") || word.equalsIgnoreCase("infinity")) {
-                throw Bad.NOT_FINITE;
-            }
-            throw Bad.SYNTAX;
+        if (digits == 0) {
+            throw noDigits(s.substring(body, to));
         }
         int exp = 0;
         if (i < to && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            boolean expNegative = false;
-            if (i < to && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                expNegative = s.charAt(i) == '-';
-                i++;
-            }
-            int expDigits = 0;
-            while (i < to && isDigit(c = s.charAt(i))) {
-                exp = Math.min(exp * 10 + (c - '0'), 100_000);
-                i++;
-                expDigits++;
-            }
-            if (expDigits == 0) {
-                throw Bad.SYNTAX;
-            }
-            if (expNegative) {
-                exp = -exp;
-            }
+            exp = exponent(s, i + 1, to);
+            i = to;
         }
         if (i != to) {
             throw Bad.SYNTAX;
         }
-        if (m == 0) {
-            return negative ? -0.0 : 0.0;
-        }
-        int e10 = exp - scale + extraIntDigits;
-        if (significant <= 15 && e10 >= -22 && e10 <= 22) {
-            double v = e10 >= 0 ? m * POW10[e10] : m / POW10[-e10];
-            return negative ? -v : v;
+        double v = exact(negative, m, significant, exp - scale);
+        if (v == v) {
+            return v;
         }
         double d = Double.parseDouble(s.substring(from, to));
         if (Double.isInfinite(d)) {
             throw Bad.NOT_FINITE;
         }
         return d;
+    }
+
+    /** Why a text after its sign, {@code word}, that has no digit is no number: a non-finite word, else syntax. */
+    private static Bad noDigits(String word) {
+        if (word.equalsIgnoreCase("nan") || word.equalsIgnoreCase("inf") || word.equalsIgnoreCase("infinity")) {
+            return Bad.NOT_FINITE;
+        }
+        return Bad.SYNTAX;
+    }
+
+    /** The exponent {@code [+-]? digits} that is all of {@code s[from, to)}, saturated at +-100000. */
+    private static int exponent(String s, int from, int to) throws Bad {
+        int i = from;
+        boolean negative = false;
+        if (i < to && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            negative = s.charAt(i) == '-';
+            i++;
+        }
+        if (i == to) {
+            throw Bad.SYNTAX;
+        }
+        int exp = 0;
+        for (; i < to; i++) {
+            char c = s.charAt(i);
+            if (!isDigit(c)) {
+                throw Bad.SYNTAX;
+            }
+            exp = Math.min(exp * 10 + (c - '0'), 100_000);
+        }
+        return negative ? -exp : exp;
+    }
+
+    /**
+     * The value {@code (negative ? -1 : 1) * m * 10^e10} of a mantissa of {@code significant} digits when
+     * it is zero or Clinger's fast path rounds it exactly (at most 15 digits, {@code |e10| <= 22}); NaN
+     * when the caller must use {@code Double.parseDouble}.
+     */
+    private static double exact(boolean negative, long m, int significant, int e10) {
+        if (significant == 0) {
+            return negative ? -0.0 : 0.0;
+        }
+        if (significant <= 15 && e10 >= -22 && e10 <= 22) {
+            double v = e10 >= 0 ? m * POW10[e10] : m / POW10[-e10];
+            return negative ? -v : v;
+        }
+        return Double.NaN;
     }
 
     /**
@@ -182,13 +188,9 @@ final class Numbers {
         if (i != to) {
             return Double.NaN;
         }
-        if (significant == 0) {
-            return negative ? -0.0 : 0.0;
-        }
-        int e10 = exp - scale;
-        if (significant <= 15 && e10 >= -22 && e10 <= 22) {
-            double v = e10 >= 0 ? m * POW10[e10] : m / POW10[-e10];
-            return negative ? -v : v;
+        double fast = exact(negative, m, significant, exp - scale);
+        if (fast == fast) {
+            return fast;
         }
         double v = Double.parseDouble(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
         return Double.isInfinite(v) ? Double.NaN : v;

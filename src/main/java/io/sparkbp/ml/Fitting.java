@@ -46,7 +46,7 @@ import java.util.Optional;
  * (label metadata such as StringIndexer's, else the data), reads the rows of each partition in order
  * into examples, and from there does exactly what {@code train} does with the examples of a file:
  * the same standardization statistics ({@link DataLoader#stats(JavaRDD, int, int)}), the same blocks
- * ({@link DataLoader#pack}, in the same {@link Precision}), the same initial weights and the same
+ * ({@code spark.BlockCache.pack}, in the same {@link Precision}), the same initial weights and the same
  * {@link DistributedTrainer}. So the same rows in the same partitions give the model {@code train}
  * writes, bit for bit, in either precision.
  */
@@ -104,8 +104,9 @@ final class Fitting {
         NetworkSpec spec = Plans.network(v, sizes.inputs, sizes.outputs);
         Plans.balanced(v, kind, sizes.outputs);
         TrainerSettings settings = Plans.trainer(v, spec);
-        RowExamples reader = new RowExamples(sizes.inputs, sizes.outputs, kind, shape, est.getFeaturesCol(),
-                est.getLabelCol(), est.getWeightCol(), indicator, sizes.source);
+        RowExamples.Projection columns = new RowExamples.Projection(est.getFeaturesCol(), est.getLabelCol(),
+                est.getWeightCol(), indicator);
+        RowExamples reader = new RowExamples(sizes.inputs, sizes.outputs, kind, shape, columns, sizes.source);
         RowSource source = new RowSource(input.javaRDD(), reader, indicator, est.uid());
         TrainingPlan.HoldOut holdOut = indicator.isEmpty() ? Plans.holdOut(v, settings) : TrainingPlan.HoldOut.NONE;
         TrainingPlan plan = new TrainingPlan(settings, new TrainingPlan.Data(source, null, null, holdOut),

@@ -29,38 +29,38 @@ final class RowExamples implements Serializable {
     private final int nOut;
     private final OutputKind kind;
     private final Columns.LabelShape shape;
-    private final String featuresCol;
-    private final String labelCol;
-    private final String weightCol;
-    private final String indicatorCol;
+    private final Projection columns;
     private final String classes;
 
     /**
-     * @param weightCol    the weight column, or empty for none (then the projection has no weight)
-     * @param indicatorCol the validation indicator column, or empty
-     * @param classes      where the class count came from, for messages
+     * The columns the projection's {@code features}, {@code label}, {@code weight} and validation
+     * indicator come from, by their names in the dataset (for messages): the weight and the indicator
+     * column may be empty for none (then the projection has no such column).
      */
-    RowExamples(int nIn, int nOut, OutputKind kind, Columns.LabelShape shape, String featuresCol, String labelCol,
-                String weightCol, String indicatorCol, String classes) {
+    record Projection(String features, String label, String weight, String indicator) implements Serializable {
+    }
+
+    /**
+     * @param columns the dataset's columns of the projection
+     * @param classes where the class count came from, for messages
+     */
+    RowExamples(int nIn, int nOut, OutputKind kind, Columns.LabelShape shape, Projection columns, String classes) {
         this.nIn = nIn;
         this.nOut = nOut;
         this.kind = kind;
         this.shape = shape;
-        this.featuresCol = featuresCol;
-        this.labelCol = labelCol;
-        this.weightCol = weightCol;
-        this.indicatorCol = indicatorCol;
+        this.columns = columns;
         this.classes = classes;
     }
 
     /** The weight column, or empty for none. */
     String weightCol() {
-        return weightCol;
+        return columns.weight();
     }
 
     /** Whether the validation indicator column tells validation rows from training rows. */
     boolean hasIndicator() {
-        return !indicatorCol.isEmpty();
+        return !columns.indicator().isEmpty();
     }
 
     /**
@@ -76,12 +76,12 @@ final class RowExamples implements Serializable {
 
     /** Whether {@code split} keeps row {@code index} of partition {@code partition}. */
     private boolean keeps(Row row, int partition, long index, DataLoader.Holdout split) {
-        if (indicatorCol.isEmpty() || split == DataLoader.Holdout.ALL) {
+        if (columns.indicator().isEmpty() || split == DataLoader.Holdout.ALL) {
             return split.keepsRow(partition, index);
         }
-        int c = weightCol.isEmpty() ? 2 : 3;
+        int c = columns.weight().isEmpty() ? 2 : 3;
         if (row.isNullAt(c)) {
-            throw bad(partition, index, "validation indicator column '" + indicatorCol + "' is null", null,
+            throw bad(partition, index, "validation indicator column '" + columns.indicator() + "' is null", null,
                     "true or false");
         }
         return row.getBoolean(c) == split.heldOut();
@@ -89,19 +89,19 @@ final class RowExamples implements Serializable {
 
     /** The example of one row, checked. */
     ParsedExample example(Row row, int partition, long index) {
-        Vector v = features(row, 0, featuresCol, nIn, partition, index);
+        Vector v = features(row, 0, columns.features(), nIn, partition, index);
         double weight = 1.0;
-        if (!weightCol.isEmpty()) {
+        if (!columns.weight().isEmpty()) {
             if (row.isNullAt(2)) {
-                throw bad(partition, index, "weight column '" + weightCol + "' is null", null, "a number >= 0");
+                throw bad(partition, index, "weight column '" + columns.weight() + "' is null", null, "a number >= 0");
             }
             weight = row.getDouble(2);
             if (!(weight >= 0) || Double.isInfinite(weight)) {
-                throw bad(partition, index, "weight column '" + weightCol + "' holds " + weight, null,
+                throw bad(partition, index, "weight column '" + columns.weight() + "' holds " + weight, null,
                         "a finite number >= 0");
             }
         }
-        return example(v, targets(row, partition, index), weight, featuresCol, partition, index);
+        return example(v, targets(row, partition, index), weight, columns.features(), partition, index);
     }
 
     /** The features vector in column {@code c} of {@code row}, checked against the number of inputs {@code nIn}. */
@@ -154,25 +154,25 @@ final class RowExamples implements Serializable {
 
     private double[] targets(Row row, int partition, long index) {
         if (row.isNullAt(1)) {
-            throw bad(partition, index, "label column '" + labelCol + "' is null", null, expected());
+            throw bad(partition, index, "label column '" + columns.label() + "' is null", null, expected());
         }
         double[] t = new double[nOut];
         if (shape == Columns.LabelShape.SCALAR) {
             double v = row.getDouble(1);
             if (!kind.encodeLabel(v, t, nOut)) {
-                throw bad(partition, index, "label column '" + labelCol + "' holds " + v, null, expected());
+                throw bad(partition, index, "label column '" + columns.label() + "' holds " + v, null, expected());
             }
             return t;
         }
         double[] raw = labelValues(row, partition, index);
         if (raw.length != nOut) {
-            throw bad(partition, index, "label column '" + labelCol + "' holds " + raw.length + " values", null,
+            throw bad(partition, index, "label column '" + columns.label() + "' holds " + raw.length + " values", null,
                     expected());
         }
         for (int k = 0; k < nOut; k++) {
             double v = raw[k];
             if (!kind.acceptsTarget(v)) {
-                throw bad(partition, index, "label column '" + labelCol + "' holds " + v + " at position " + k, null,
+                throw bad(partition, index, "label column '" + columns.label() + "' holds " + v + " at position " + k, null,
                         expected());
             }
             t[k] = v == 0 ? 0.0 : v;
@@ -189,7 +189,7 @@ final class RowExamples implements Serializable {
         for (int k = 0; k < raw.length; k++) {
             Object o = list.get(k);
             if (o == null) {
-                throw bad(partition, index, "label column '" + labelCol + "' holds null at position " + k, null,
+                throw bad(partition, index, "label column '" + columns.label() + "' holds null at position " + k, null,
                         expected());
             }
             raw[k] = ((Number) o).doubleValue();

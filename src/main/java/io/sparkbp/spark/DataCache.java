@@ -1,13 +1,16 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.ClassWeights;
+import io.sparkbp.data.DataException;
 import io.sparkbp.data.FeatureStats;
+import io.sparkbp.data.ParsedExample;
 import io.sparkbp.data.Standardizer;
 import io.sparkbp.model.Model;
 import io.sparkbp.model.Transform;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
-import io.sparkbp.nn.Precision;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 
@@ -75,19 +78,46 @@ public final class DataCache {
         DataLoader.Loaded validation = null;
         Standardizer checked = new Standardizer(t.in, null, t.classWeights);
         if (data.validation() != null) {
-            validation = pack(sc, plan, data.validation(), DataLoader.Holdout.ALL, checked, false, 0, listener);
+            validation = pack(sc, plan, new Part(data.validation(), DataLoader.Holdout.ALL, false, 0), checked, listener);
         } else if (split) {
             DataLoader.Holdout part = new DataLoader.Holdout(fraction, seed, true);
             // an automatic hold-out of small data may come out empty; the caller then trains on every example
-            validation = pack(sc, plan, data.train(), part, checked, true, fraction, listener);
+            validation = pack(sc, plan, new Part(data.train(), part, true, fraction), checked, listener);
         }
-        DataLoader.Loaded test = data.test() == null ? null
-                : pack(sc, plan, data.test(), DataLoader.Holdout.ALL, new Standardizer(t.in, null), false, 0, listener);
+        DataLoader.Loaded test = data.test() == null ? null : pack(sc, plan,
+                new Part(data.test(), DataLoader.Holdout.ALL, false, 0), new Standardizer(t.in, null), listener);
         return new DataCache(trained.blocks, validation, test, t, split && !data.train().splitsItself() ? fraction : 0);
     }
 
     /** The training blocks and the transforms they were made with. */
     private record Trained(DataLoader.Loaded blocks, Transforms transforms) {
+    }
+
+    /**
+     * The examples of {@code source} that {@code holdout} keeps: its validation part (held out of the
+     * training source) or not, and the {@code fraction} held out (0 for none), for the messages.
+     */
+    private record Part(ExampleSource source, DataLoader.Holdout holdout, boolean validation, double fraction) {
+        String cacheName() {
+            return source.cacheName(validation);
+        }
+
+        JavaRDD<ParsedExample> examples(LongAccumulator skipped, LoadProgress.Meter meter) {
+            return source.examples(holdout, skipped, meter);
+        }
+
+        /** The error for a part without examples, {@code skipped} bad lines skipped. */
+        DataException empty(long skipped) {
+            return source.empty(validation, skipped, fraction);
+        }
+    }
+
+    /** The blocks {@code plan} packs its examples into, input values in its precision. */
+    private static BlockPacker.Spec blocks(TrainingPlan plan) {
+        NetworkSpec spec = plan.settings().spec();
+        TrainingPlan.Preparation prep = plan.preparation();
+        return new BlockPacker.Spec(spec.inputs(), spec.outputs(), prep.blockRows(), prep.layout(),
+                plan.settings().precision());
     }
 
     /**
@@ -101,9 +131,10 @@ public final class DataCache {
         TrainingPlan.Preparation prep = plan.preparation();
         Model init = plan.init();
         ExampleSource source = plan.data().train();
+        Part part = new Part(source, trainPart, false, fraction);
         if (!((init == null && prep.standardize()) || prep.balanced())) {
             Transforms t = transforms(plan, null);
-            return new Trained(pack(sc, plan, source, trainPart, standardizer(t), false, fraction, listener), t);
+            return new Trained(pack(sc, plan, part, standardizer(t), listener), t);
         }
         listener.message(init == null && prep.standardize() ? "computing standardization statistics ..."
                 : "counting the classes ...");
@@ -112,27 +143,25 @@ public final class DataCache {
             // two passes over the text: caching raw blocks that spill to disk costs more than parsing again
             Transforms t = transforms(plan, DataLoader.stats(source.examples(trainPart, null), spec.inputs(),
                     spec.outputs()));
-            return new Trained(pack(sc, plan, source, trainPart, standardizer(t), false, fraction, listener), t);
+            return new Trained(pack(sc, plan, part, standardizer(t), listener), t);
         }
-        String name = source.cacheName(false);
+        String name = part.cacheName();
         sc.setJobDescription(name + " (raw)");
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + source.key());
         DataLoader.Loaded raw;
         try (LoadProgress progress = progress(sc, source, listener)) {
-            raw = DataLoader.packRaw(source.examples(trainPart, skipped, progress.meter()), spec.inputs(),
-                    spec.outputs(), prep.blockRows(), prep.storageLevel(), name + " (raw)");
+            raw = BlockCache.packRaw(part.examples(skipped, progress.meter()), spec.inputs(), spec.outputs(),
+                    prep.blockRows(), prep.storageLevel(), name + " (raw)");
         }
-        raw = new DataLoader.Loaded(raw.rdd(), raw.examples(), raw.bytes(), skipped.value(), raw.partitions(),
-                raw.weighted(), raw.digest());
+        raw = raw.withSkipped(skipped.value());
         if (raw.examples() == 0) {
             sc.setJobDescription(null);
             raw.rdd().unpersist(false);
-            throw source.empty(false, skipped.value(), fraction);
+            throw part.empty(skipped.value());
         }
-        Transforms t = transforms(plan, DataLoader.rawStats(raw.rdd(), spec.inputs(), spec.outputs()));
+        Transforms t = transforms(plan, BlockCache.rawStats(raw.rdd(), spec.inputs(), spec.outputs()));
         sc.setJobDescription(name);
-        DataLoader.Loaded packed = DataLoader.standardize(raw, standardizer(t), spec.inputs(), spec.outputs(),
-                prep.blockRows(), prep.layout(), plan.settings().precision(), prep.storageLevel(), name);
+        DataLoader.Loaded packed = BlockCache.standardize(raw, standardizer(t), blocks(plan), prep.storageLevel(), name);
         sc.setJobDescription(null);
         return new Trained(partitioned(plan, packed), t);
     }
@@ -189,30 +218,25 @@ public final class DataCache {
      * is the source's data error, except for the validation part of an automatic hold-out, which is
      * then null (small data: the caller trains on every example instead).
      */
-    private static DataLoader.Loaded pack(JavaSparkContext sc, TrainingPlan plan, ExampleSource source,
-                                          DataLoader.Holdout part, Standardizer standardizer, boolean validation,
-                                          double fraction, RunListener listener) {
-        TrainingPlan.Preparation prep = plan.preparation();
-        NetworkSpec spec = plan.settings().spec();
-        Precision precision = plan.settings().precision();
-        String name = source.cacheName(validation);
+    private static DataLoader.Loaded pack(JavaSparkContext sc, TrainingPlan plan, Part part, Standardizer standardizer,
+                                          RunListener listener) {
+        String name = part.cacheName();
         sc.setJobDescription(name);
-        LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + source.key());
+        LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + part.source().key());
         DataLoader.Loaded packed;
-        try (LoadProgress progress = progress(sc, source, listener)) {
-            packed = DataLoader.pack(source.examples(part, skipped, progress.meter()), standardizer, spec.inputs(),
-                    spec.outputs(), prep.blockRows(), prep.layout(), precision, prep.storageLevel(), name);
+        try (LoadProgress progress = progress(sc, part.source(), listener)) {
+            packed = BlockCache.pack(part.examples(skipped, progress.meter()), standardizer, blocks(plan),
+                    plan.preparation().storageLevel(), name);
         }
         sc.setJobDescription(null);
         if (packed.examples() == 0) {
             packed.rdd().unpersist(false);
-            if (validation && plan.data().holdOut().auto()) {
+            if (part.validation() && plan.data().holdOut().auto()) {
                 return null;
             }
-            throw source.empty(validation, skipped.value(), fraction);
+            throw part.empty(skipped.value());
         }
-        return partitioned(plan, new DataLoader.Loaded(packed.rdd(), packed.examples(), packed.bytes(),
-                skipped.value(), packed.partitions(), packed.weighted(), packed.digest()));
+        return partitioned(plan, packed.withSkipped(skipped.value()));
     }
 
     /** Progress lines for a pass over the text of {@code source}, every {@link LoadProgress#PERIOD_MILLIS}. */
@@ -228,7 +252,7 @@ public final class DataCache {
             return loaded;
         }
         int p = AutoRules.trainingPartitions(loaded.examples(), plan.settings().spec().numParams(), loaded.partitions());
-        return DataLoader.coalesce(loaded, p, prep.storageLevel());
+        return BlockCache.coalesce(loaded, p, prep.storageLevel());
     }
 
     public DataLoader.Loaded train() {

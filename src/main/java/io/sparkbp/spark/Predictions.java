@@ -55,8 +55,8 @@ public final class Predictions {
                                         Transform in, Transform out) {
         Broadcast<double[]> bc = loader.context().broadcast(theta.clone());
         String dummy = dummyLabel(spec);
-        DataLoader.LineRewrite rewrite = s.format() == Format.LIBSVM ? line -> withLabel(line, dummy) : null;
-        int blockRows = s.blockRows();
+        DataLoader.LineRewrite rewrite = s.lines().format() == Format.LIBSVM ? line -> withLabel(line, dummy) : null;
+        int blockRows = s.reading().blockRows();
         return loader.examplesInOrder(s, in, rewrite).mapPartitions(examples -> {
             BlockGradient bg = new BlockGradient(spec, blockRows);
             List<String> result = new ArrayList<>();

@@ -55,7 +55,7 @@ public final class TextSource implements ExampleSource {
     @Override
     public DataException weightless(long examples) {
         return DataException.schema("every one of the " + examples + " training examples of " + source.key() + " ("
-                + source.path() + ") has weight 0 in column '" + source.weightColumn() + "' (data.weightColumn), so"
+                + source.path() + ") has weight 0 in column '" + source.csv().weightColumn() + "' (data.weightColumn), so"
                 + " the total training weight is 0", null, null, "at least one example of weight > 0");
     }
 }

@@ -1216,7 +1216,7 @@ public final class Benchmark {
             Transform in = null;
             if (standardize) {
                 FeatureStats st = loader.stats(tr, DataLoader.Holdout.ALL);
-                in = DataLoader.inputTransform(st, tr.layout());
+                in = DataLoader.inputTransform(st, tr.reading().layout());
             }
             return new Loaded2(loader.load(tr, DataLoader.Holdout.ALL, in, null, precision),
                     loader.load(te, DataLoader.Holdout.ALL, in, null, precision));
@@ -1224,8 +1224,9 @@ public final class Benchmark {
     }
 
     static DataLoader.Source source(Path p, String key, int nIn, Layout layout) {
-        return new DataLoader.Source(p.toString(), key, Format.LIBSVM, nIn, 10, OutputKind.SOFTMAX, List.of(), "", false,
-                PARTITIONS, BlockPacker.DEFAULT_BLOCK_ROWS, layout, StorageLevel.MEMORY_ONLY(), null);
+        return new DataLoader.Source(p.toString(), key, new DataLoader.Lines(Format.LIBSVM, nIn, 10, OutputKind.SOFTMAX),
+                new DataLoader.CsvColumns(List.of(), "", null), new DataLoader.Reading(false, PARTITIONS,
+                        BlockPacker.DEFAULT_BLOCK_ROWS, layout, StorageLevel.MEMORY_ONLY()));
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.cli.CliHarness;
+import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.Layout;
 import io.sparkbp.data.ParsedExample;
@@ -68,13 +69,13 @@ class RawBlocksTest {
     @Test
     void standardizingCachedRawBlocksGivesTheBlocksOfTheExamplesAndDropsTheRawCacheByWaves() throws Exception {
         StorageLevel level = StorageLevel.MEMORY_ONLY();
-        DataLoader.Loaded raw = DataLoader.packRaw(examples(), N_IN, 3, 16, level, "raw");
+        DataLoader.Loaded raw = BlockCache.packRaw(examples(), N_IN, 3, 16, level, "raw");
         List<PartitionData> rawParts = raw.rdd().collect();
         assertTrue(!rawParts.get(0).blocks()[0].isSparse() && rawParts.get(PARTITIONS - 1).blocks()[0].isSparse(),
                 "dense and sparse raw blocks");
-        FeatureStats fromRaw = DataLoader.stats(DataLoader.rawExamples(raw.rdd()), N_IN, 3);
+        FeatureStats fromRaw = DataLoader.stats(BlockCache.rawExamples(raw.rdd()), N_IN, 3);
         FeatureStats fromExamples = DataLoader.stats(examples(), N_IN, 3);
-        FeatureStats fromBlocks = DataLoader.rawStats(raw.rdd(), N_IN, 3);
+        FeatureStats fromBlocks = BlockCache.rawStats(raw.rdd(), N_IN, 3);
         Standardizer st = new Standardizer(DataLoader.inputTransform(fromRaw, Layout.DENSE), fromRaw.targetTransform());
         assertEquals(new Standardizer(DataLoader.inputTransform(fromExamples, Layout.DENSE),
                 fromExamples.targetTransform()).toString(), st.toString());
@@ -119,20 +120,20 @@ class RawBlocksTest {
             rawCached.add(p);
         }
         sc.sc().addSparkListener(watch);
+        BlockPacker.Spec blocks = new BlockPacker.Spec(N_IN, 3, 16, Layout.AUTO, Precision.FLOAT32);
         DataLoader.Loaded std;
         try {
-            std = DataLoader.standardize(raw, st, N_IN, 3, 16, Layout.AUTO, Precision.FLOAT32, level, "std");
+            std = BlockCache.standardize(raw, st, blocks, level, "std");
             sc.sc().listenerBus().waitUntilEmpty(10_000);
         } finally {
             sc.sc().removeSparkListener(watch);
         }
-        int wave = DataLoader.WAVE_PER_CORE * sc.defaultParallelism();
+        int wave = BlockCache.WAVE_PER_CORE * sc.defaultParallelism();
         assertTrue(wave < PARTITIONS / 2, "the test needs several waves");
         assertTrue(rawWhenLastCached[0] >= 0 && rawWhenLastCached[0] <= PARTITIONS - wave,
                 "raw blocks still cached when the last standardized block was: " + rawWhenLastCached[0]);
 
-        DataLoader.Loaded direct = DataLoader.pack(examples(), st, N_IN, 3, 16, Layout.AUTO, Precision.FLOAT32, level,
-                "direct");
+        DataLoader.Loaded direct = BlockCache.pack(examples(), st, blocks, level, "direct");
         assertEquals(direct.digest().features(), std.digest().features());
         assertEquals(direct.digest().weights(), std.digest().weights());
         assertEquals(direct.examples(), std.examples());

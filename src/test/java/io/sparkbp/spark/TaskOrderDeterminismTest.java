@@ -156,8 +156,9 @@ class TaskOrderDeterminismTest {
         }
         DataLoader loader = new DataLoader(sc);
         DataLoader.Source source = loader.resolve(new DataLoader.Source("slowfs://" + dir.toAbsolutePath() + "/*.libsvm",
-                "data.train", Format.LIBSVM, 64, 10, OutputKind.SOFTMAX, List.of(), "", false, 2, 256, Layout.AUTO,
-                StorageLevel.MEMORY_ONLY(), null));
+                "data.train", new DataLoader.Lines(Format.LIBSVM, 64, 10, OutputKind.SOFTMAX),
+                new DataLoader.CsvColumns(List.of(), "", null),
+                new DataLoader.Reading(false, 2, 256, Layout.AUTO, StorageLevel.MEMORY_ONLY())));
         try {
             SlowFileSystem.slow = "a.libsvm";
             FeatureStats aLast = loader.stats(source, DataLoader.Holdout.ALL);

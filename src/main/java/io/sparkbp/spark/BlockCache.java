@@ -1,0 +1,282 @@
+package io.sparkbp.spark;
+
+import io.sparkbp.data.BlockPacker;
+import io.sparkbp.data.DataDigest;
+import io.sparkbp.data.DataException;
+import io.sparkbp.data.FeatureStats;
+import io.sparkbp.data.Layout;
+import io.sparkbp.data.ParsedExample;
+import io.sparkbp.data.Standardizer;
+import io.sparkbp.nn.Block;
+import io.sparkbp.nn.Precision;
+import io.sparkbp.spark.DataLoader.Loaded;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Cached blocks of examples ({@link PartitionData}, one per partition, never reshuffled), made and
+ * remade on the executors: packing examples, raw or standardized; standardizing cached raw blocks in
+ * waves that drop the raw cache as they go; merging partitions. Every result is materialized in the
+ * job that counts it ({@link DataLoader.Loaded}), and a partition's data error surfaces there, on the
+ * driver, in partition order.
+ */
+final class BlockCache {
+    private BlockCache() {
+    }
+
+    /**
+     * Standardizes raw {@code examples} with {@code standardizer}, packs each partition's examples, in
+     * order, into blocks of {@code blockRows} with their input values stored in {@code precision} (one
+     * {@link PartitionData} per partition, never reshuffled), caches them at {@code level} and
+     * materializes the cache. The same examples in the same partitions give the same blocks whatever
+     * their source (text files, a DataFrame in {@code io.sparkbp.ml}). The result may hold no
+     * examples ({@link DataLoader.Loaded#skipped()} is 0); the caller reports that as it sees fit and unpersists.
+     */
+    static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, BlockPacker.Spec blocks,
+                              StorageLevel level, String name) {
+        JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
+            List<Block> packed = new ArrayList<>();
+            Partial.UntilFailure read = new Partial.UntilFailure(it);
+            DataDigest digest = new DataDigest();
+            new BlockPacker(blocks).pack(read, e -> {
+                digest.add(e);
+                return standardizer.apply(e);
+            }).forEachRemaining(packed::add);
+            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), packed.toArray(new Block[0]),
+                    digest, read.failure());
+            return List.of(pd).iterator();
+        }, true);
+        data.persist(level);
+        data.setName(name);
+        Totals totals = totals(data);
+        return new Loaded(data, totals.examples, totals.bytes, 0, totals.weighted, totals.digest);
+    }
+
+    /**
+     * Packs raw {@code examples} (not standardized) into float64 blocks, dense or sparse as their
+     * nonzeros suggest ({@link Layout#AUTO}), one {@link PartitionData} per partition with the digest
+     * of its examples, caches them at {@code level} and materializes the cache (a data error of a
+     * partition is thrown here, in partition order). The blocks hold the examples exactly ({@link
+     * BlockPacker#unpack}), so {@link #rawExamples} and {@link #standardize} can take the statistics
+     * and pack the standardized blocks from the cache instead of reading and parsing the text again.
+     */
+    static Loaded packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
+                                 String name) {
+        return pack(examples, Standardizer.none(), new BlockPacker.Spec(nIn, nOut, blockRows, Layout.AUTO, Precision.FLOAT64),
+                level, name);
+    }
+
+    /**
+     * {@link DataLoader#stats(JavaRDD, int, int)} of the examples of the raw blocks {@code raw} ({@link
+     * #packRaw}), bit for bit, folded from the blocks without making the examples.
+     */
+    static FeatureStats rawStats(JavaRDD<PartitionData> raw, int nIn, int nOut) {
+        FeatureStats stats = OrderedAggregate.aggregate(raw, (FeatureStats a, PartitionData pd) -> {
+            FeatureStats acc = a;
+            for (Block b : pd.blocks()) {
+                if (b.rows() > 0) {
+                    acc = (acc == null ? new FeatureStats(nIn, nOut) : acc).add(b);
+                }
+            }
+            return acc;
+        }, FeatureStats::merge, 2);
+        return stats != null ? stats : new FeatureStats(nIn, nOut);
+    }
+
+    /** The examples of raw blocks ({@link #packRaw}), in their partitions and order, as read. */
+    static JavaRDD<ParsedExample> rawExamples(JavaRDD<PartitionData> raw) {
+        return raw.mapPartitions(it -> new RawIterator(it), true);
+    }
+
+    /** The examples of the partitions of raw blocks, partition data by partition data. */
+    private static final class RawIterator implements Iterator<ParsedExample> {
+        private final Iterator<PartitionData> parts;
+        private Iterator<ParsedExample> current = java.util.Collections.emptyIterator();
+
+        RawIterator(Iterator<PartitionData> parts) {
+            this.parts = parts;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext() && parts.hasNext()) {
+                current = BlockPacker.unpack(parts.next().blocks());
+            }
+            return current.hasNext();
+        }
+
+        @Override
+        public ParsedExample next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.next();
+        }
+    }
+
+    /**
+     * The blocks {@link #pack} makes of the examples of the cached raw blocks {@code raw} ({@link
+     * #packRaw}) with {@code standardizer}, bit for bit, in the same partitions and with the same
+     * digests, cached at {@code level} and materialized, while {@code raw}'s cache is dropped: the
+     * partitions are standardized in waves of a few per core, and each wave's raw blocks are removed
+     * once its standardized blocks are cached, so loading holds about one copy of the data (plus a
+     * wave) rather than two. Keeps {@code raw}'s count of skipped lines.
+     */
+    static Loaded standardize(Loaded raw, Standardizer standardizer, BlockPacker.Spec blocks, StorageLevel level,
+                                     String name) {
+        JavaRDD<PartitionData> data = raw.rdd().mapPartitions(it -> {
+            List<PartitionData> out = new ArrayList<>(1);
+            while (it.hasNext()) {
+                PartitionData r = it.next();
+                List<Block> packed = new ArrayList<>();
+                new BlockPacker(blocks).pack(BlockPacker.unpack(r.blocks()), standardizer::apply)
+                        .forEachRemaining(packed::add);
+                out.add(new PartitionData(TaskContext.getPartitionId(), packed.toArray(new Block[0]), r.digest(), null));
+            }
+            return out.iterator();
+        }, true);
+        data.persist(level);
+        data.setName(name);
+        Totals totals = totals(data, raw.rdd());
+        raw.rdd().unpersist(false);
+        return new Loaded(data, totals.examples, totals.bytes, raw.skipped(), totals.weighted, totals.digest);
+    }
+
+    /**
+     * {@code data} in {@code partitions} partitions (fewer than it has): consecutive partitions merged
+     * in order ({@link RangeCoalescer}), each merge one {@link PartitionData} whose blocks are those
+     * of its parents, in order, and whose index is its new partition index. The merged data are
+     * cached at {@code level} and materialized, then {@code data}'s cache is dropped; the blocks
+     * themselves are not copied. Returns {@code data} unchanged when it has no more partitions than asked.
+     */
+    static Loaded coalesce(Loaded data, int partitions, StorageLevel level) {
+        if (partitions >= data.partitions()) {
+            return data;
+        }
+        String name = data.rdd().name();
+        data.rdd().setName(name + " (before merging)");
+        org.apache.spark.rdd.RDD<PartitionData> grouped = data.rdd().rdd().coalesce(partitions, false,
+                scala.Option.apply(new RangeCoalescer()), null);
+        JavaRDD<PartitionData> merged = grouped.toJavaRDD().mapPartitions(it -> {
+            List<Block> blocks = new ArrayList<>();
+            while (it.hasNext()) {
+                blocks.addAll(java.util.Arrays.asList(it.next().blocks()));
+            }
+            return List.of(new PartitionData(TaskContext.getPartitionId(), blocks.toArray(new Block[0]))).iterator();
+        }, true);
+        merged.persist(level);
+        merged.setName(name);
+        Totals totals = totals(merged);
+        data.rdd().unpersist(false);
+        return new Loaded(merged, totals.examples, totals.bytes, data.skipped(), totals.weighted, data.digest());
+    }
+
+    /** What the job that materializes cached blocks learns of them. */
+    private record Totals(long examples, long bytes, long weighted, DataDigest digest) {
+    }
+
+    /**
+     * One partition's part of {@link Totals}: its counts and digest, or the data error that stopped it.
+     * A task result, so a class and not a record: Kryo's field serializer (the scripts' {@code
+     * spark.serializer}) cannot write records.
+     */
+    private static final class PartTotals implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long rows;
+        private final long bytes;
+        private final long weighted;
+        private final DataDigest digest;
+        private final DataException failure;
+
+        PartTotals(long rows, long bytes, long weighted, DataDigest digest, DataException failure) {
+            this.rows = rows;
+            this.bytes = bytes;
+            this.weighted = weighted;
+            this.digest = digest;
+            this.failure = failure;
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+
+        long weighted() {
+            return weighted;
+        }
+
+        DataDigest digest() {
+            return digest;
+        }
+
+        DataException failure() {
+            return failure;
+        }
+    }
+
+    /**
+     * The examples, bytes and examples of weight {@code > 0} of {@code data}, and the digest of its
+     * examples (its partitions' digests in partition order), in the job that materializes it. A
+     * partition whose reading failed makes this the driver's data error (the first such partition's,
+     * in partition order), after dropping the cache.
+     */
+    private static Totals totals(JavaRDD<PartitionData> data) {
+        return totals(data, null);
+    }
+
+    /** Partitions standardized per wave ({@link #standardize}), per core of the default parallelism. */
+    static final int WAVE_PER_CORE = 4;
+
+    /**
+     * As {@link #totals(JavaRDD)}; with {@code source} not null (the cached RDD that {@code data} is
+     * computed from, partition by partition), in waves of {@link #WAVE_PER_CORE} partitions per core,
+     * removing {@code source}'s cached blocks of each wave once the wave's job has cached its own.
+     */
+    private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source) {
+        JavaRDD<PartTotals> each = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
+                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null));
+        List<PartTotals> parts = new ArrayList<>();
+        if (source == null) {
+            parts.addAll(each.collect());
+        } else {
+            int n = data.getNumPartitions();
+            int wave = Math.max(1, WAVE_PER_CORE * data.context().defaultParallelism());
+            for (int from = 0; from < n; from += wave) {
+                int[] ids = java.util.stream.IntStream.range(from, Math.min(n, from + wave)).toArray();
+                for (List<PartTotals> l : each.collectPartitions(ids)) {
+                    parts.addAll(l);
+                }
+                for (int id : ids) {
+                    org.apache.spark.SparkEnv.get().blockManager().master()
+                            .removeBlock(new org.apache.spark.storage.RDDBlockId(source.id(), id));
+                }
+            }
+        }
+        long examples = 0;
+        long bytes = 0;
+        long weighted = 0;
+        DataDigest digest = new DataDigest();
+        for (PartTotals p : parts) {
+            if (p.failure() != null) {
+                data.unpersist(false);
+                throw p.failure();
+            }
+            examples += p.rows();
+            bytes += p.bytes();
+            weighted += p.weighted();
+            digest = p.digest() == null ? digest : digest.then(p.digest());
+        }
+        return new Totals(examples, bytes, weighted, digest);
+    }
+
+}
