@@ -1390,8 +1390,11 @@ public final class Benchmark {
 
     static TrainerSettings settings(NetworkSpec spec, String optimizer, double lr, int batch, int localSteps,
                                     int epochs, double l2, Precision precision) {
-        return new TrainerSettings(spec, io.sparkbp.optim.OptimizerKind.parse(optimizer), LearningRateSchedule.constant(lr), 0.0, false, batch, localSteps,
-                epochs, l2, SEED, io.sparkbp.optim.StoppingRule.OFF, 1, precision, 0);
+        return new TrainerSettings(spec, l2,
+                new TrainerSettings.Steps(io.sparkbp.optim.OptimizerKind.parse(optimizer), 0.0, false, batch, localSteps),
+                new TrainerSettings.Rate(LearningRateSchedule.constant(lr), 0),
+                new TrainerSettings.Length(epochs, io.sparkbp.optim.StoppingRule.OFF),
+                new TrainerSettings.Execution(SEED, 1, precision));
     }
 
     // ------------------------------------------------------------------------------------------
