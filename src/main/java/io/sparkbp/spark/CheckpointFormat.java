@@ -344,7 +344,8 @@ public final class CheckpointFormat {
         }
         Map<String, Double> val = s.metrics(what + " validation metrics");
         Map<String, Double> tst = s.metrics(what + " test metrics");
-        return new EpochReport(e, epochs, trainLoss, val, tst, examples, seconds, elapsed, lr);
+        return new EpochReport(e, epochs, trainLoss, new EpochReport.Evaluations(val, tst),
+                new EpochReport.Timing(examples, seconds, elapsed), lr);
     }
 
     private static byte[] readFully(DataInputStream d, int n, String file, String what) throws IOException {

@@ -178,8 +178,8 @@ public final class DistributedTrainer {
             System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
             stopping.restore(resume.stopping());
             for (EpochReport r : resume.reports()) {
-                reports.add(new EpochReport(r.epoch(), epochs, r.trainLoss(), r.validation(), r.test(), r.examples(),
-                        r.seconds(), r.elapsedSeconds(), r.learningRate()));
+                reports.add(new EpochReport(r.epoch(), epochs, r.trainLoss(), r.evaluations(), r.timing(),
+                        r.learningRate()));
             }
             if (!reports.isEmpty()) {
                 start -= (long) (reports.get(reports.size() - 1).elapsedSeconds() * 1e9);
@@ -221,8 +221,9 @@ public final class DistributedTrainer {
             Metrics tst = evaluated.get(1);
             boolean finished = stopping.observe(epoch, val != null ? val.loss() : totals.loss(), theta);
             long now = System.nanoTime();
-            EpochReport report = new EpochReport(epoch, settings.epochs(), totals.loss(), val == null ? null : val.toMap(),
-                    tst == null ? null : tst.toMap(), totals.examples(), (now - epochStart) / 1e9, (now - start) / 1e9,
+            EpochReport report = new EpochReport(epoch, settings.epochs(), totals.loss(),
+                    new EpochReport.Evaluations(val == null ? null : val.toMap(), tst == null ? null : tst.toMap()),
+                    new EpochReport.Timing(totals.examples(), (now - epochStart) / 1e9, (now - start) / 1e9),
                     method.stepped() ? lr : Double.NaN);
             reports.add(report);
             if (listener != null) {
