@@ -26,7 +26,8 @@ final class EvaluationPage {
                 parts.add(p);
             }
         }
-        Html h = Page.begin("sparkbp evaluation report: " + r.heading().title(), "Evaluation report", String.join(" \u00b7 ", parts));
+        Html h = Page.begin("sparkbp evaluation report: " + r.heading().title(), "Evaluation report",
+                String.join(" \u00b7 ", parts));
         Page.openSection(h, "metrics", "Metrics");
         List<Card> cards = new ArrayList<>();
         for (Map.Entry<String, Double> m : r.metrics().entrySet()) {

@@ -202,7 +202,7 @@ public final class CheckpointFormat {
         EarlyStopping.State es = readEarlyStopping(new Section(file, "early-stopping", payloads[EARLY_STOPPING - 1]),
                 numParams, epoch);
         List<EpochReport> reports = readReports(new Section(file, "reports", payloads[REPORTS - 1]), epoch);
-        return new Checkpoint(fingerprint, epoch, theta, opt, state, es, reports, name);
+        return new Checkpoint(fingerprint, epoch, new Checkpoint.TrainerState(theta, opt, state, es), reports, name);
     }
 
     /** Checks the length, the magic and the version; the 12 header bytes go into {@code crc}. */

@@ -54,6 +54,7 @@ import org.apache.spark.storage.StorageLevel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -1331,6 +1332,7 @@ public final class Benchmark {
 
     private static final Method GRADIENT_SUM;
     private static final Method LOCAL_ROUND;
+    private static final Constructor<?> STEP_RANGE;
     private static final Method AGGREGATE;
 
     static {
@@ -1338,8 +1340,11 @@ public final class Benchmark {
             GRADIENT_SUM = DistributedTrainer.class.getDeclaredMethod("gradientSum", JavaRDD.class, double[].class,
                     int.class, int.class, int.class);
             GRADIENT_SUM.setAccessible(true);
+            Class<?> stepRange = Class.forName("io.sparkbp.spark.GradientJobs$StepRange");
+            STEP_RANGE = stepRange.getDeclaredConstructor(int.class, int.class, int.class, int.class);
+            STEP_RANGE.setAccessible(true);
             LOCAL_ROUND = DistributedTrainer.class.getDeclaredMethod("localRound", JavaRDD.class, double[].class,
-                    double[][].class, int.class, int.class, int.class, int.class, double.class);
+                    double[][].class, stepRange, double.class);
             LOCAL_ROUND.setAccessible(true);
             AGGREGATE = Class.forName("io.sparkbp.spark.OrderedAggregate").getDeclaredMethod("aggregate",
                     JavaRDD.class, Function2.class, Function2.class, int.class);
@@ -1358,7 +1363,8 @@ public final class Benchmark {
     static GradientAccumulator localRound(DistributedTrainer t, JavaRDD<PartitionData> rdd, double[] theta,
                                           double[][] state, int epoch, int first, int last, int steps, double lr)
             throws Exception {
-        return (GradientAccumulator) invoke(LOCAL_ROUND, t, rdd, theta, state, epoch, first, last, steps, lr);
+        Object range = STEP_RANGE.newInstance(epoch, first, last, steps);
+        return (GradientAccumulator) invoke(LOCAL_ROUND, t, rdd, theta, state, range, lr);
     }
 
     @SuppressWarnings("unchecked")

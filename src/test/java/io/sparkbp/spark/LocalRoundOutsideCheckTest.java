@@ -96,8 +96,8 @@ class LocalRoundOutsideCheckTest {
         }
         double[][] state = driver.state();
 
-        GradientAccumulator got = new DistributedTrainer(sc, settings).localRound(rdd, theta, state, 1, first, last,
-                steps, LR);
+        GradientAccumulator got = new DistributedTrainer(sc, settings).localRound(rdd, theta, state,
+                new GradientJobs.StepRange(1, first, last, steps), LR);
 
         int n = theta.length;
         double[] want = new double[3 * n];
