@@ -11,6 +11,7 @@ import io.sparkbp.optim.OptimizerKind;
 import io.sparkbp.optim.StoppingRule;
 import io.sparkbp.report.EvaluationReport;
 import io.sparkbp.report.Figures;
+import io.sparkbp.report.Heading;
 import io.sparkbp.report.TrainingReport;
 import io.sparkbp.spark.Checkpoint;
 import io.sparkbp.spark.DataCache;
@@ -55,8 +56,8 @@ final class Reports {
         List<EpochReport> reports = result.reports();
         List<TrainingReport.Epoch> epochs = new ArrayList<>();
         for (EpochReport r : reports) {
-            epochs.add(new TrainingReport.Epoch(r.epoch(), r.trainLoss(), r.validation(), r.test(), r.examples(),
-                    r.seconds(), r.elapsedSeconds(), r.learningRate()));
+            epochs.add(new TrainingReport.Epoch(r.epoch(), r.trainLoss(), r.validation(), r.test(),
+                    new TrainingReport.Throughput(r.examples(), r.seconds(), r.elapsedSeconds()), r.learningRate()));
         }
         int modelEpoch = result.bestEpoch();
         boolean modelIsBest = false;
@@ -80,10 +81,12 @@ final class Reports {
         }
         Map<String, String> about = trainingFacts(job.spec, outcome.result(), plan.settings(), sc, job.modelPath,
                 job.metricsPath);
-        return new TrainingReport(job.modelPath != null ? job.modelPath : job.train.path(), now(), about, data,
+        Heading heading = new Heading(job.modelPath != null ? job.modelPath : job.train.path(), now());
+        TrainingReport.Setup setup = new TrainingReport.Setup(about, data,
                 standardization(cache.inputTransform(), cache.outputTransform(), job.initModel, job.standardize),
-                effective, epochs, modelEpoch, modelIsBest, result.stoppedEarly(), cache.outputTransform() != null,
-                rows, notes);
+                effective);
+        return new TrainingReport(heading, setup, new TrainingReport.History(epochs, modelEpoch, modelIsBest,
+                result.stoppedEarly(), cache.outputTransform() != null), rows, notes);
     }
 
     private static List<TrainingReport.DataSet> dataSets(TrainCommand.Job job, DataCache cache) {
@@ -240,8 +243,8 @@ final class Reports {
         } else if (spec.output() == OutputKind.LINEAR) {
             outputs = outputErrors(m, k);
         }
-        return new EvaluationReport(modelPath, now(), evaluationAbout(model, modelPath, data, m, sc), m.toMap(),
-                data.weighted(), classes, labels, outputs, notes);
+        return new EvaluationReport(new Heading(modelPath, now()), evaluationAbout(model, modelPath, data, m, sc),
+                m.toMap(), data.weighted(), new EvaluationReport.Breakdown(classes, labels, outputs), notes);
     }
 
     private static Map<String, String> evaluationAbout(Model model, String modelPath, EvaluatedData data, Metrics m,

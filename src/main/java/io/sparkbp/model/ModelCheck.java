@@ -41,9 +41,9 @@ final class ModelCheck {
     /** The network the header describes; {@code length} and {@code unit} ("bytes") measure the file. */
     NetworkSpec header(Header h, long length, String unit) {
         checkFormatAndVersion(h);
-        int[] layers = layers(h.layers());
-        Activation hidden = oneOf("hiddenActivation", h.hiddenActivation(), Activation.values(), Activation::id);
-        OutputKind output = oneOf("output", h.output(), OutputKind.values(), OutputKind::id);
+        int[] layers = layers(h.layers);
+        Activation hidden = oneOf("hiddenActivation", h.hiddenActivation, Activation.values(), Activation::id);
+        OutputKind output = oneOf("output", h.output, OutputKind.values(), OutputKind::id);
         int nOut = layers[layers.length - 1];
         if (nOut < output.minOutputs()) {
             throw field("output", "is \"" + output.id() + "\", which needs at least " + output.minOutputs()
@@ -55,13 +55,13 @@ final class ModelCheck {
         } catch (IllegalArgumentException e) {
             throw field("layers", "is invalid: " + e.getMessage());
         }
-        if (h.weights() == null) {
+        if (h.weights == null) {
             throw field("weights", "is missing");
         }
-        if (h.weights().token() != JsonToken.START_ARRAY) {
-            throw field("weights", "is " + h.weights().describe() + ", expected " + expected(List.of("weights"), spec));
+        if (h.weights.token() != JsonToken.START_ARRAY) {
+            throw field("weights", "is " + h.weights.describe() + ", expected " + expected(List.of("weights"), spec));
         }
-        if (h.outputTransform() != null && output != OutputKind.LINEAR) {
+        if (h.outputTransform != null && output != OutputKind.LINEAR) {
             throw field("outputTransform", "is only allowed with \"output\": \"linear\", not \"" + output.id() + "\"");
         }
         // Every number takes at least one character and one separator: refuse to allocate the
@@ -70,7 +70,7 @@ final class ModelCheck {
             throw fail("has only " + length + " " + unit + ", too few to hold the " + spec.numParams()
                     + " parameters that field \"layers\" " + Arrays.toString(layers) + " describes");
         }
-        long entries = h.weights().count();
+        long entries = h.weights.count();
         if (entries != spec.numWeightLayers()) {
             throw field("weights", "has " + (entries == 1 ? "1 entry" : entries + " entries") + ", expected "
                     + spec.numWeightLayers() + " (one per weight layer of layers " + Arrays.toString(layers) + ")");
@@ -79,7 +79,7 @@ final class ModelCheck {
     }
 
     private void checkFormatAndVersion(Header h) {
-        Raw format = h.format();
+        Raw format = h.format;
         if (format == null) {
             throw fail("is not a sparkbp model file: field \"format\" is missing (expected \"" + ModelFormat.FORMAT
                     + "\")");
@@ -88,7 +88,7 @@ final class ModelCheck {
             throw fail("is not a sparkbp model file: field \"format\" is " + format.describe()
                     + ", expected \"" + ModelFormat.FORMAT + "\"");
         }
-        Raw version = h.version();
+        Raw version = h.version;
         String supported = "(supported versions: " + ModelFormat.SUPPORTED_VERSIONS.stream().map(String::valueOf)
                 .collect(Collectors.joining(", ")) + ")";
         if (version == null) {

@@ -33,10 +33,27 @@ final class ModelJson {
     private ModelJson() {
     }
 
-    /** Pass 1: the fields that fix the network's shape; the rest is skipped (but parsed). */
+    /**
+     * Pass 1: the fields that fix the network's shape; the rest is skipped (but parsed). Each field is
+     * one top-level key of the file, bound on its own as {@link Body}'s are: a missing key stays null,
+     * a JSON null is {@link Raw#NULL}. {@code "inputTransform"} is only read in pass 2.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Header(Raw format, Raw version, Raw layers, Raw hiddenActivation, Raw output, Raw weights,
-                  Raw inputTransform, Raw outputTransform) {
+    static final class Header {
+        @JsonProperty
+        Raw format;
+        @JsonProperty
+        Raw version;
+        @JsonProperty
+        Raw layers;
+        @JsonProperty
+        Raw hiddenActivation;
+        @JsonProperty
+        Raw output;
+        @JsonProperty
+        Raw weights;
+        @JsonProperty
+        Raw outputTransform;
     }
 
     /** Pass 2: the parameters, the transforms and the extra metadata (in file order). */

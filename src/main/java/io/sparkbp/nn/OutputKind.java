@@ -38,6 +38,11 @@ public enum OutputKind {
             }
             return e;
         }
+
+        @Override
+        KindSums sums(int k, Confusion confusion) {
+            return new KindSums.Labels(k, confusion);
+        }
     },
     /**
      * Softmax with cross-entropy (multi-class): {@code E = logsumexp(s) - sum_k t_k s_k}. The row
@@ -76,6 +81,11 @@ public enum OutputKind {
             // For targets that do not sum to 1 the shift does not cancel; add it back exactly.
             return tSum == 1.0 ? e : e + m * (1.0 - tSum);
         }
+
+        @Override
+        KindSums sums(int k, Confusion confusion) {
+            return new KindSums.Classes(k, confusion);
+        }
     },
     /** Linear outputs with squared error (regression): {@code E = 1/2 sum_k (s_k - t_k)^2}. */
     LINEAR(1) {
@@ -95,6 +105,11 @@ public enum OutputKind {
             }
             return 0.5 * e;
         }
+
+        @Override
+        KindSums sums(int k, Confusion confusion) {
+            return new KindSums.Errors(k);
+        }
     };
 
     private final int minOutputs;
@@ -108,6 +123,13 @@ public enum OutputKind {
 
     /** Per-example error {@code E(s, t)} for one example, from the pre-activations {@code s}. */
     public abstract double error(double[] s, int sOff, double[] t, int tOff, int k);
+
+    /**
+     * Empty evaluation sums of {@code k} outputs of this kind, its decision rule included: the argmax
+     * for softmax, the threshold per output for logistic, the errors in data units for linear; they
+     * fill {@code confusion} (null for none; linear outputs have none) as they go.
+     */
+    abstract KindSums sums(int k, Confusion confusion);
 
     /** Smallest number of output units this kind accepts. */
     public int minOutputs() {

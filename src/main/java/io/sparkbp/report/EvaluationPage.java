@@ -20,13 +20,14 @@ final class EvaluationPage {
 
     static String render(EvaluationReport r) {
         List<String> parts = new ArrayList<>();
-        for (String p : new String[] {r.about().get("network"), r.title(),
-                r.written().isEmpty() ? null : "written " + r.written()}) {
+        for (String p : new String[] {r.about().get("network"), r.heading().title(),
+                r.heading().written().isEmpty() ? null : "written " + r.heading().written()}) {
             if (p != null && !p.isEmpty()) {
                 parts.add(p);
             }
         }
-        Html h = Page.begin("sparkbp evaluation report: " + r.title(), "Evaluation report", String.join(" \u00b7 ", parts));
+        Html h = Page.begin("sparkbp evaluation report: " + r.heading().title(), "Evaluation report",
+                String.join(" \u00b7 ", parts));
         Page.openSection(h, "metrics", "Metrics");
         List<Card> cards = new ArrayList<>();
         for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
@@ -39,14 +40,14 @@ final class EvaluationPage {
         }
         Page.notes(h, notes);
         Page.closeSection(h);
-        if (r.classes() != null) {
-            classes(h, r.classes());
+        if (r.breakdown().classes() != null) {
+            classes(h, r.breakdown().classes());
         }
-        if (r.labels() != null) {
-            labels(h, r.labels());
+        if (r.breakdown().labels() != null) {
+            labels(h, r.breakdown().labels());
         }
-        if (r.outputs() != null) {
-            outputs(h, r.outputs());
+        if (r.breakdown().outputs() != null) {
+            outputs(h, r.breakdown().outputs());
         }
         Page.openSection(h, "about", "Model, data and environment");
         Page.keyValues(h, "about-table", r.about());

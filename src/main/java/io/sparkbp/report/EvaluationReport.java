@@ -11,25 +11,36 @@ import java.util.Map;
  * outputs, {@link LabelConfusion} for multi-label ones), or per-output errors for regression.
  * Counts are sums of example weights (plain counts without weights). {@link #html()} renders it.
  *
- * @param title    what was evaluated, e.g. the model path, shown in the page title
- * @param written  when the report was written, as the caller wants it shown (may be empty)
- * @param about    model, data and environment facts in display order
- * @param metrics  the metrics as {@code evaluate} prints them
- * @param weighted whether the examples carry weights (then every count is a weight sum)
- * @param classes  softmax or binary logistic confusion, or null
- * @param labels   multi-label confusion, or null
- * @param outputs  regression errors per output, or null
- * @param notes    sentences worth a reader's attention
+ * @param heading   what was evaluated (e.g. the model path) and when the report was written
+ * @param about     model, data and environment facts in display order
+ * @param metrics   the metrics as {@code evaluate} prints them
+ * @param weighted  whether the examples carry weights (then every count is a weight sum)
+ * @param breakdown the confusion counts or the per-output errors
+ * @param notes     sentences worth a reader's attention
  */
-public record EvaluationReport(String title, String written, Map<String, String> about, Map<String, Double> metrics,
-                               boolean weighted, ClassConfusion classes, LabelConfusion labels,
-                               List<OutputError> outputs, List<String> notes) {
+public record EvaluationReport(Heading heading, Map<String, String> about, Map<String, Double> metrics,
+                               boolean weighted, Breakdown breakdown, List<String> notes) {
 
     public EvaluationReport {
+        if (heading == null || breakdown == null) {
+            throw new IllegalArgumentException("a heading and a breakdown are required");
+        }
         about = Collections.unmodifiableMap(new LinkedHashMap<>(about));
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
-        outputs = outputs == null ? null : List.copyOf(outputs);
         notes = List.copyOf(notes);
+    }
+
+    /**
+     * The metrics broken down by class, by label or by output, as the output kind allows.
+     *
+     * @param classes softmax or binary logistic confusion, or null
+     * @param labels  multi-label confusion, or null
+     * @param outputs regression errors per output, or null
+     */
+    public record Breakdown(ClassConfusion classes, LabelConfusion labels, List<OutputError> outputs) {
+        public Breakdown {
+            outputs = outputs == null ? null : List.copyOf(outputs);
+        }
     }
 
     /**

@@ -17,9 +17,9 @@ final class TrainingPage {
     }
 
     static String render(TrainingReport r) {
-        String subtitle = join(" \u00b7 ", r.about().getOrDefault("network", ""), r.title(),
-                r.written().isEmpty() ? "" : "written " + r.written());
-        Html h = Page.begin("sparkbp training report: " + r.title(), "Training report", subtitle);
+        String subtitle = join(" \u00b7 ", r.setup().about().getOrDefault("network", ""), r.heading().title(),
+                r.heading().written().isEmpty() ? "" : "written " + r.heading().written());
+        Html h = Page.begin("sparkbp training report: " + r.heading().title(), "Training report", subtitle);
         outcome(h, r);
         curves(h, r);
         Page.openSection(h, "final-metrics", "Final metrics");
@@ -31,9 +31,9 @@ final class TrainingPage {
         Page.closeSection(h);
         data(h, r);
         Page.openSection(h, "run", "Network, optimizer and environment");
-        Page.keyValues(h, "run-table", r.about());
+        Page.keyValues(h, "run-table", r.setup().about());
         Page.closeSection(h);
-        settings(h, r.settings());
+        settings(h, r.setup().settings());
         history(h, r);
         return Page.end(h, "Written by sparkbp train (output.report).");
     }
@@ -70,14 +70,14 @@ final class TrainingPage {
                 }
             }
         }
-        List<Epoch> epochs = r.epochs();
+        List<Epoch> epochs = r.history().epochs();
         if (!epochs.isEmpty()) {
             Epoch end = epochs.get(epochs.size() - 1);
             int planned = planned(r);
             cards.add(new Card("epochs", end.epoch() + (planned > 0 ? " of " + planned : ""),
-                    r.stoppedEarly() ? "stopped early" : null));
-            cards.add(new Card("saved model", "epoch " + r.modelEpoch(),
-                    r.modelIsBest() ? "lowest validation loss" : "last epoch"));
+                    r.history().stoppedEarly() ? "stopped early" : null));
+            cards.add(new Card("saved model", "epoch " + r.history().modelEpoch(),
+                    r.history().modelIsBest() ? "lowest validation loss" : "last epoch"));
             cards.add(new Card("training time", Figures.duration(end.elapsedSeconds()), null));
             long examples = 0;
             double seconds = 0;
@@ -95,7 +95,7 @@ final class TrainingPage {
 
     /** {@code train.epochs} from the settings, or 0 when absent or unreadable. */
     private static int planned(TrainingReport r) {
-        for (Setting s : r.settings()) {
+        for (Setting s : r.setup().settings()) {
             if (s.key().equals("train.epochs")) {
                 try {
                     return Integer.parseInt(s.value().strip());
@@ -111,7 +111,7 @@ final class TrainingPage {
 
     private static void curves(Html h, TrainingReport r) {
         Page.openSection(h, "curves", "Learning curves");
-        List<Epoch> epochs = r.epochs();
+        List<Epoch> epochs = r.history().epochs();
         if (epochs.isEmpty()) {
             h.el("p", "No epoch finished, so there is nothing to draw.");
             Page.closeSection(h);
@@ -138,7 +138,7 @@ final class TrainingPage {
 
     /** Training loss, with validation and test loss when there are such data. */
     private static void lossChart(Html h, TrainingReport r, int[] x, boolean hasValidation, boolean hasTest) {
-        List<Epoch> epochs = r.epochs();
+        List<Epoch> epochs = r.history().epochs();
         Chart loss = new Chart("Loss per epoch", "loss", "loss", Figures::number).logScaleWhenWide();
         loss.series("training", "s-train", x, values(epochs, Epoch::trainLoss));
         if (hasValidation) {
@@ -150,14 +150,14 @@ final class TrainingPage {
         markers(loss, r);
         figure(h, "chart-loss", "Loss", loss, "Training loss: mean over the epoch's steps as they ran, including "
                 + "the L2 term. Validation and test loss: mean error of the weights at the end of the epoch, "
-                + "without L2." + (r.standardizedLoss() ? " The training loss is measured on the standardized "
+                + "without L2." + (r.history().standardizedLoss() ? " The training loss is measured on the standardized "
                 + "targets, the validation and test losses in the data's units, so their scales differ." : ""));
     }
 
     /** One chart per validation/test metric. */
     private static void metricCharts(Html h, TrainingReport r, int[] x, boolean hasValidation, boolean hasTest) {
-        List<Epoch> epochs = r.epochs();
-        for (String name : r.metricNames()) {
+        List<Epoch> epochs = r.history().epochs();
+        for (String name : r.history().metricNames()) {
             Chart c = new Chart(title(name) + " per epoch", name, axis(name), v -> Figures.metric(name, v));
             if (Figures.isFraction(name)) {
                 c.percent();
@@ -190,14 +190,14 @@ final class TrainingPage {
     }
 
     private static void markers(Chart c, TrainingReport r) {
-        int lowest = r.lowestValidationLossEpoch();
-        int last = r.epochs().get(r.epochs().size() - 1).epoch();
-        if (r.modelIsBest()) {
-            c.marker(r.modelEpoch(), "best: epoch " + r.modelEpoch() + " (saved)", "m-best");
+        int lowest = r.history().lowestValidationLossEpoch();
+        int last = r.history().epochs().get(r.history().epochs().size() - 1).epoch();
+        if (r.history().modelIsBest()) {
+            c.marker(r.history().modelEpoch(), "best: epoch " + r.history().modelEpoch() + " (saved)", "m-best");
         } else if (lowest > 0 && lowest != last) {
             c.marker(lowest, "lowest validation loss: epoch " + lowest, "m-best");
         }
-        if (r.stoppedEarly()) {
+        if (r.history().stoppedEarly()) {
             c.marker(last, "early stop", "m-stop");
         }
     }
@@ -290,7 +290,7 @@ final class TrainingPage {
         h.el("th", "data set").el("th", "path").el("th", "examples", "class", "n").el("th", "partitions", "class", "n")
                 .el("th", "cached", "class", "n").el("th", "skipped lines", "class", "n");
         h.close("tr").close("thead").open("tbody");
-        for (DataSet d : r.data()) {
+        for (DataSet d : r.setup().data()) {
             h.open("tr").el("th", d.name()).el("td", d.path(), "class", "path")
                     .el("td", Figures.count(d.examples()), "class", "n")
                     .el("td", d.partitions() < 0 ? "\u2013" : Figures.count(d.partitions()), "class", "n")
@@ -298,7 +298,7 @@ final class TrainingPage {
                     .el("td", Figures.count(d.skipped()), "class", "n").close("tr");
         }
         h.close("tbody").close("table").close("div");
-        h.el("p", "Standardization: " + r.standardization(), "class", "caption");
+        h.el("p", "Standardization: " + r.setup().standardization(), "class", "caption");
         Page.closeSection(h);
     }
 
@@ -318,11 +318,11 @@ final class TrainingPage {
     }
 
     private static void history(Html h, TrainingReport r) {
-        List<Epoch> epochs = r.epochs();
+        List<Epoch> epochs = r.history().epochs();
         Page.openSection(h, "history", "Per epoch");
         List<String> names = new ArrayList<>();
         names.add("loss");
-        names.addAll(r.metricNames());
+        names.addAll(r.history().metricNames());
         boolean hasValidation = epochs.stream().anyMatch(e -> e.validation() != null);
         boolean hasTest = epochs.stream().anyMatch(e -> e.test() != null);
         boolean hasRate = epochs.stream().anyMatch(e -> !Double.isNaN(e.learningRate()));
@@ -348,7 +348,7 @@ final class TrainingPage {
         }
         h.close("tr").close("thead").open("tbody").nl();
         for (Epoch e : epochs) {
-            h.open("tr", "class", e.epoch() == r.modelEpoch() ? "best" : null)
+            h.open("tr", "class", e.epoch() == r.history().modelEpoch() ? "best" : null)
                     .el("td", Integer.toString(e.epoch()), "class", "n")
                     .el("td", Figures.number(e.trainLoss()), "class", "n");
             for (Function<Epoch, Map<String, Double>> set : sets.values()) {

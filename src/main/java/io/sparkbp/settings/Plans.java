@@ -67,10 +67,16 @@ public final class Plans {
             throw new SettingException(Schema.TRAIN_NESTEROV, "train.nesterov needs momentum > 0 (train.momentum="
                     + momentum + ")");
         }
-        return new TrainerSettings(spec, optimizer, schedule, momentum, nesterov, batch, localSteps(v, lbfgs, batch),
-                v.get(Schema.TRAIN_EPOCHS), v.get(Schema.TRAIN_L2), v.get(Schema.TRAIN_SEED), stopping(v),
-                v.get(Schema.TRAIN_AGGREGATION_DEPTH), precision(v, lbfgs, batch),
-                rate.isEmpty() && !lbfgs ? RangeTest.STEPS : 0);
+        // read in this order, so that of several bad settings the same one is reported first
+        var steps = new TrainerSettings.Steps(optimizer, momentum, nesterov, batch, localSteps(v, lbfgs, batch));
+        int epochs = v.get(Schema.TRAIN_EPOCHS);
+        double l2 = v.get(Schema.TRAIN_L2);
+        long seed = v.get(Schema.TRAIN_SEED);
+        var length = new TrainerSettings.Length(epochs, stopping(v));
+        var execution = new TrainerSettings.Execution(seed, v.get(Schema.TRAIN_AGGREGATION_DEPTH),
+                precision(v, lbfgs, batch));
+        var learningRate = new TrainerSettings.Rate(schedule, rate.isEmpty() && !lbfgs ? RangeTest.STEPS : 0);
+        return new TrainerSettings(spec, l2, steps, learningRate, length, execution);
     }
 
     /**

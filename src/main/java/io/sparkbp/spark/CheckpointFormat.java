@@ -202,7 +202,7 @@ public final class CheckpointFormat {
         EarlyStopping.State es = readEarlyStopping(new Section(file, "early-stopping", payloads[EARLY_STOPPING - 1]),
                 numParams, epoch);
         List<EpochReport> reports = readReports(new Section(file, "reports", payloads[REPORTS - 1]), epoch);
-        return new Checkpoint(fingerprint, epoch, theta, opt, state, es, reports, name);
+        return new Checkpoint(fingerprint, epoch, new Checkpoint.TrainerState(theta, opt, state, es), reports, name);
     }
 
     /** Checks the length, the magic and the version; the 12 header bytes go into {@code crc}. */
@@ -344,7 +344,8 @@ public final class CheckpointFormat {
         }
         Map<String, Double> val = s.metrics(what + " validation metrics");
         Map<String, Double> tst = s.metrics(what + " test metrics");
-        return new EpochReport(e, epochs, trainLoss, val, tst, examples, seconds, elapsed, lr);
+        return new EpochReport(e, epochs, trainLoss, new EpochReport.Evaluations(val, tst),
+                new EpochReport.Timing(examples, seconds, elapsed), lr);
     }
 
     private static byte[] readFully(DataInputStream d, int n, String file, String what) throws IOException {

@@ -1,6 +1,5 @@
 package io.sparkbp.spark;
 
-import io.sparkbp.optim.EarlyStopping;
 import io.sparkbp.model.HadoopFiles;
 import io.sparkbp.model.ModelFormatException;
 import org.apache.hadoop.conf.Configuration;
@@ -164,9 +163,8 @@ public final class Checkpointer {
      * Writes the checkpoint of {@code epoch} atomically, then deletes all but the newest {@link #KEEP}
      * checkpoints. A failure is a {@link TrainingException} that names the last good checkpoint.
      */
-    public void save(int epoch, double[] theta, String optimizer, double[][] optimizerState,
-                     EarlyStopping.State stopping, List<EpochReport> reports) {
-        Checkpoint c = new Checkpoint(fingerprint, epoch, theta, optimizer, optimizerState, stopping, reports, null);
+    public void save(int epoch, Checkpoint.TrainerState state, List<EpochReport> reports) {
+        Checkpoint c = new Checkpoint(fingerprint, epoch, state, reports, null);
         String path = new Path(new Path(dir), fileName(epoch)).toString();
         try {
             HadoopFiles.write(path, conf, true, out -> CheckpointFormat.write(c, out));

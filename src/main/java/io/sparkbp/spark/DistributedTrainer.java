@@ -41,8 +41,20 @@ public final class DistributedTrainer {
      * of the schedule that was used (the pick of the search with {@code train.learningRate=auto}, NaN
      * for L-BFGS), {@code search} the search's result (null when there was none in this run).
      */
-    public record Result(double[] theta, int bestEpoch, List<EpochReport> reports, boolean stoppedEarly,
-                         String stopReason, double learningRate, RangeTest.Pick search) {
+    public record Result(double[] theta, int bestEpoch, List<EpochReport> reports, Stop stop, double learningRate,
+                         RangeTest.Pick search) {
+        /** Whether early stopping ended the run before {@code train.epochs}, and the reason it ended, as a phrase. */
+        public record Stop(boolean early, String reason) {
+        }
+
+        public boolean stoppedEarly() {
+            return stop.early();
+        }
+
+        /** Why the run ended, e.g. {@code reached train.epochs=20}. */
+        public String stopReason() {
+            return stop.reason();
+        }
     }
 
     /** The fingerprint item that records the pick of the learning-rate search in checkpoints. */
@@ -178,8 +190,8 @@ public final class DistributedTrainer {
             System.arraycopy(resume.theta(), 0, theta, 0, theta.length);
             stopping.restore(resume.stopping());
             for (EpochReport r : resume.reports()) {
-                reports.add(new EpochReport(r.epoch(), epochs, r.trainLoss(), r.validation(), r.test(), r.examples(),
-                        r.seconds(), r.elapsedSeconds(), r.learningRate()));
+                reports.add(new EpochReport(r.epoch(), epochs, r.trainLoss(), r.evaluations(), r.timing(),
+                        r.learningRate()));
             }
             if (!reports.isEmpty()) {
                 start -= (long) (reports.get(reports.size() - 1).elapsedSeconds() * 1e9);
@@ -221,8 +233,9 @@ public final class DistributedTrainer {
             Metrics tst = evaluated.get(1);
             boolean finished = stopping.observe(epoch, val != null ? val.loss() : totals.loss(), theta);
             long now = System.nanoTime();
-            EpochReport report = new EpochReport(epoch, settings.epochs(), totals.loss(), val == null ? null : val.toMap(),
-                    tst == null ? null : tst.toMap(), totals.examples(), (now - epochStart) / 1e9, (now - start) / 1e9,
+            EpochReport report = new EpochReport(epoch, settings.epochs(), totals.loss(),
+                    new EpochReport.Evaluations(val == null ? null : val.toMap(), tst == null ? null : tst.toMap()),
+                    new EpochReport.Timing(totals.examples(), (now - epochStart) / 1e9, (now - start) / 1e9),
                     method.stepped() ? lr : Double.NaN);
             reports.add(report);
             if (listener != null) {
@@ -231,7 +244,8 @@ public final class DistributedTrainer {
             finished |= method.converged();
             if (checkpointer != null && checkpointer.due(epoch, finished || epoch == settings.epochs())) {
                 sc.setJobDescription("sparkbp epoch " + epoch + "/" + settings.epochs() + " checkpoint");
-                checkpointer.save(epoch, theta, settings.optimizer().id(), method.state(), stopping.state(), reports);
+                checkpointer.save(epoch, new Checkpoint.TrainerState(theta, settings.optimizer().id(), method.state(),
+                        stopping.state()), reports);
             }
             return finished;
         }
@@ -253,7 +267,8 @@ public final class DistributedTrainer {
             String reason = stopping.stopped() ? stopping.reason()
                     : method.converged() ? "L-BFGS converged" : "reached train.epochs=" + settings.epochs();
             return new Result(keepBest ? stopping.best() : theta, keepBest ? stopping.bestEpoch() : reports.size(),
-                    reports, stopping.stopped(), reason, method.stepped() ? schedule.base() : Double.NaN, search);
+                    reports, new Result.Stop(stopping.stopped(), reason), method.stepped() ? schedule.base() : Double.NaN,
+                    search);
         }
     }
 
@@ -281,8 +296,8 @@ public final class DistributedTrainer {
     }
 
     /** One round of local training ({@link GradientJobs#localRound}). */
-    GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, double[][] state, int epoch,
-                                   int first, int last, int steps, double lr) {
-        return jobs.localRound(train, theta, state, epoch, first, last, steps, lr);
+    GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, double[][] state,
+                                   GradientJobs.StepRange range, double lr) {
+        return jobs.localRound(train, theta, state, range, lr);
     }
 }

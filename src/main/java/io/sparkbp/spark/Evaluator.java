@@ -99,12 +99,12 @@ public final class Evaluator {
         double[] yt = outMean == null ? null : new double[k];
         for (int n = 0; n < b.rows(); n++) {
             if (yt == null) {
-                metrics.add(s, n * k, y, n * k, t, n * k, b.weight(n));
+                metrics.add(s, t, n * k, y, n * k, b.weight(n));
             } else {
                 for (int i = 0; i < k; i++) {
                     yt[i] = y[n * k + i] * outScale[i] + outMean[i];
                 }
-                metrics.add(s, n * k, yt, 0, t, n * k, b.weight(n));
+                metrics.add(s, t, n * k, yt, 0, b.weight(n));
             }
         }
     }

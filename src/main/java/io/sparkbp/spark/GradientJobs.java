@@ -72,10 +72,10 @@ final class GradientJobs {
      * changes instead; the driver adds the weighted mean change to its double weights, so changes
      * smaller than a float's resolution still accumulate on the driver.
      */
-    GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, double[][] state, int epoch,
-                                   int first, int last, int steps, double lr) {
+    GradientAccumulator localRound(JavaRDD<PartitionData> train, double[] theta, double[][] state, StepRange range,
+                                   double lr) {
         int n = spec.numParams();
-        Round round = new Round(stepSpec(), n * (1 + stateVectors(state, n)), new int[] {epoch, first, last, steps}, lr);
+        Round round = new Round(stepSpec(), n * (1 + stateVectors(state, n)), range, lr);
         Object[] wire = new Object[1 + state.length];
         wire[0] = wireWeights(theta);
         System.arraycopy(state, 0, wire, 1, state.length);
@@ -91,6 +91,13 @@ final class GradientJobs {
         });
     }
 
+    /**
+     * Steps {@code [first, last)} of epoch {@code epoch}, which has {@code steps} steps in all (they pick
+     * each step's slice of the partition's blocks, {@link PartitionData#forEachSlice}).
+     */
+    record StepRange(int epoch, int first, int last, int steps) implements Serializable {
+    }
+
     /** What the partitions need to take optimizer steps of their own: the network, seed, L2 and optimizer. */
     private record StepSpec(NetworkSpec net, long seed, double l2, OptimizerKind optimizer, OptimizerSettings opt)
             implements Serializable {
@@ -102,10 +109,10 @@ final class GradientJobs {
     }
 
     /**
-     * What one partition does in a local round ({@link #localRound}): {@code span} is {@code {epoch,
-     * first, last, steps}}; {@code length} the accumulator's length (weights and state vectors).
+     * What one partition does in a local round ({@link #localRound}): the steps of {@code range};
+     * {@code length} is the accumulator's length (weights and state vectors).
      */
-    private record Round(StepSpec step, int length, int[] span, double lr) implements Serializable {
+    private record Round(StepSpec step, int length, StepRange range, double lr) implements Serializable {
         GradientAccumulator run(Object[] start, GradientAccumulator a, PartitionData pd) {
             NetworkSpec net = step.net();
             Workspaces.Workspace ws = Workspaces.of(net);
@@ -152,9 +159,9 @@ final class GradientJobs {
             double lossTotal = 0;
             double weightTotal = 0;
             long count = 0;
-            for (int s = span[1]; s < span[2]; s++) {
+            for (int s = range.first(); s < range.last(); s++) {
                 stepSums.reset();
-                pd.forEachSlice(step.seed(), span[0], s, span[3], add);
+                pd.forEachSlice(step.seed(), range.epoch(), s, range.steps(), add);
                 if (stepSums.weightSum() <= 0) {
                     continue;
                 }

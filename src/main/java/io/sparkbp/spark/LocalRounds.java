@@ -30,7 +30,8 @@ final class LocalRounds extends StepEpochs {
             jobs.context().setJobDescription("sparkbp epoch " + epoch + "/" + s.epochs() + " local steps " + (step + 1)
                     + "-" + last + "/" + steps);
             double[][] state = optimizer.state();
-            GradientAccumulator acc = jobs.localRound(train, theta, state, epoch, step, last, steps, lr);
+            GradientJobs.StepRange range = new GradientJobs.StepRange(epoch, step, last, steps);
+            GradientAccumulator acc = jobs.localRound(train, theta, state, range, lr);
             if (acc.weightSum() <= 0) {
                 continue;
             }

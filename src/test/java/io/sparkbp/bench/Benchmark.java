@@ -54,6 +54,7 @@ import org.apache.spark.storage.StorageLevel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -1332,6 +1333,7 @@ public final class Benchmark {
 
     private static final Method GRADIENT_SUM;
     private static final Method LOCAL_ROUND;
+    private static final Constructor<?> STEP_RANGE;
     private static final Method AGGREGATE;
 
     static {
@@ -1339,8 +1341,11 @@ public final class Benchmark {
             GRADIENT_SUM = DistributedTrainer.class.getDeclaredMethod("gradientSum", JavaRDD.class, double[].class,
                     int.class, int.class, int.class);
             GRADIENT_SUM.setAccessible(true);
+            Class<?> stepRange = Class.forName("io.sparkbp.spark.GradientJobs$StepRange");
+            STEP_RANGE = stepRange.getDeclaredConstructor(int.class, int.class, int.class, int.class);
+            STEP_RANGE.setAccessible(true);
             LOCAL_ROUND = DistributedTrainer.class.getDeclaredMethod("localRound", JavaRDD.class, double[].class,
-                    double[][].class, int.class, int.class, int.class, int.class, double.class);
+                    double[][].class, stepRange, double.class);
             LOCAL_ROUND.setAccessible(true);
             AGGREGATE = Class.forName("io.sparkbp.spark.OrderedAggregate").getDeclaredMethod("aggregate",
                     JavaRDD.class, Function2.class, Function2.class, int.class);
@@ -1359,7 +1364,8 @@ public final class Benchmark {
     static GradientAccumulator localRound(DistributedTrainer t, JavaRDD<PartitionData> rdd, double[] theta,
                                           double[][] state, int epoch, int first, int last, int steps, double lr)
             throws Exception {
-        return (GradientAccumulator) invoke(LOCAL_ROUND, t, rdd, theta, state, epoch, first, last, steps, lr);
+        Object range = STEP_RANGE.newInstance(epoch, first, last, steps);
+        return (GradientAccumulator) invoke(LOCAL_ROUND, t, rdd, theta, state, range, lr);
     }
 
     @SuppressWarnings("unchecked")
@@ -1391,8 +1397,11 @@ public final class Benchmark {
 
     static TrainerSettings settings(NetworkSpec spec, String optimizer, double lr, int batch, int localSteps,
                                     int epochs, double l2, Precision precision) {
-        return new TrainerSettings(spec, io.sparkbp.optim.OptimizerKind.parse(optimizer), LearningRateSchedule.constant(lr), 0.0, false, batch, localSteps,
-                epochs, l2, SEED, io.sparkbp.optim.StoppingRule.OFF, 1, precision, 0);
+        return new TrainerSettings(spec, l2,
+                new TrainerSettings.Steps(io.sparkbp.optim.OptimizerKind.parse(optimizer), 0.0, false, batch, localSteps),
+                new TrainerSettings.Rate(LearningRateSchedule.constant(lr), 0),
+                new TrainerSettings.Length(epochs, io.sparkbp.optim.StoppingRule.OFF),
+                new TrainerSettings.Execution(SEED, 1, precision));
     }
 
     // ------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ class ProgressLineTest {
 
     @Test
     void theProgressLineUsesIt() {
-        EpochReport r = new EpochReport(3, 10, 4.5e30, null, null, 100, 1.0, 3.0, 0.01);
+        EpochReport r = new EpochReport(3, 10, 4.5e30, new EpochReport.Evaluations(null, null),
+                new EpochReport.Timing(100, 1.0, 3.0), 0.01);
         String line = Progress.line(r);
         assertTrue(line.startsWith("epoch  3/10  loss 4.50000e+30  "), line);
     }

@@ -19,9 +19,9 @@ class MetricsTest {
         double[] s2 = {0, 0, 1};               // predicts class 2
         double[] y = new double[3];
         OutputKind.SOFTMAX.activate(s1, y, 0, 3);
-        m.add(s1, 0, y.clone(), 0, new double[] {1, 0, 0}, 0, 1.0);   // right
+        m.add(s1, new double[] {1, 0, 0}, 0, y.clone(), 0, 1.0);   // right
         OutputKind.SOFTMAX.activate(s2, y, 0, 3);
-        m.add(s2, 0, y.clone(), 0, new double[] {0, 1, 0}, 0, 3.0);   // wrong, weight 3
+        m.add(s2, new double[] {0, 1, 0}, 0, y.clone(), 0, 3.0);   // wrong, weight 3
         Map<String, Double> r = m.toMap();
         assertEquals(2.0, r.get("examples"));
         assertEquals(0.25, r.get("accuracy"), EPS);
@@ -36,8 +36,8 @@ class MetricsTest {
         double[] s = {3, -3, 3};
         double[] y = new double[3];
         OutputKind.LOGISTIC.activate(s, y, 0, 3);                          // predicts 1,0,1
-        m.add(s, 0, y, 0, new double[] {1, 0, 1}, 0, 1.0);                 // 3 of 3 right
-        m.add(s, 0, y, 0, new double[] {1, 1, 0}, 0, 1.0);                 // 1 of 3 right
+        m.add(s, new double[] {1, 0, 1}, 0, y, 0, 1.0);                 // 3 of 3 right
+        m.add(s, new double[] {1, 1, 0}, 0, y, 0, 1.0);                 // 1 of 3 right
         Map<String, Double> r = m.toMap();
         assertEquals(0.5, r.get("subsetAccuracy"), EPS);
         assertEquals(4.0 / 6.0, r.get("hammingAccuracy"), EPS);
@@ -47,8 +47,8 @@ class MetricsTest {
     @Test
     void binaryLogisticUsesAThresholdOfOneHalf() {
         Metrics m = new Metrics(OutputKind.LOGISTIC, 1);
-        m.add(new double[] {0.0}, 0, new double[] {0.5}, 0, new double[] {1}, 0, 1.0);   // 0.5 counts as 1
-        m.add(new double[] {-1.0}, 0, new double[] {0.27}, 0, new double[] {1}, 0, 1.0);
+        m.add(new double[] {0.0}, new double[] {1}, 0, new double[] {0.5}, 0, 1.0);   // 0.5 counts as 1
+        m.add(new double[] {-1.0}, new double[] {1}, 0, new double[] {0.27}, 0, 1.0);
         assertEquals(0.5, m.toMap().get("accuracy"), EPS);
         assertEquals((Math.log(2) + Math.log1p(Math.exp(1))) / 2, m.loss(), EPS);
     }
@@ -59,7 +59,7 @@ class MetricsTest {
         double[][] t = {{1, 10}, {2, 20}, {3, 30}};
         double[][] y = {{1, 12}, {2, 18}, {4, 30}};
         for (int n = 0; n < 3; n++) {
-            m.add(y[n], 0, y[n], 0, t[n], 0, 1.0);
+            m.add(y[n], t[n], 0, y[n], 0, 1.0);
         }
         Map<String, Double> r = m.toMap();
         // output 0: SSE 1, SST 2 -> r2 0.5; output 1: SSE 8, SST 200 -> r2 0.96
@@ -77,8 +77,8 @@ class MetricsTest {
         for (int i = 0; i < pairs.length; i++) {
             double[] y = {pairs[i][1]};
             double[] t = {pairs[i][0]};
-            whole.add(y, 0, y, 0, t, 0, 1.0);
-            (i < 2 ? a : b).add(y, 0, y, 0, t, 0, 1.0);
+            whole.add(y, t, 0, y, 0, 1.0);
+            (i < 2 ? a : b).add(y, t, 0, y, 0, 1.0);
         }
         assertEquals(whole.toMap(), a.merge(b).toMap());
         assertThrows(IllegalArgumentException.class, () -> a.merge(new Metrics(OutputKind.SOFTMAX, 2)));
@@ -94,7 +94,7 @@ class MetricsTest {
         OutputKind.SOFTMAX.activate(s, y, 0, k);
         double[] t = new double[k];
         t[actual] = 1;
-        m.add(s, 0, y, 0, t, 0, w);
+        m.add(s, t, 0, y, 0, w);
     }
 
     @Test
@@ -155,7 +155,7 @@ class MetricsTest {
         double[][] y = {{0.9, 0.2}, {0.6, 0.5}, {0.1, 0.7}, {0.4, 0.1}};
         double[][] t = {{1, 0}, {0, 1}, {1, 1}, {0, 0}};
         for (int n = 0; n < 4; n++) {
-            m.add(new double[2], 0, y[n], 0, t[n], 0, 1.0);
+            m.add(new double[2], t[n], 0, y[n], 0, 1.0);
         }
         Confusion c = m.confusion();
         assertEquals(4.0, c.total());
@@ -198,7 +198,7 @@ class MetricsTest {
         double[][] t = {{1, 10}, {2, 20}, {3, 30}};
         double[][] y = {{1, 12}, {2, 18}, {4, 30}};
         for (int n = 0; n < 3; n++) {
-            m.add(y[n], 0, y[n], 0, t[n], 0, 1.0);
+            m.add(y[n], t[n], 0, y[n], 0, 1.0);
         }
         assertArrayEquals(new double[] {Math.sqrt(1.0 / 3), Math.sqrt(8.0 / 3)}, m.rmsePerOutput(), EPS);
         assertArrayEquals(new double[] {0.5, 0.96}, m.r2PerOutput(), EPS);

@@ -30,8 +30,8 @@ class EvaluationReportTest {
         metrics.put("examples", 18.0);
         metrics.put("loss", 0.6931471805599453);
         metrics.put("accuracy", 12.0 / 18.0);
-        return new EvaluationReport(title, "2025-01-02 03:04:05 UTC", about, metrics, false, classes, labels, outputs,
-                List.of());
+        return new EvaluationReport(new Heading(title, "2025-01-02 03:04:05 UTC"), about, metrics, false,
+                new EvaluationReport.Breakdown(classes, labels, outputs), List.of());
     }
 
     private static ClassConfusion classes() {

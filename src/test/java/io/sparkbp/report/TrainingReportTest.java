@@ -2,7 +2,10 @@ package io.sparkbp.report;
 
 import io.sparkbp.report.TrainingReport.DataSet;
 import io.sparkbp.report.TrainingReport.Epoch;
+import io.sparkbp.report.TrainingReport.History;
 import io.sparkbp.report.TrainingReport.Setting;
+import io.sparkbp.report.TrainingReport.Setup;
+import io.sparkbp.report.TrainingReport.Throughput;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
@@ -27,7 +30,7 @@ class TrainingReportTest {
         List<Epoch> out = new ArrayList<>();
         for (int e = 1; e <= n; e++) {
             out.add(new Epoch(e, 2.0 / e, val == null ? null : val.apply(e), test == null ? null : test.apply(e),
-                    1000, 0.5 + 0.01 * (e % 7), 0.6 * e, 0.01 / (1 + 0.1 * (e - 1))));
+                    new Throughput(1000, 0.5 + 0.01 * (e % 7), 0.6 * e), 0.01 / (1 + 0.1 * (e - 1))));
         }
         return out;
     }
@@ -51,9 +54,10 @@ class TrainingReportTest {
         if (kept.test() != null) {
             finals.put("test (saved model)", kept.test());
         }
-        return new TrainingReport("models/m.json", "2025-01-02 03:04:05 UTC", about,
+        return new TrainingReport(new Heading("models/m.json", "2025-01-02 03:04:05 UTC"), new Setup(about,
                 List.of(new DataSet("training", "hdfs://nn/data/train.libsvm", 1000, 4, 123_456, 2)),
-                "inputs centered and scaled", settings, epochs, modelEpoch, best, stopped, false, finals, List.of("a note"));
+                "inputs centered and scaled", settings), new History(epochs, modelEpoch, best, stopped, false), finals,
+                List.of("a note"));
     }
 
     private static List<Setting> settings(String... keyValues) {
@@ -118,7 +122,7 @@ class TrainingReportTest {
             Element dot = dots.get(i);
             String title = dot.getTextContent();
             assertTrue(title.startsWith("epoch " + (i + 1) + ": validation accuracy "), title);
-            double expected = r.epochs().get(i).validation().get("accuracy");
+            double expected = r.history().epochs().get(i).validation().get("accuracy");
             assertEquals(Figures.percent(expected), title.substring(title.lastIndexOf(' ') + 1));
             assertEquals(i + 1, xAxis.value(Double.parseDouble(dot.getAttribute("cx"))), 0.05, title);
             assertEquals(expected, yAxis.value(Double.parseDouble(dot.getAttribute("cy"))), 0.002, title);
@@ -209,9 +213,9 @@ class TrainingReportTest {
         assertTrue(wide.one("//*[@id='chart-loss']/svg/*[@class='ylabel']").getTextContent().endsWith("(log scale)"));
         TrainingReport narrow = report(epochs(5, e -> metrics(0.5 + 0.01 * e, 0.8), null), 5, false, false, settings());
         List<Epoch> flat = new ArrayList<>();
-        for (Epoch e : narrow.epochs()) {
-            flat.add(new Epoch(e.epoch(), 0.6 - 0.01 * e.epoch(), e.validation(), null, e.examples(), e.seconds(),
-                    e.elapsedSeconds(), e.learningRate()));
+        for (Epoch e : narrow.history().epochs()) {
+            flat.add(new Epoch(e.epoch(), 0.6 - 0.01 * e.epoch(), e.validation(), null, e.throughput(),
+                    e.learningRate()));
         }
         Xhtml n = Xhtml.parse(report(flat, 5, false, false, settings()).html());
         assertEquals("loss", n.one("//*[@id='chart-loss']/svg/*[@class='ylabel']").getTextContent());

@@ -266,8 +266,7 @@ class CheckpointResumeTest {
                         && !i.startsWith("validation weights"))
                 .toList();
         assertTrue(older.size() < c.fingerprint().size(), "the content digests are in the fingerprint");
-        Files.write(file, bytes(new Checkpoint(older, c.epoch(), c.theta(), c.optimizer(), c.optimizerState(),
-                c.stopping(), c.reports(), null)));
+        Files.write(file, bytes(new Checkpoint(older, c.epoch(), c.state(), c.reports(), null)));
         Result r = train(concat(DIGITS, SGD, new String[] {"train.epochs=2", "train.checkpointDir=" + ck,
             "train.resume=true"}));
         assertEquals(2, r.code(), r::toString);
@@ -299,18 +298,18 @@ class CheckpointResumeTest {
         // well-formed (valid checksum) but with the wrong number of weights: found before allocating
         Checkpoint c = CheckpointFormat.read("x", new ByteArrayInputStream(good), good.length, 64 * 16 + 16 + 16 * 10 + 10,
                 "adam", null);
-        Checkpoint wrong = new Checkpoint(c.fingerprint(), c.epoch(), new double[5], c.optimizer(), c.optimizerState(),
-                c.stopping(), c.reports(), null);
+        Checkpoint wrong = new Checkpoint(c.fingerprint(), c.epoch(),
+                new Checkpoint.TrainerState(new double[5], c.optimizer(), c.optimizerState(), c.stopping()), c.reports(), null);
         assertRefused("size", bytes(wrong), "the length of the weights in its state section is 5, expected 1210");
         double[] nan = c.theta().clone();
         nan[3] = Double.NaN;
-        Checkpoint notFinite = new Checkpoint(c.fingerprint(), c.epoch(), nan, c.optimizer(), c.optimizerState(),
-                c.stopping(), c.reports(), null);
+        Checkpoint notFinite = new Checkpoint(c.fingerprint(), c.epoch(),
+                new Checkpoint.TrainerState(nan, c.optimizer(), c.optimizerState(), c.stopping()), c.reports(), null);
         assertRefused("nan", bytes(notFinite), "non-finite value NaN at index 3");
         double[][] badState = c.optimizerState().clone();
         badState[1] = new double[7];
-        Checkpoint state = new Checkpoint(c.fingerprint(), c.epoch(), c.theta(), c.optimizer(), badState,
-                c.stopping(), c.reports(), null);
+        Checkpoint state = new Checkpoint(c.fingerprint(), c.epoch(),
+                new Checkpoint.TrainerState(c.theta(), c.optimizer(), badState, c.stopping()), c.reports(), null);
         assertRefused("state", bytes(state), "optimizer state that does not fit this run");
     }
 

@@ -77,8 +77,11 @@ class LocalRoundOutsideCheckTest {
         int steps = 6;
         int first = 1;
         int last = 4;
-        TrainerSettings settings = new TrainerSettings(SPEC, io.sparkbp.optim.OptimizerKind.parse(name), LearningRateSchedule.constant(LR), 0.9, false, 40,
-                last - first, 1, L2, SEED, 0, 1);
+        TrainerSettings settings = new TrainerSettings(SPEC, L2,
+                new TrainerSettings.Steps(io.sparkbp.optim.OptimizerKind.parse(name), 0.9, false, 40, last - first),
+                new TrainerSettings.Rate(LearningRateSchedule.constant(LR), 0),
+                new TrainerSettings.Length(1, new io.sparkbp.optim.StoppingRule(0, 0, 0)),
+                new TrainerSettings.Execution(SEED, 1, io.sparkbp.nn.Precision.FLOAT64));
 
         // a driver-side optimizer with history: two steps on made-up gradients
         double[] theta = SPEC.initialParameters(3);
@@ -93,8 +96,8 @@ class LocalRoundOutsideCheckTest {
         }
         double[][] state = driver.state();
 
-        GradientAccumulator got = new DistributedTrainer(sc, settings).localRound(rdd, theta, state, 1, first, last,
-                steps, LR);
+        GradientAccumulator got = new DistributedTrainer(sc, settings).localRound(rdd, theta, state,
+                new GradientJobs.StepRange(1, first, last, steps), LR);
 
         int n = theta.length;
         double[] want = new double[3 * n];

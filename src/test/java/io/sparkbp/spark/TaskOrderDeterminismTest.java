@@ -90,8 +90,11 @@ class TaskOrderDeterminismTest {
     }
 
     static DistributedTrainer trainer() {
-        TrainerSettings settings = new TrainerSettings(SPEC, io.sparkbp.optim.OptimizerKind.SGD, LearningRateSchedule.constant(0.1), 0.0, false,
-                0, 1, 1, 0.0, 1L, 0, 2);
+        TrainerSettings settings = new TrainerSettings(SPEC, 0.0,
+                new TrainerSettings.Steps(io.sparkbp.optim.OptimizerKind.SGD, 0.0, false, 0, 1),
+                new TrainerSettings.Rate(LearningRateSchedule.constant(0.1), 0),
+                new TrainerSettings.Length(1, new io.sparkbp.optim.StoppingRule(0, 0, 0)),
+                new TrainerSettings.Execution(1L, 2, io.sparkbp.nn.Precision.FLOAT64));
         return new DistributedTrainer(sc, settings);
     }
 
