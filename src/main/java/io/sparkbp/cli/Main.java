@@ -4,6 +4,7 @@ import io.sparkbp.data.DataException;
 import io.sparkbp.model.ModelFormatException;
 import io.sparkbp.spark.PlanException;
 import io.sparkbp.spark.TrainingException;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.SparkUserAppException;
 
 import java.io.PrintStream;
@@ -47,8 +48,9 @@ public final class Main {
                 default -> throw new UsageException("unknown command '" + command + "'; expected train, evaluate, predict or export (see --help)");
             }
             return ExitCode.OK;
-        } catch (Exception e) {
+        } catch (Exception | FSError e) {
             // Spark reports failed jobs with the checked SparkException; report() finds the cause.
+            // FSError: Hadoop's local file system reports a full disk as this Error, not as an IOException
             return report(e, err);
         }
     }
@@ -63,6 +65,13 @@ public final class Main {
             if (t instanceof DataException || t instanceof ModelFormatException) {
                 err.println("sparkbp: data error: " + t.getMessage());
                 return ExitCode.DATA;
+            }
+            if (t instanceof FSError) {
+                // a full or failing disk where no output of the run names the file (the outputs and
+                // checkpoints say which file they could not write themselves)
+                err.println("sparkbp: error: a file could not be written: "
+                        + (t.getCause() == null ? t.toString() : t.getCause().getMessage()));
+                return ExitCode.USAGE;
             }
             if (t instanceof TrainingException) {
                 err.println("sparkbp: training failed: " + t.getMessage());

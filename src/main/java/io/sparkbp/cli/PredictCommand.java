@@ -79,7 +79,7 @@ final class PredictCommand {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 long count = Predictions.count(lines);
-                Predictions.lines(lines).saveAsTextFile(fs.makeQualified(tmp).toString());
+                save(lines, fs.makeQualified(tmp).toString(), target);
                 fs.create(new Path(tmp, RunPaths.PREDICTIONS_MARKER), false).close();
                 replaceable(fs, target, overwrite);
                 if (!fs.rename(tmp, target)) {
@@ -92,6 +92,27 @@ final class PredictCommand {
                 lines.unpersist(false);
                 removeTemporary(sc, fs, tmp);
             }
+        }
+    }
+
+    /**
+     * Writes the prediction lines under {@code tmp}. The input was read and checked by the count
+     * before, so a failure here is the output's: one whose cause is an I/O error (a directory that
+     * cannot be created, a full disk) is a usage error naming {@code target} and that cause.
+     */
+    private static void save(JavaRDD<Predictions.Part> lines, String tmp, Path target) {
+        try {
+            Predictions.lines(lines).saveAsTextFile(tmp);
+        } catch (Exception e) {
+            for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+                if (t instanceof IOException || t instanceof org.apache.hadoop.fs.FSError) {
+                    String why = t.getCause() != null && t instanceof org.apache.hadoop.fs.FSError
+                            ? t.getCause().getMessage() : t.getMessage();
+                    throw new UsageException("cannot write predictions to " + target + ": " + why
+                            + "; nothing was written");
+                }
+            }
+            throw e;
         }
     }
 

@@ -3,6 +3,7 @@ package io.sparkbp.cli;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.GlobPattern;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.security.AccessControlException;
@@ -22,7 +23,8 @@ import java.util.Locale;
  * <p>Every path is qualified on its Hadoop file system and normalized ({@code out/./m.json}, {@code
  * out/../out/m.json} and {@code file:///abs/out/m.json} are one path); local paths also have their
  * symbolic links resolved as far as they exist. An input that is a glob stands for everything it
- * matches. {@link #check()} refuses, naming both keys and the path, an output that equals, contains
+ * matches, and for what it would match: an output that the pattern matches (or one of whose
+ * directories it matches) would be read as data by the next run, and is refused. {@link #check()} refuses, naming both keys and the path, an output that equals, contains
  * or lies inside an input or another output; then, for each output, an existing target that may not
  * be replaced, and a parent that cannot be created or written. All refusals are {@link
  * UsageException}s (exit 2).
@@ -53,6 +55,8 @@ final class RunPaths {
     private final Configuration conf;
     private final boolean overwrite;
     private final List<Named> inputs = new ArrayList<>();
+    /** The inputs given as glob patterns, qualified, which also stand for what they would match later. */
+    private final List<Named> globs = new ArrayList<>();
     private final List<Named> outputs = new ArrayList<>();
 
     RunPaths(Configuration conf, boolean overwrite) {
@@ -66,6 +70,9 @@ final class RunPaths {
             return this;
         }
         Path q = qualify(key, uri);
+        if (q.toUri().getPath().matches(".*[*?\\[{].*")) {
+            globs.add(new Named(key, uri, q, null));
+        }
         try {
             FileStatus[] matches = q.getFileSystem(conf).globStatus(q);
             if (matches == null || matches.length == 0) {
@@ -99,6 +106,9 @@ final class RunPaths {
             for (int j = 0; j < i; j++) {
                 requireApart(o, outputs.get(j), "the output");
             }
+            for (Named glob : globs) {
+                requireUnmatched(o, glob);
+            }
         }
         for (Named o : outputs) {
             checkWritable(o);
@@ -119,6 +129,38 @@ final class RunPaths {
             throw new UsageException(o.show() + " lies inside " + role + " " + other.show() + " (" + other.path()
                     + "); give " + o.key() + " a path outside it");
         }
+    }
+
+    /**
+     * Refuses an output that a glob input would match once it is written (the output itself or one of
+     * its directories): the next run with the same settings would read it as data.
+     */
+    private static void requireUnmatched(Named o, Named glob) {
+        if (matchedBy(o.path(), glob.path())) {
+            throw new UsageException(o.show() + " would be matched by the input " + glob.show() + " ("
+                    + glob.path() + "), so a later run would read it as data; give " + o.key()
+                    + " a path the pattern does not match");
+        }
+    }
+
+    /** True when {@code pattern}, component by component, matches {@code p} or one of its ancestors. */
+    static boolean matchedBy(Path p, Path pattern) {
+        java.net.URI a = p.toUri();
+        java.net.URI b = pattern.toUri();
+        if (!same(a.getScheme(), b.getScheme()) || !same(a.getAuthority(), b.getAuthority())) {
+            return false;
+        }
+        String[] path = a.getPath().split("/");
+        String[] glob = b.getPath().split("/");
+        if (path.length < glob.length) {
+            return false;
+        }
+        for (int i = 0; i < glob.length; i++) {
+            if (!GlobPattern.compile(glob[i]).matcher(path[i]).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when {@code inner} lies strictly inside the directory {@code outer} (same file system). */

@@ -16,8 +16,9 @@ final class Sources {
     }
 
     /**
-     * The data of {@code evaluate} or {@code predict} ({@code --data}, read as {@code data.test} is) for
-     * {@code spec}'s inputs and outputs; a bad setting is a usage error naming its source.
+     * The data of {@code evaluate} or {@code predict} ({@code --data}, read as {@code data.test} is, and
+     * named {@code --data} in data errors) for {@code spec}'s inputs and outputs; a bad setting is a
+     * usage error naming its source.
      */
     static DataLoader.Source fromCommand(Config c, String data, io.sparkbp.nn.NetworkSpec spec) {
         c.set(Schema.DATA_TEST.key(), data, "--data");
@@ -30,7 +31,7 @@ final class Sources {
                             + " (the model gives it) or use a model trained on data with " + given + " features");
                 }
             }
-            return fromConfig(c, Schema.DATA_TEST, spec.output(), spec.outputs(), spec.inputs());
+            return fromConfig(c, Schema.DATA_TEST, "--data", spec.output(), spec.outputs(), spec.inputs());
         } catch (SettingException e) {
             throw c.error(e);
         }
@@ -60,6 +61,12 @@ final class Sources {
      * a {@link SettingException}.
      */
     static DataLoader.Source fromConfig(Config c, Setting<String> path, OutputKind kind, int outputs, int features) {
+        return fromConfig(c, path, path.key(), kind, outputs, features);
+    }
+
+    /** As {@link #fromConfig(Config, Setting, OutputKind, int, int)}, with messages naming the data {@code key}. */
+    private static DataLoader.Source fromConfig(Config c, Setting<String> path, String key, OutputKind kind, int outputs,
+                                                int features) {
         Values v = c.values();
         Format format = v.get(Schema.DATA_FORMAT);
         int nIn = features > 0 ? features : v.optional(Schema.DATA_FEATURES).orElse(0);
@@ -72,7 +79,7 @@ final class Sources {
             throw new SettingException(Schema.DATA_WEIGHT_COLUMN, "data.weightColumn=" + weight
                     + " needs data.format=csv (LIBSVM lines carry no example weights)");
         }
-        return new DataLoader.Source(v.get(path), path.key(), new DataLoader.Lines(format, nIn, outputs, kind),
+        return new DataLoader.Source(v.get(path), key, new DataLoader.Lines(format, nIn, outputs, kind),
                 new DataLoader.CsvColumns(v.optional(Schema.DATA_LABEL_COLUMNS).orElse(List.of()), weight, null),
                 new DataLoader.Reading(v.get(Schema.DATA_ON_BAD_RECORD).equals("skip"), v.get(Schema.DATA_PARTITIONS),
                         v.get(Schema.DATA_BLOCK_ROWS), v.get(Schema.DATA_LAYOUT), v.get(Schema.DATA_STORAGE_LEVEL)));

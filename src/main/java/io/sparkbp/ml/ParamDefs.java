@@ -38,6 +38,7 @@ final class ParamDefs implements Serializable {
     final Param<String> probabilityCol;
     final Param<String> rawPredictionCol;
     final DoubleParam threshold;
+    final Param<String> handleInvalid;
 
     /** Param name to the param of each setting that has one, in the schema's order. */
     private final Map<String, Param<?>> settings = new LinkedHashMap<>();
@@ -62,6 +63,10 @@ final class ParamDefs implements Serializable {
                     double d = ((Number) v).doubleValue();
                     return d >= 0 && d <= 1;
                 }));
+        handleInvalid = new Param<>(owner, "handleInvalid", "transform: what to do with a row whose features are "
+                + "null, of another size than the model's inputs, or not finite: 'error' (fail naming the row, column "
+                + "and problem), 'skip' (drop the row) or 'keep' (keep it with NaN outputs); fit refuses such rows "
+                + "whatever it says", new ParamChecks.Check<>(v -> Scoring.Invalid.of(String.valueOf(v)) != null));
         owner.setDefault(featuresCol, "features");
         owner.setDefault(labelCol, "label");
         owner.setDefault(validationIndicatorCol, "");
@@ -69,6 +74,7 @@ final class ParamDefs implements Serializable {
         owner.setDefault(probabilityCol, "probability");
         owner.setDefault(rawPredictionCol, "rawPrediction");
         owner.setDefault(threshold, OutputKind.THRESHOLD);
+        owner.setDefault(handleInvalid, Scoring.Invalid.ERROR.id());
         for (Setting<?> s : Schema.all().values()) {
             if (s.isParam()) {
                 Param<?> p = param(owner, s);

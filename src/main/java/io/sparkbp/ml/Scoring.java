@@ -1,7 +1,9 @@
 package io.sparkbp.ml;
 
 import io.sparkbp.data.BlockPacker;
+import io.sparkbp.data.DataException;
 import io.sparkbp.data.Layout;
+import io.sparkbp.data.ParsedExample;
 import io.sparkbp.model.Model;
 import io.sparkbp.model.Predictor;
 import io.sparkbp.nn.Block;
@@ -14,7 +16,10 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
@@ -31,25 +36,51 @@ import java.util.NoSuchElementException;
  *       independent p_k, prediction = the 0/1 vector of p_k >= threshold;</li>
  *   <li>linear: prediction = the value (one output) or the vector of values, in the label's units.</li>
  * </ul>
+ * A row whose features are null, of another size than the model's inputs, or not finite fails the task
+ * with its {@link DataException} ({@link Invalid#ERROR}), is dropped ({@link Invalid#SKIP}) or keeps NaN
+ * in every output ({@link Invalid#KEEP}), as the {@code handleInvalid} param says.
  */
 final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<Model> model;
-    private final int featuresIndex;
-    private final String featuresCol;
-    private final Columns.Outputs outputs;
-    private final double threshold;
-    private final int blockRows;
+    /** What {@code transform} does with a row whose features are null, of another size, or not finite. */
+    enum Invalid {
+        /** Fail the task with the row's {@link DataException}, which names the row, the column and the problem. */
+        ERROR,
+        /** Drop the row. */
+        SKIP,
+        /** Keep the row, with NaN in every output. */
+        KEEP;
 
-    Scoring(Broadcast<Model> model, int featuresIndex, String featuresCol, Columns.Outputs outputs, double threshold,
-            int blockRows) {
+        /** The param value, {@code error}, {@code skip} or {@code keep}. */
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The value of param text {@code id}, or null when it names none. */
+        static Invalid of(String id) {
+            for (Invalid v : values()) {
+                if (v.id().equals(id)) {
+                    return v;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The prediction-time params: the features column (and its index), the threshold, the block size, bad rows. */
+    record Settings(int featuresIndex, String featuresCol, double threshold, int blockRows, Invalid invalid)
+            implements Serializable {
+    }
+
+    private final Broadcast<Model> model;
+    private final Columns.Outputs outputs;
+    private final Settings settings;
+
+    Scoring(Broadcast<Model> model, Columns.Outputs outputs, Settings settings) {
         this.model = model;
-        this.featuresIndex = featuresIndex;
-        this.featuresCol = featuresCol;
         this.outputs = outputs;
-        this.threshold = threshold;
-        this.blockRows = blockRows;
+        this.settings = settings;
     }
 
     @Override
@@ -66,7 +97,10 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
         private final OutputKind kind;
         private final int partition = TaskContext.getPartitionId();
         private final Row[] buffer;
+        /** The block row of each buffered row, or -1 for a bad row kept with NaN outputs. */
+        private final int[] slot;
         private final double[] zeros;
+        private final int blockRows;
         private double[] y;
         private double[] s;
         private long seen;
@@ -76,11 +110,13 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
         Scored(Iterator<Row> rows) {
             this.rows = rows;
             Model m = model.value();
+            this.blockRows = settings.blockRows();
             this.predictor = new Predictor(m, blockRows);
             this.nIn = m.spec().inputs();
             this.k = m.spec().outputs();
             this.kind = m.spec().output();
             this.buffer = new Row[blockRows];
+            this.slot = new int[blockRows];
             this.zeros = new double[k];
         }
 
@@ -98,23 +134,29 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            Row r = withOutputs(buffer[pos], pos);
+            Row r = withOutputs(buffer[pos], slot[pos]);
             buffer[pos++] = null;
             return r;
         }
 
-        /** Reads the next block of rows and computes their outputs. */
+        /** Reads the next rows (at most a block's worth) and computes the outputs of the good ones. */
         private void fill() {
             size = 0;
             pos = 0;
             BlockPacker packer = new BlockPacker(nIn, k, blockRows, Layout.AUTO);
             Block block = null;
-            while (block == null && rows.hasNext()) {
+            int good = 0;
+            while (block == null && size < blockRows && rows.hasNext()) {
                 Row row = rows.next();
-                Vector v = RowExamples.features(row, featuresIndex, featuresCol, nIn, partition, seen);
-                block = packer.add(RowExamples.example(v, zeros, 1.0, featuresCol, partition, seen));
-                seen++;
+                ParsedExample e = example(row, seen++);
+                if (e == null && settings.invalid() == Invalid.SKIP) {
+                    continue;
+                }
+                slot[size] = e == null ? -1 : good++;
                 buffer[size++] = row;
+                if (e != null) {
+                    block = packer.add(e);
+                }
             }
             if (block == null) {
                 block = packer.flush();
@@ -122,13 +164,33 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
             if (block == null) {
                 return;
             }
-            if (y == null || y.length < k * size) {
+            if (y == null) {
                 y = new double[k * blockRows];
                 s = new double[k * blockRows];
             }
             predictor.predict(block, y, outputs.classification() ? s : null);
         }
 
+        /**
+         * The example of row {@code index}; null for a bad row (null, wrong-sized or non-finite features)
+         * when bad rows are skipped or kept; else the row's {@link DataException}, which says how to skip
+         * or keep it.
+         */
+        private ParsedExample example(Row row, long index) {
+            try {
+                Vector v = RowExamples.features(row, settings.featuresIndex(), settings.featuresCol(), nIn, partition,
+                        index);
+                return RowExamples.example(v, zeros, 1.0, settings.featuresCol(), partition, index);
+            } catch (DataException e) {
+                if (settings.invalid() != Invalid.ERROR) {
+                    return null;
+                }
+                throw DataException.record(e.problem(), e.token(), null, e.expected() + ", or handleInvalid set to"
+                        + " 'skip' (drop such rows) or 'keep' (keep them with NaN outputs)");
+            }
+        }
+
+        /** {@code row} with the outputs of block row {@code n}, or with NaN outputs when {@code n < 0}. */
         private Row withOutputs(Row row, int n) {
             int extra = (outputs.hasRaw() ? 1 : 0) + (outputs.hasProbability() ? 1 : 0) + (outputs.hasPrediction() ? 1 : 0);
             int width = row.length();
@@ -137,6 +199,9 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
                 values[i] = row.get(i);
             }
             int c = width;
+            if (n < 0) {
+                return withNaN(values, c);
+            }
             int off = n * k;
             if (outputs.hasRaw()) {
                 values[c++] = binary() ? Vectors.dense(-s[off], s[off]) : Vectors.dense(slice(s, off));
@@ -146,6 +211,24 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
             }
             if (outputs.hasPrediction()) {
                 values[c] = prediction(off);
+            }
+            return RowFactory.create(values);
+        }
+
+        /** {@code values} (the row's columns up to {@code c}) with NaN in every output column. */
+        private Row withNaN(Object[] values, int c) {
+            double[] nan = new double[binary() ? 2 : k];
+            Arrays.fill(nan, Double.NaN);
+            int at = c;
+            if (outputs.hasRaw()) {
+                values[at++] = Vectors.dense(nan.clone());
+            }
+            if (outputs.hasProbability()) {
+                values[at++] = Vectors.dense(nan.clone());
+            }
+            if (outputs.hasPrediction()) {
+                boolean vector = k > 1 && kind != OutputKind.SOFTMAX;
+                values[at] = vector ? Vectors.dense(Arrays.copyOf(nan, k)) : (Object) Double.NaN;
             }
             return RowFactory.create(values);
         }
@@ -161,11 +244,11 @@ final class Scoring implements FlatMapFunction<Iterator<Row>, Row> {
                 }
                 case LOGISTIC -> {
                     if (k == 1) {
-                        return OutputKind.positive(y[off], threshold) ? 1.0 : 0.0;
+                        return OutputKind.positive(y[off], settings.threshold()) ? 1.0 : 0.0;
                     }
                     double[] labels = new double[k];
                     for (int i = 0; i < k; i++) {
-                        labels[i] = OutputKind.positive(y[off + i], threshold) ? 1.0 : 0.0;
+                        labels[i] = OutputKind.positive(y[off + i], settings.threshold()) ? 1.0 : 0.0;
                     }
                     return Vectors.dense(labels);
                 }

@@ -312,4 +312,10 @@ public final class SparkbpEstimator extends Estimator<SparkbpModel> implements S
         set(threshold(), value);
         return this;
     }
+
+    /** How the fitted model's {@code transform} treats a row with bad features (see {@link SparkbpParams#handleInvalid}). */
+    public SparkbpEstimator setHandleInvalid(String value) {
+        set(handleInvalid(), value);
+        return this;
+    }
 }

@@ -120,8 +120,9 @@ public final class SparkbpModel extends org.apache.spark.ml.Model<SparkbpModel> 
         Broadcast<Model> bc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(network);
         int features = dataset.schema().fieldIndex(getFeaturesCol());
         // through an RDD of rows, so that every column keeps its metadata (StringIndexer's labels, ...)
-        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(new Scoring(bc, features, getFeaturesCol(), outputs,
-                getThreshold(), getBlockRows()), true);
+        Scoring.Settings settings = new Scoring.Settings(features, getFeaturesCol(), getThreshold(), getBlockRows(),
+                Scoring.Invalid.of(getHandleInvalid()));
+        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(new Scoring(bc, outputs, settings), true);
         return dataset.sparkSession().createDataFrame(rows, out);
     }
 
@@ -224,6 +225,17 @@ public final class SparkbpModel extends org.apache.spark.ml.Model<SparkbpModel> 
 
     public SparkbpModel setBlockRows(int value) {
         set(blockRows(), value);
+        return this;
+    }
+
+    /**
+     * What {@link #transform} does with a row whose features are null, of another size than {@link
+     * #numFeatures()}, or not finite: {@code error} (the default) fails the job with a {@link
+     * io.sparkbp.data.DataException} naming the row, the column and the problem, {@code skip} drops the
+     * row, {@code keep} keeps it with NaN outputs.
+     */
+    public SparkbpModel setHandleInvalid(String value) {
+        set(handleInvalid(), value);
         return this;
     }
 }

@@ -13,8 +13,8 @@ import org.apache.spark.ml.param.Params;
  * MLlib's {@code MultilayerPerceptronParams} does): one accessor per {@link Param}, which is how Spark
  * finds them ({@code params()}, {@code explainParams()}, {@code copy()}, persistence,
  * {@code ParamGridBuilder}), and one getter per param. The estimator has a setter for every param; the
- * model for those that apply at prediction time: the features and output columns, {@code threshold}
- * and {@code blockRows}. The model's other params tell how it was trained.
+ * model for those that apply at prediction time: the features and output columns, {@code threshold},
+ * {@code blockRows} and {@code handleInvalid}. The model's other params tell how it was trained.
  *
  * <p>Training params are named after the last part of their command-line key and have its default;
  * {@code explainParams()} lists every param with its doc, its key and its current value.
@@ -297,5 +297,13 @@ public interface SparkbpParams extends Params {
 
     default double getThreshold() {
         return (Double) $(threshold());
+    }
+
+    default Param<String> handleInvalid() {
+        return paramDefs().handleInvalid;
+    }
+
+    default String getHandleInvalid() {
+        return $(handleInvalid());
     }
 }

@@ -4,13 +4,13 @@ import io.sparkbp.model.HadoopFiles;
 import io.sparkbp.model.ModelFormatException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
 public final class Checkpointer {
     /** How many checkpoints are kept. */
     public static final int KEEP = 2;
+
+    /** The setting that names the directory, which failures to use it point at. */
+    private static final String KEY = "train.checkpointDir";
 
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{1,10})\\.ckpt");
 
@@ -108,7 +111,7 @@ public final class Checkpointer {
             out.sort(Comparator.comparingInt(Found::epoch));
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list train.checkpointDir " + dir + ": " + e.getMessage(), e);
+            throw new PlanException(KEY, "cannot list " + KEY + " " + dir + ": " + e.getMessage());
         }
     }
 
@@ -139,7 +142,7 @@ public final class Checkpointer {
             last = f.path();
             return c;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + f.path() + ": " + e.getMessage(), e);
+            throw new PlanException(KEY, "cannot read checkpoint " + f.path() + ": " + e.getMessage());
         }
     }
 
@@ -154,14 +157,17 @@ public final class Checkpointer {
         Path p = new Path(path);
         try {
             p.getFileSystem(conf).delete(p, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete old checkpoint " + path + ": " + e.getMessage(), e);
+        } catch (IOException | FSError e) {
+            throw new PlanException(KEY, "cannot delete old checkpoint " + path + ": " + e.getMessage());
         }
     }
 
     /**
      * Writes the checkpoint of {@code epoch} atomically, then deletes all but the newest {@link #KEEP}
-     * checkpoints. A failure is a {@link TrainingException} that names the last good checkpoint.
+     * checkpoints. A failure to write, a full disk ({@link FSError}) included, is a {@link
+     * PlanException} on {@code train.checkpointDir} (the directory is the setting to change; exit 2, as
+     * for the final outputs) that names the file and the last good checkpoint; the temporary file is
+     * removed ({@link HadoopFiles#write}), so no partial checkpoint is left.
      */
     public void save(int epoch, Checkpoint.TrainerState state, List<EpochReport> reports) {
         Checkpoint c = new Checkpoint(fingerprint, epoch, state, reports, null);
@@ -169,14 +175,21 @@ public final class Checkpointer {
         try {
             HadoopFiles.write(path, conf, true, out -> CheckpointFormat.write(c, out));
         } catch (IOException e) {
-            throw new TrainingException("cannot write checkpoint " + path + ": " + e.getMessage()
-                    + (last == null ? "" : "; the last good checkpoint is " + last));
+            throw unwritable(path, e.getMessage());
+        } catch (FSError e) {
+            throw unwritable(path, e.getCause() == null ? e.toString() : e.getCause().getMessage());
         }
         last = path;
         List<Found> found = list();
         for (int i = 0; i < found.size() - KEEP; i++) {
             delete(found.get(i).path());
         }
+    }
+
+    private PlanException unwritable(String path, String why) {
+        return new PlanException(KEY, "cannot write checkpoint " + path + ": " + why + "; no model was written"
+                + (last == null ? "" : "; the last good checkpoint is " + last + " (train.resume=true continues"
+                + " from it)"));
     }
 
     // ------------------------------------------------------------------------------ fingerprints

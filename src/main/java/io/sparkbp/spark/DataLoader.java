@@ -21,7 +21,6 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapred.FileSplit;
-import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -224,7 +223,7 @@ public final class DataLoader {
      * Directories are not read recursively: a visible sub-directory in a matched directory is a data
      * error naming it (Hadoop would fail on it with "Not a file").
      */
-    private static List<Path> dataFiles(FileSystem fs, Path q, String key) throws IOException {
+    static List<Path> dataFiles(FileSystem fs, Path q, String key) throws IOException {
         List<Path> files = new ArrayList<>();
         FileStatus[] matches = fs.globStatus(q);
         if (matches == null) {
@@ -384,7 +383,7 @@ public final class DataLoader {
         int want = s.reading().partitions() > 0 ? s.reading().partitions() : sc.defaultParallelism();
         @SuppressWarnings("unchecked")
         JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
-                s.path(), TextInputFormat.class, LongWritable.class, Text.class, want);
+                s.path(), SplitTextFormat.class, LongWritable.class, Text.class, want);
         Broadcast<SerializableConfiguration> conf = hadoopConf();
         ParsingIterator.Pass pass = new ParsingIterator.Pass(s.parser(), rewrite, s.reading().skipBad(), holdout,
                 standardizer);

@@ -45,6 +45,19 @@ public interface ExampleSource {
         return "sparkbp " + key() + (validation ? " validation" : "") + " blocks";
     }
 
+    /** The partitions the examples are read into as the settings fix them ({@code data.partitions}); 0 when not fixed. */
+    default int partitions() {
+        return 0;
+    }
+
+    /**
+     * An upper bound on the examples one pass can give, known without reading the data through Spark
+     * (for text: its non-blank lines), or -1 when unknown (compressed files, a DataFrame).
+     */
+    default long maxExamples() {
+        return -1;
+    }
+
     /**
      * True when the source itself tells training rows from validation rows (a DataFrame's validation
      * indicator column): a holdout then only picks the side, whatever its fraction.

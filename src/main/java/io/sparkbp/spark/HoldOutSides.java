@@ -86,6 +86,16 @@ final class HoldOutSides implements ExampleSource {
     }
 
     @Override
+    public int partitions() {
+        return source.partitions();
+    }
+
+    @Override
+    public long maxExamples() {
+        return source.maxExamples();
+    }
+
+    @Override
     public boolean splitsItself() {
         return source.splitsItself();
     }

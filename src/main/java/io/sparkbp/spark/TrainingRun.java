@@ -10,10 +10,13 @@ import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.RangeTest;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One training run, the pipeline under both front ends: checkpoints (resume or a fresh start), the
@@ -46,9 +49,10 @@ public final class TrainingRun {
         TrainingPlan.Preparation prep = plan.preparation();
         Capacity.requireBlocksFit(spec.inputs(), spec.outputs(), prep.blockRows(), prep.layout());
         Capacity.requireDriverHeap(plan.settings(), Runtime.getRuntime().maxMemory());
+        requirePartitionsWithinLines();
         RunCheckpoints checkpoints = plan.checkpoints() == null ? null
                 : RunCheckpoints.open(sc.hadoopConfiguration(), plan, listener);
-        DataCache data = DataCache.load(sc, plan, listener);
+        DataCache data = load();
         try {
             requireWeighted(data);
             requireExamplesPerPartition(data.train());
@@ -79,6 +83,32 @@ public final class TrainingRun {
             return new Outcome(model, result, data, checkpoints == null ? null : checkpoints.resumed(), testMetrics);
         } finally {
             data.unpersist();
+        }
+    }
+
+    /**
+     * The run's data, cached; when loading fails (a refused hold-out, a bad test file, ...) the caches
+     * it had made are dropped: the RDDs persisted meanwhile under this plan's cache names.
+     */
+    private DataCache load() {
+        Set<Integer> before = new HashSet<>(sc.getPersistentRDDs().keySet());
+        try {
+            return DataCache.load(sc, plan, listener);
+        } catch (RuntimeException | Error e) {
+            List<String> names = new ArrayList<>();
+            TrainingPlan.Data d = plan.data();
+            for (ExampleSource source : new ExampleSource[] {d.train(), d.validation(), d.test()}) {
+                if (source != null) {
+                    names.add(source.cacheName(false));
+                    names.add(source.cacheName(true));
+                }
+            }
+            sc.getPersistentRDDs().forEach((id, rdd) -> {
+                if (!before.contains(id) && rdd.name() != null && names.stream().anyMatch(rdd.name()::startsWith)) {
+                    rdd.unpersist(false);
+                }
+            });
+            throw e;
         }
     }
 
@@ -131,6 +161,27 @@ public final class TrainingRun {
                     + " every step still runs a task for each; expected at most %,d, or 0 (automatic)",
                     train.partitions(), train.examples(), train.examples() == 1 ? "" : "s",
                     train.partitions() - train.examples(), train.examples()));
+        }
+    }
+
+    /**
+     * Refuses, before anything is read through Spark, partitions the plan fixed that outnumber every
+     * example the training text could hold ({@link ExampleSource#maxExamples}: its non-blank lines);
+     * fewer examples than that (bad lines skipped, a hold-out) are refused once loaded.
+     */
+    private void requirePartitionsWithinLines() {
+        ExampleSource train = plan.data().train();
+        int partitions = train.partitions();
+        if (plan.preparation().autoPartitions() || partitions <= 0) {
+            return;
+        }
+        long most = train.maxExamples();
+        if (most >= 0 && partitions > most) {
+            throw new PlanException("data.partitions", String.format(Locale.ROOT, "data.partitions gives the"
+                    + " training data %,d partitions, but %s (%s) holds at most %,d example%s (one per non-blank"
+                    + " line), so at least %,d partitions would be empty and every step would still run a task for"
+                    + " each; expected at most %,d, or 0 (automatic)", partitions, train.key(), train.location(),
+                    most, most == 1 ? "" : "s", partitions - most, most));
         }
     }
 

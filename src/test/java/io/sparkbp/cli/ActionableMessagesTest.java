@@ -159,14 +159,45 @@ class ActionableMessagesTest {
 
     @Test
     void morePartitionsThanTrainingExamplesAreRefusedNamingBothCounts() {
-        Path conf = write(dir.resolve("wide.properties"), "data.partitions=1000");
-        Result r = train(concat(new String[] {"--conf", conf.toString()}, base(fourLines())));
+        // the examples are known once loaded: here 4 of the 7 lines, the others skipped as bad
+        Path mixed = write(dir.resolve("mixed.libsvm"), "0 1:1 2:0", "x 1:1", "1 1:0 2:1", "y", "0 1:1 2:1", "z 2:1",
+                "1 1:0 2:0");
+        Path conf = write(dir.resolve("wide.properties"), "data.partitions=6");
+        Result r = train(concat(new String[] {"--conf", conf.toString()}, base(mixed, "data.onBadRecord=skip")));
         assertOneLine(r, ExitCode.USAGE, "sparkbp: error: " + conf + ":1: data.partitions gives the training data"
-                + " 1,000 partitions for its 4 examples, so at least 996 partitions are empty and every step still"
+                + " 6 partitions for its 4 examples, so at least 2 partitions are empty and every step still"
                 + " runs a task for each; expected at most 4, or 0 (automatic)");
         assertFalse(r.out().contains("epoch 1"), "refused before training: " + r);
         Result ok = train(base(fourLines(), "data.partitions=4", "output.overwrite=true"));
         assertEquals(0, ok.code(), ok::toString);
+    }
+
+    @Test
+    void evaluateAndPredictNameTheirDataAsGivenNotAsDataTest() throws java.io.IOException {
+        Result t = train(base(fourLines(), "output.overwrite=true"));
+        assertEquals(0, t.code(), t::toString);
+        String model = dir.resolve("m.json").toString();
+        Path nested = java.nio.file.Files.createDirectories(dir.resolve("nested/sub")).getParent();
+        write(nested.resolve("a.libsvm"), "0 1:1");
+        Path empty = write(dir.resolve("empty.libsvm"));
+        assertOneLine(CliHarness.run("evaluate", "--model", model, "--data", nested.toString()), ExitCode.DATA,
+                "sparkbp: data error: the directory file:" + nested + " (--data) holds the sub-directory 'sub'");
+        assertOneLine(CliHarness.run("predict", "--model", model, "--data", nested.toString(), "--out",
+                dir.resolve("p").toString()), ExitCode.DATA, "(--data) holds the sub-directory 'sub'");
+        assertOneLine(CliHarness.run("evaluate", "--model", model, "--data", empty.toString()), ExitCode.DATA,
+                "sparkbp: data error: --data holds no examples");
+    }
+
+    @Test
+    void morePartitionsThanLinesOfTextAreRefusedBeforeTheDataAreRead() {
+        Path four = fourLines();
+        Path conf = write(dir.resolve("wider.properties"), "data.partitions=1000");
+        Result r = train(concat(new String[] {"--conf", conf.toString()}, base(four)));
+        assertOneLine(r, ExitCode.USAGE, "sparkbp: error: " + conf + ":1: data.partitions gives the training data"
+                + " 1,000 partitions, but data.train (file:" + four + ") holds at most 4 examples (one per non-blank"
+                + " line), so at least 996 partitions would be empty and every step would still run a task for each;"
+                + " expected at most 4, or 0 (automatic)");
+        assertFalse(r.out().contains("training data:") || r.out().contains("statistics"), "nothing loaded: " + r);
     }
 
     @Test

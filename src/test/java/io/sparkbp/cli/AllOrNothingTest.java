@@ -95,4 +95,33 @@ class AllOrNothingTest {
         assertEquals("previous model\n", Files.readString(model));
         assertEquals(List.of("in/tiny.libsvm", "out/model.json"), files());
     }
+
+    @Test
+    void aFullDiskWhileWritingACheckpointIsOneSentenceNamingItAndLeavesNoOutput() throws IOException {
+        String ck = FailingFileSystem.SCHEME + ":" + dir.resolve("full-disk");
+        Files.createDirectories(dir.resolve("full-disk"));
+        Result r = train(run("reports/r.html", "train.checkpointDir=" + ck));
+        assertEquals(ExitCode.USAGE, r.code(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assertTrue(r.err().startsWith("sparkbp: error: command line: cannot write checkpoint " + ck
+                + "/checkpoint-00000001.ckpt: No space left on device; no model was written"), r::toString);
+        assertEquals(List.of("in/tiny.libsvm"), files(), "no model, metrics, report, checkpoint or temporary file");
+    }
+
+    @Test
+    void predictionsThatCannotBeWrittenAreOneSentenceNamingTheOutput() throws IOException {
+        Result t = train(run("reports/r.html"));
+        assertEquals(ExitCode.OK, t.code(), t::toString);
+        Files.createDirectories(dir.resolve("full-disk"));
+        String target = FailingFileSystem.SCHEME + ":" + dir.resolve("full-disk/pred");
+        Result r = CliHarness.run("predict", "--model", dir.resolve("out/model.json").toString(), "--data",
+                data.toString(), "--out", target);
+        assertEquals(ExitCode.USAGE, r.code(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assertTrue(r.err().startsWith("sparkbp: error: cannot write predictions to " + target + ": "), r::toString);
+        assertTrue(r.err().contains("No space left on device"), r::toString);
+        try (Stream<Path> s = Files.list(dir.resolve("full-disk"))) {
+            assertEquals(List.of(), s.toList(), "no predictions and no temporary directory");
+        }
+    }
 }

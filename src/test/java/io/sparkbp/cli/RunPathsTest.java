@@ -113,6 +113,23 @@ class RunPathsTest {
     }
 
     @Test
+    void anOutputThatAGlobInputWouldMatchOnceWrittenIsRefused() throws IOException {
+        Path inDir = data.getParent();
+        Path future = inDir.resolve("model.libsvm");
+        assertRefused(train(valid("data.train=" + inDir.resolve("*.libsvm"), "output.model=" + future)),
+                "output.model=" + future + " would be matched by the input data.train=" + inDir.resolve("*.libsvm"),
+                "a later run would read it as data");
+        // a directory the pattern matches would be read as data too
+        Path sibling = dir.resolve("in2/m.json");
+        assertRefused(train(valid("data.train=" + dir.resolve("in*"), "output.metrics=" + sibling)),
+                "output.metrics=" + sibling + " would be matched by the input data.train=");
+        assertFalse(Files.exists(future) || Files.exists(sibling));
+        Result ok = train(valid("data.train=" + inDir.resolve("*.libsvm"), "output.model=" + inDir.resolve("m.json")));
+        assertEquals(ExitCode.OK, ok.code(), ok::toString);
+        assertDataIntact();
+    }
+
+    @Test
     void aCheckpointDirectoryThatContainsTheDataIsRefused() throws IOException {
         Result r = train(valid("train.checkpointDir=" + dir));
         assertRefused(r, "train.checkpointDir=" + dir, "contains the input data.train=");

@@ -165,6 +165,79 @@ class ErrorCasesTest {
     }
 
     @Test
+    void aRefusedHoldOutLeavesNothingCached() {
+        Dataset<Row> three = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1));
+        for (double fraction : new double[] {0.999, 0.001}) {
+            for (boolean standardize : new boolean[] {true, false}) {
+                assertThrows(IllegalArgumentException.class, () -> quick().setStandardize(standardize)
+                        .setValidationFraction(fraction).fit(three));
+                assertEquals(List.of(), sparkbpCaches(), "cached after validationFraction=" + fraction
+                        + ", standardize=" + standardize);
+            }
+        }
+    }
+
+    /** The names of the cached RDDs of sparkbp (its blocks are named "sparkbp ..."). */
+    private static List<String> sparkbpCaches() {
+        List<String> names = new ArrayList<>();
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().values()
+                .forEach(r -> {
+                    if (r.name() != null && r.name().startsWith("sparkbp")) {
+                        names.add(r.name());
+                    }
+                });
+        return names;
+    }
+
+    @Test
+    void transformNamesABadRowAndSkipsOrKeepsItWhenAsked() {
+        Dataset<Row> good = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1));
+        SparkbpModel model = quick().fit(good);
+        List<Row> list = new ArrayList<>();
+        list.add(RowFactory.create(Vectors.dense(1, 2)));
+        list.add(RowFactory.create(Vectors.dense(1, 2, 3)));
+        list.add(RowFactory.create(Vectors.dense(1, Double.NaN)));
+        list.add(RowFactory.create((Object) null));
+        list.add(RowFactory.create(Vectors.sparse(2, new int[] {1}, new double[] {Double.POSITIVE_INFINITY})));
+        list.add(RowFactory.create(Vectors.dense(2, 1)));
+        Dataset<Row> mixed = spark.createDataFrame(list, new StructType().add("features", new VectorUDT()))
+                .coalesce(1);
+        assertEquals("error", model.getHandleInvalid());
+        Exception e = assertThrows(Exception.class, () -> model.transform(mixed).collectAsList());
+        Throwable cause = e;
+        while (!(cause instanceof DataException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().startsWith("row 1 of partition 0: features column 'features' holds a vector"
+                + " of size 3; expected size 2 (the number of inputs), or handleInvalid set to 'skip' (drop such rows)"
+                + " or 'keep' (keep them with NaN outputs)"), cause::getMessage);
+
+        List<Row> clean = model.transform(good.select("features").coalesce(1)).collectAsList();
+        List<Row> skipped = model.copy(new org.apache.spark.ml.param.ParamMap()).setHandleInvalid("skip")
+                .transform(mixed).collectAsList();
+        assertEquals(2, skipped.size());
+        assertEquals(clean.get(0), skipped.get(0));
+        assertEquals(clean.get(1), skipped.get(1));
+
+        List<Row> kept = model.setHandleInvalid("keep").setBlockRows(2).transform(mixed).collectAsList();
+        assertEquals(6, kept.size());
+        assertEquals(clean.get(0), kept.get(0));
+        assertEquals(clean.get(1), kept.get(5));
+        for (int n = 1; n <= 4; n++) {
+            Row r = kept.get(n);
+            assertEquals(list.get(n).get(0), r.get(0));
+            assertTrue(Double.isNaN(r.getDouble(r.fieldIndex("prediction"))), r::toString);
+            for (String c : new String[] {"rawPrediction", "probability"}) {
+                double[] v = MlHarness.values(r.get(r.fieldIndex(c)));
+                assertEquals(2, v.length);
+                assertTrue(Double.isNaN(v[0]) && Double.isNaN(v[1]), r::toString);
+            }
+        }
+        fails(IllegalArgumentException.class, () -> model.setHandleInvalid("Skip"), "handleInvalid");
+        fails(IllegalArgumentException.class, () -> new SparkbpEstimator().setHandleInvalid("drop"), "handleInvalid");
+    }
+
+    @Test
     void aNetworkTooLargeForTheDriverNamesTheEstimatorsParam() {
         Dataset<Row> three = rows(DataTypes.DoubleType, row(0.0, 1, 2), row(1.0, 2, 1), row(1.0, 1, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -67,7 +67,7 @@ class ParamsTest {
     void sparkFindsEveryParamAndExplainsIt() {
         SparkbpEstimator e = new SparkbpEstimator().setEpochs(7);
         Param<?>[] params = e.params();
-        assertEquals(34, params.length);
+        assertEquals(35, params.length); // 34 and handleInvalid
         String explained = e.explainParams();
         for (Param<?> p : params) {
             assertTrue(explained.contains(p.name() + ": "), p.name());

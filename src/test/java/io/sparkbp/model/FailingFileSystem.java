@@ -16,9 +16,9 @@ import java.net.URI;
 
 /**
  * The local file system under the scheme {@code failfs:} (register it with {@code
- * fs.failfs.impl}), with two faults on demand: writing a file whose name contains {@code full}
- * fails as a full local disk does (Hadoop's {@link FSError}), and renaming onto a name that
- * contains {@code stuck} fails.
+ * fs.failfs.impl}), with two faults on demand: writing a file whose name contains {@code full}, or
+ * any file under a directory named {@code full-disk}, fails as a full local disk does (Hadoop's {@link
+ * FSError}), and renaming onto a name that contains {@code stuck} fails.
  */
 public class FailingFileSystem extends RawLocalFileSystem {
     public static final String SCHEME = "failfs";
@@ -64,7 +64,11 @@ public class FailingFileSystem extends RawLocalFileSystem {
     }
 
     private FSDataOutputStream faulty(Path f, FSDataOutputStream real) throws IOException {
-        if (!f.getName().contains("full")) {
+        boolean fullDir = false;
+        for (Path d = f.getParent(); d != null; d = d.getParent()) {
+            fullDir |= d.getName().equals("full-disk");
+        }
+        if (!f.getName().contains("full") && !fullDir) {
             return real;
         }
         real.close();
