@@ -75,7 +75,7 @@ final class EvaluateCommand {
             // the confusion counts ride along in the same pass when a report will show them
             Metrics m = Evaluator.evaluate(sc, DistributedTrainer.EvalSet.of(data.rdd(), outT), model.spec(),
                     model.theta(), 2, reportPath != null);
-            data.rdd().unpersist(false);
+            data.rdd().unpersist(true);
             Map<String, Double> metrics = m.toMap();
             if (data.skipped() > 0) {
                 err.println("skipped " + data.skipped() + " bad lines");
@@ -97,7 +97,7 @@ final class EvaluateCommand {
     /** Refuses data whose example weights are all 0: their weighted means are undefined. */
     private static void requireWeight(DataLoader.Loaded data, DataLoader.Source src) {
         if (data.weighted() == 0) {
-            data.rdd().unpersist(false);
+            data.rdd().unpersist(true);
             throw DataException.schema(String.format(Locale.ROOT, "every one of the %,d examples of --data (%s)"
                     + " has weight 0 in column '%s' (data.weightColumn), so the metrics (weighted means) are"
                     + " undefined", data.examples(), src.path(), src.csv().weightColumn()), null, null,

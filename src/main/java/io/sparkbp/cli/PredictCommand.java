@@ -89,7 +89,7 @@ final class PredictCommand {
             } catch (IOException e) {
                 throw new UsageException("cannot write predictions to " + target + ": " + e.getMessage());
             } finally {
-                lines.unpersist(false);
+                lines.unpersist(true); // blocking: the session stops next
                 removeTemporary(sc, fs, tmp);
             }
         }

@@ -268,7 +268,7 @@ final class BlockCache {
         DataDigest digest = new DataDigest();
         for (PartTotals p : parts) {
             if (p.failure() != null) {
-                data.unpersist(false);
+                data.unpersist(true); // blocking: the session may stop right after the throw
                 throw p.failure();
             }
             examples += p.rows();

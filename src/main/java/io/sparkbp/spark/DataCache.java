@@ -156,7 +156,7 @@ public final class DataCache {
         raw = raw.withSkipped(skipped.value());
         if (raw.examples() == 0) {
             sc.setJobDescription(null);
-            raw.rdd().unpersist(false);
+            raw.rdd().unpersist(true);
             throw part.empty(skipped.value());
         }
         Transforms t = transforms(plan, BlockCache.rawStats(raw.rdd(), spec.inputs(), spec.outputs()));
@@ -230,7 +230,7 @@ public final class DataCache {
         }
         sc.setJobDescription(null);
         if (packed.examples() == 0) {
-            packed.rdd().unpersist(false);
+            packed.rdd().unpersist(true);
             if (part.validation() && plan.data().holdOut().auto()) {
                 return null;
             }

@@ -313,7 +313,7 @@ public final class DataLoader {
         Loaded packed = BlockCache.pack(examples(s, holdout, null, skipped, null), standardizer, blocks,
                 r.storageLevel(), "sparkbp " + s.key() + " blocks");
         if (packed.examples() == 0) {
-            packed.rdd().unpersist(false);
+            packed.rdd().unpersist(true);
             throw DataException.schema(s.key() + " holds no examples", s.path(), null,
                     "at least one valid line" + (skipped.value() > 0 ? " (" + skipped.value() + " bad lines were skipped)" : ""));
         }

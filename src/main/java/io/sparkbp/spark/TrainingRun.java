@@ -105,7 +105,7 @@ public final class TrainingRun {
             }
             sc.getPersistentRDDs().forEach((id, rdd) -> {
                 if (!before.contains(id) && rdd.name() != null && names.stream().anyMatch(rdd.name()::startsWith)) {
-                    rdd.unpersist(false);
+                    rdd.unpersist(true); // blocking: the session may stop right after the throw
                 }
             });
             throw e;
