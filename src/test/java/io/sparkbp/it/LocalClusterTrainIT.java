@@ -112,6 +112,11 @@ class LocalClusterTrainIT {
      * reported too, and must be below 1e-12 in any case.
      */
     static void compare(String what, double[] a, double[] b) {
+        compare("local[2] vs local-cluster[2,1,1024]", what, a, b);
+    }
+
+    /** {@link #compare(String, double[], double[])} for two runs named {@code runs} in its printout. */
+    static void compare(String runs, String what, double[] a, double[] b) {
         assertEquals(a.length, b.length, what);
         int identical = 0;
         double worst = 0;
@@ -123,8 +128,8 @@ class LocalClusterTrainIT {
                 worst = Math.max(worst, Math.abs(a[i] - b[i]) / scale);
             }
         }
-        System.out.printf("local[2] vs local-cluster[2,1,1024] %s: %d of %d bit-identical, largest relative "
-                + "difference %.3g%n", what, identical, a.length, worst);
+        System.out.printf("%s %s: %d of %d bit-identical, largest relative "
+                + "difference %.3g%n", runs, what, identical, a.length, worst);
         assertTrue(worst <= 1e-12, what + ": largest relative difference " + worst);
         assertEquals(a.length, identical, what + ": only " + identical + " of " + a.length
                 + " values are bit-identical (largest relative difference " + worst + ")");
