@@ -1,6 +1,8 @@
 package io.sparkbp.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Parsed {@code --option value} pairs, {@code key=value} settings and {@code --help} of one command. */
@@ -14,6 +16,7 @@ record CommandArgs(Map<String, String> options, Config config, boolean help) {
     static CommandArgs parse(String command, String[] args, String[] required, String[] optional) {
         Map<String, String> opts = new LinkedHashMap<>();
         Config config = new Config();
+        List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -26,11 +29,15 @@ record CommandArgs(Map<String, String> options, Config config, boolean help) {
                 if (i + 1 >= args.length) {
                     throw new UsageException(a + " needs a value");
                 }
-                opts.put(a, args[++i]);
+                String first = opts.putIfAbsent(a, args[++i]);
+                if (first != null) {
+                    throw new UsageException(a + " is given twice (" + first + " and " + args[i] + "); keep one");
+                }
             } else {
-                config.override(a);
+                overrides.add(a);
             }
         }
+        overrides.forEach(config::override);
         for (String r : required) {
             if (!opts.containsKey(r)) {
                 throw new UsageException(command + " needs " + r + " (see " + command + " --help)");

@@ -60,7 +60,12 @@ public final class Config {
         }
     }
 
-    /** Applies one {@code key=value} command-line override. */
+    /**
+     * Applies one {@code key=value} command-line override. The commands apply them after the
+     * {@code --conf} file, whatever the order of the arguments, so the command line always wins; a key
+     * given twice on the command line takes the later value, as spark-submit's {@code --conf} does
+     * (the submit scripts put their defaults first and the user's settings after them).
+     */
     public void override(String arg) {
         int eq = arg.indexOf('=');
         if (eq <= 0) {

@@ -43,6 +43,7 @@ final class TrainCommand {
     void run(String[] args) {
         Config config = new Config();
         java.nio.file.Path confFile = null;
+        List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -52,14 +53,19 @@ final class TrainCommand {
                 if (i + 1 >= args.length) {
                     throw new UsageException("--conf needs a file name");
                 }
+                if (confFile != null) {
+                    throw new UsageException("--conf is given twice (" + confFile + " and " + args[i + 1]
+                            + "); give one file and override its keys with key=value settings");
+                }
                 confFile = java.nio.file.Path.of(args[++i]);
                 config.loadFile(confFile);
             } else if (a.startsWith("--")) {
                 throw new UsageException("unknown option '" + a + "' for train; expected --conf FILE and key=value settings");
             } else {
-                config.override(a);
+                overrides.add(a);
             }
         }
+        overrides.forEach(config::override);
         if (confFile == null && config.explicit().isEmpty()) {
             throw new UsageException("train needs --conf FILE and/or key=value settings (see train --help)");
         }
