@@ -78,7 +78,7 @@ final class EvaluateCommand {
             data.rdd().unpersist(true);
             Map<String, Double> metrics = m.toMap();
             if (data.skipped() > 0) {
-                err.println("skipped " + data.skipped() + " bad lines");
+                err.println("skipped " + io.sparkbp.report.Figures.count(data.skipped(), "bad line"));
             }
             out.printf(Locale.ROOT, "model %s on %s%n", model.spec(), src.path());
             for (Map.Entry<String, Double> e : metrics.entrySet()) {

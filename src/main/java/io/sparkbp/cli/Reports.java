@@ -120,7 +120,7 @@ final class Reports {
         }
         for (TrainingReport.DataSet d : data) {
             if (d.skipped() > 0) {
-                notes.add(Figures.count(d.skipped()) + " bad lines were skipped in the " + d.name()
+                notes.add(Figures.count(d.skipped(), "bad line") + (d.skipped() == 1 ? " was" : " were") + " skipped in the " + d.name()
                         + " data (data.onBadRecord=skip).");
             }
         }
@@ -229,7 +229,7 @@ final class Reports {
         NetworkSpec spec = model.spec();
         List<String> notes = new ArrayList<>();
         if (data.skipped() > 0) {
-            notes.add(Figures.count(data.skipped()) + " bad lines were skipped (data.onBadRecord=skip).");
+            notes.add(Figures.count(data.skipped(), "bad line") + (data.skipped() == 1 ? " was" : " were") + " skipped (data.onBadRecord=skip).");
         }
         Confusion c = m.confusion();
         int k = spec.outputs();

@@ -52,6 +52,11 @@ public final class Figures {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
+    /** {@code (1, "bad line") -> 1 bad line}, {@code (1438, "bad line") -> 1,438 bad lines}. */
+    public static String count(long n, String noun) {
+        return count(n) + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** A sum of example weights: an integer when it is one (every weight 1), else 6 significant digits. */
     public static String count(double weighted) {
         if (Double.isFinite(weighted) && weighted == Math.rint(weighted) && Math.abs(weighted) < 1e15) {

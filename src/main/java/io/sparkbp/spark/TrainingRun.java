@@ -204,7 +204,7 @@ public final class TrainingRun {
                 train.examples(), partitions(train.partitions()), io.sparkbp.report.Figures.bytes(train.bytes()),
                 StorageLevels.name(plan.preparation().storageLevel()),
                 onDisk == 0 ? "" : ", " + io.sparkbp.report.Figures.bytes(onDisk) + " of it on local disk",
-                train.skipped() > 0 ? ", " + train.skipped() + " bad lines skipped" : "",
+                train.skipped() > 0 ? ", " + io.sparkbp.report.Figures.count(train.skipped(), "bad line") + " skipped" : "",
                 v == null ? "" : String.format(Locale.ROOT, "; validation: %,d examples%s", v.examples(),
                         plan.data().validation() == null ? " held out" : "")));
         NetworkSpec spec = s.spec();

@@ -45,6 +45,9 @@ class FiguresTest {
         assertEquals("1,438", Figures.metric("examples", 1438));
         assertEquals("1,438", Figures.count(1438L));
         assertEquals("2.5", Figures.count(2.5));
+        assertEquals("1 bad line", Figures.count(1, "bad line"));
+        assertEquals("0 bad lines", Figures.count(0, "bad line"));
+        assertEquals("1,438 bad lines", Figures.count(1438, "bad line"));
         assertEquals("2,210", Figures.rate(2209.7));
         assertEquals("42.4", Figures.rate(42.37));
     }
