@@ -43,7 +43,7 @@ public final class Adam implements Optimizer {
         update(theta, grad, 1.0, learningRate, null); // g * 1.0 is g, bit for bit
     }
 
-    /** As the default, in one pass over the parameters: the same numbers. */
+    /** As the default, in one pass over the parameters (and one to narrow): the same numbers. */
     @Override
     public void stepScaled(double[] theta, double[] sums, double scale, double learningRate, float[] single,
                            double[] scratch) {
@@ -73,10 +73,13 @@ public final class Adam implements Optimizer {
             double vi = b2 * v[i] + c2 * (g * g);
             m[i] = mi;
             v[i] = vi;
-            double ti = theta[i] - stepSize * mi / (Math.sqrt(vi) * invRootBias2 + eps);
-            theta[i] = ti;
-            if (single != null) {
-                single[i] = (float) ti;
+            theta[i] = theta[i] - stepSize * mi / (Math.sqrt(vi) * invRootBias2 + eps);
+        }
+        // narrowed in a pass of its own: with the float store in the loop above HotSpot leaves that
+        // loop scalar (3.3 ns a parameter against 0.6), and the numbers are the same either way
+        if (single != null) {
+            for (int i = 0; i < numParams; i++) {
+                single[i] = (float) theta[i];
             }
         }
         steps = t;
