@@ -1,5 +1,9 @@
 package io.sparkbp.report;
 
+import org.apache.commons.text.StringEscapeUtils;
+
+import java.util.regex.Pattern;
+
 /**
  * A small writer of HTML that is also well-formed XML (XHTML-compatible: every element closed,
  * void elements written as {@code <meta .../>}, no named entities besides the five of XML), so a
@@ -7,65 +11,19 @@ package io.sparkbp.report;
  * #escape}; only constant markup of this package goes through {@link #raw}.
  */
 final class Html {
+    /** Every code point XML 1.0 cannot hold (controls, unpaired surrogates, U+FFFE, U+FFFF). */
+    private static final Pattern NOT_XML =
+            Pattern.compile("[^\\t\\n\\r\\x{20}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}]");
+
     private final StringBuilder sb = new StringBuilder(1 << 14);
 
     /**
      * {@code s} safe as element text and as a quoted attribute value: {@code & < > " '} become
-     * references, and characters XML forbids (controls other than tab, newline and carriage return,
-     * unpaired surrogates, U+FFFE, U+FFFF) become U+FFFD. {@code null} becomes the empty string.
+     * references (commons-text's XML 1.0 escaping), and characters XML forbids become U+FFFD
+     * rather than vanishing. {@code null} becomes the empty string.
      */
     static String escape(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String rep = switch (c) {
-                case '&' -> "&amp;";
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '"' -> "&quot;";
-                case '\'' -> "&#39;";
-                default -> null;
-            };
-            if (rep == null && !allowed(s, i)) {
-                rep = "\uFFFD";
-            }
-            if (rep == null && Character.isHighSurrogate(c)) {
-                // a valid pair: copy both halves
-                if (out != null) {
-                    out.append(c).append(s.charAt(i + 1));
-                }
-                i++;
-                continue;
-            }
-            if (rep != null && out == null) {
-                out = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (out != null) {
-                if (rep != null) {
-                    out.append(rep);
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? s : out.toString();
-    }
-
-    private static boolean allowed(String s, int i) {
-        char c = s.charAt(i);
-        if (c < 0x20) {
-            return c == '\t' || c == '\n' || c == '\r';
-        }
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        if (Character.isLowSurrogate(c)) {
-            return false; // a low surrogate after a valid high one is skipped by the caller
-        }
-        return c != '\uFFFE' && c != '\uFFFF';
+        return s == null ? "" : StringEscapeUtils.escapeXml10(NOT_XML.matcher(s).replaceAll("\uFFFD"));
     }
 
     /** {@code <tag a="v" ...>}; attributes come in name/value pairs, a null value omits the attribute. */
