@@ -1,13 +1,12 @@
 package io.sparkbp.it;
 
+import io.sparkbp.testing.SchemeLocalFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.TaskContext;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,17 +16,11 @@ import java.util.concurrent.TimeUnit;
  * speculation starts a copy elsewhere. Every other open (later attempts, other partitions, the driver)
  * is the local file system's.
  */
-public class StallingFileSystem extends RawLocalFileSystem {
+public class StallingFileSystem extends SchemeLocalFileSystem {
     public static final String SCHEME = "stallfs";
-    private static final URI NAME = URI.create(SCHEME + ":///");
 
     @Override
-    public URI getUri() {
-        return NAME;
-    }
-
-    @Override
-    public String getScheme() {
+    protected String scheme() {
         return SCHEME;
     }
 

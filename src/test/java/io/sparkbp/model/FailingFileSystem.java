@@ -1,10 +1,10 @@
 package io.sparkbp.model;
 
+import io.sparkbp.testing.SchemeLocalFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FsErrors;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.AccessControlException;
@@ -12,7 +12,6 @@ import org.apache.hadoop.util.Progressable;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 
 /**
  * The local file system under the scheme {@code failfs:} (register it with {@code
@@ -20,17 +19,11 @@ import java.net.URI;
  * any file under a directory named {@code full-disk}, fails as a full local disk does (Hadoop's {@link
  * FSError}), and renaming onto a name that contains {@code stuck} fails.
  */
-public class FailingFileSystem extends RawLocalFileSystem {
+public class FailingFileSystem extends SchemeLocalFileSystem {
     public static final String SCHEME = "failfs";
-    private static final URI NAME = URI.create(SCHEME + ":///");
 
     @Override
-    public URI getUri() {
-        return NAME;
-    }
-
-    @Override
-    public String getScheme() {
+    protected String scheme() {
         return SCHEME;
     }
 

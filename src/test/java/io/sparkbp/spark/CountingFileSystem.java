@@ -1,11 +1,10 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.testing.SchemeLocalFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,18 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * counting how often files are opened for reading: Hadoop's line reader opens its file once per
  * input split, so the count tells how many passes read the text.
  */
-public class CountingFileSystem extends RawLocalFileSystem {
+public class CountingFileSystem extends SchemeLocalFileSystem {
     public static final String SCHEME = "countfs";
     static final AtomicLong OPENS = new AtomicLong();
-    private static final URI NAME = URI.create(SCHEME + ":///");
 
     @Override
-    public URI getUri() {
-        return NAME;
-    }
-
-    @Override
-    public String getScheme() {
+    protected String scheme() {
         return SCHEME;
     }
 
