@@ -7,6 +7,11 @@ import io.sparkbp.settings.Values;
 import io.sparkbp.spark.PlanException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,7 +36,7 @@ public final class Config {
     public void loadFile(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = decode(file, Files.readAllBytes(file)).lines().toList();
         } catch (NoSuchFileException e) {
             throw new UsageException("configuration file " + file + " does not exist");
         } catch (IOException e) {
@@ -58,6 +64,36 @@ public final class Config {
                         + "; keep one of the two lines");
             }
         }
+    }
+
+    /**
+     * {@code bytes} as UTF-8 text; bytes that are not UTF-8 (a file saved as Latin-1 or Windows-1252,
+     * say) are refused naming the file, the line and the byte of the first one, rather than read as
+     * replacement characters that would end up in a path or a key.
+     */
+    static String decode(Path file, byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int bad = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < bad; i++) {
+                if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bad || bytes[i + 1] != '\n')) {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw new UsageException(String.format(Locale.ROOT, "%s:%d: the configuration file is not valid UTF-8:"
+                    + " byte 0x%02X (byte %d of the line) is not part of a UTF-8 character (a file saved as"
+                    + " Latin-1 or Windows-1252?); expected UTF-8 text: save the file as UTF-8", file, line,
+                    bytes[bad] & 0xFF, bad - lineStart + 1));
+        }
+        decoder.flush(out);
+        return out.flip().toString();
     }
 
     /**

@@ -91,4 +91,25 @@ class ConfigMessagesTest {
         assertTrue(none.values().get(io.sparkbp.settings.Schema.MODEL_HIDDEN).length == 0);
         assertTrue(none.values().get(io.sparkbp.settings.Schema.DATA_LABEL_COLUMNS).isEmpty());
     }
+
+    @Test
+    void aFileThatIsNotUtf8IsRefusedNamingTheLineOfTheFirstBadByte() throws IOException {
+        // line 1 is a UTF-8 comment (0xC3 0xA9: e acute in UTF-8); line 3 holds a Latin-1 e acute (0xE9)
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes("# caf".getBytes(StandardCharsets.US_ASCII));
+        bytes.writeBytes(new byte[] {(byte) 0xC3, (byte) 0xA9});
+        bytes.writeBytes(" in UTF-8\ntrain.epochs=3\ndata.train=caf".getBytes(StandardCharsets.US_ASCII));
+        bytes.write(0xE9);
+        bytes.writeBytes(".libsvm\n".getBytes(StandardCharsets.US_ASCII));
+        Path f = Files.write(dir.resolve("latin1.properties"), bytes.toByteArray());
+        CliHarness.Result r = CliHarness.run("train", "--conf", f.toString());
+        CliHarness.assertOneLine(r, ExitCode.USAGE, "sparkbp: error: " + f + ":3: the configuration file is not"
+                + " valid UTF-8: byte 0xE9 (byte 15 of the line) is not part of a UTF-8 character (a file saved as"
+                + " Latin-1 or Windows-1252?); expected UTF-8 text: save the file as UTF-8");
+        Path key = Files.write(dir.resolve("key.properties"), "train.epochs=3\r\ntr\u00e4in.x=1\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        UsageException e = assertThrows(UsageException.class, () -> new Config().loadFile(key));
+        assertTrue(e.getMessage().startsWith(key + ":2: the configuration file is not valid UTF-8: byte 0xE4 (byte"
+                + " 3 of the line)"), e::getMessage);
+    }
 }
