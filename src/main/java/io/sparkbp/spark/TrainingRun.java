@@ -8,6 +8,7 @@ import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.optim.RangeTest;
+import io.sparkbp.report.Figures;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.util.ArrayList;
@@ -156,11 +157,12 @@ public final class TrainingRun {
      */
     private void requireExamplesPerPartition(DataLoader.Loaded train) {
         if (!plan.preparation().autoPartitions() && train.partitions() > train.examples()) {
+            long empty = train.partitions() - train.examples();
             throw new PlanException("data.partitions", String.format(Locale.ROOT, "data.partitions gives the"
-                    + " training data %,d partitions for its %,d example%s, so at least %,d partitions are empty and"
-                    + " every step still runs a task for each; expected at most %,d, or 0 (automatic)",
-                    train.partitions(), train.examples(), train.examples() == 1 ? "" : "s",
-                    train.partitions() - train.examples(), train.examples()));
+                    + " training data %s for its %s, so at least %s %s empty and every step still runs a task for"
+                    + " each; expected at most %,d, or 0 (automatic)", Figures.count(train.partitions(), "partition"),
+                    Figures.count(train.examples(), "example"), Figures.count(empty, "partition"),
+                    empty == 1 ? "is" : "are", train.examples()));
         }
     }
 
@@ -178,10 +180,10 @@ public final class TrainingRun {
         long most = train.maxExamples();
         if (most >= 0 && partitions > most) {
             throw new PlanException("data.partitions", String.format(Locale.ROOT, "data.partitions gives the"
-                    + " training data %,d partitions, but %s (%s) holds at most %,d example%s (one per non-blank"
-                    + " line), so at least %,d partitions would be empty and every step would still run a task for"
-                    + " each; expected at most %,d, or 0 (automatic)", partitions, train.key(), train.location(),
-                    most, most == 1 ? "" : "s", partitions - most, most));
+                    + " training data %s, but %s (%s) holds at most %s (one per non-blank line), so at least %s"
+                    + " would be empty and every step would still run a task for each; expected at most %,d, or 0"
+                    + " (automatic)", Figures.count(partitions, "partition"), train.key(), train.location(),
+                    Figures.count(most, "example"), Figures.count(partitions - most, "partition"), most));
         }
     }
 

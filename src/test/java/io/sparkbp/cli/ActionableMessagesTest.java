@@ -168,6 +168,15 @@ class ActionableMessagesTest {
                 + " 6 partitions for its 4 examples, so at least 2 partitions are empty and every step still"
                 + " runs a task for each; expected at most 4, or 0 (automatic)");
         assertFalse(r.out().contains("epoch 1"), "refused before training: " + r);
+        // one empty partition: singular, "1 partition is empty", not "1 partitions are empty"
+        Result one = train(base(mixed, "data.onBadRecord=skip", "data.partitions=5"));
+        assertOneLine(one, ExitCode.USAGE, "sparkbp: error: command line: data.partitions gives the training data"
+                + " 5 partitions for its 4 examples, so at least 1 partition is empty and every step still runs a task"
+                + " for each; expected at most 4, or 0 (automatic)");
+        Path single = write(dir.resolve("single.libsvm"), "0 1:1 2:0", "x 1:1", "y");
+        assertOneLine(train(base(single, "data.onBadRecord=skip", "data.partitions=2")), ExitCode.USAGE,
+                "data.partitions gives the training data 2 partitions for its 1 example, so at least 1 partition is"
+                        + " empty and");
         Result ok = train(base(fourLines(), "data.partitions=4", "output.overwrite=true"));
         assertEquals(0, ok.code(), ok::toString);
     }
@@ -198,6 +207,14 @@ class ActionableMessagesTest {
                 + " line), so at least 996 partitions would be empty and every step would still run a task for each;"
                 + " expected at most 4, or 0 (automatic)");
         assertFalse(r.out().contains("training data:") || r.out().contains("statistics"), "nothing loaded: " + r);
+        assertOneLine(train(base(four, "data.partitions=5")), ExitCode.USAGE, "sparkbp: error: command line:"
+                + " data.partitions gives the training data 5 partitions, but data.train (file:" + four + ") holds at"
+                + " most 4 examples (one per non-blank line), so at least 1 partition would be empty and every step"
+                + " would still run a task for each; expected at most 4, or 0 (automatic)");
+        Path one = write(dir.resolve("one.libsvm"), "0 1:1 2:0");
+        assertOneLine(train(base(one, "data.partitions=2")), ExitCode.USAGE, "data.partitions gives the training"
+                + " data 2 partitions, but data.train (file:" + one + ") holds at most 1 example (one per non-blank"
+                + " line), so at least 1 partition would be empty");
     }
 
     @Test
