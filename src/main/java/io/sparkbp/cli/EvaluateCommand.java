@@ -68,7 +68,8 @@ final class EvaluateCommand {
                     .output(Schema.OUTPUT_REPORT.key(), reportPath, RunPaths.Kind.FILE).check();
             Model model = Models.load(a.option("--model"), sc.hadoopConfiguration());
             DataLoader loader = new DataLoader(sc);
-            DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
+            DataLoader.Source src = Sources.resolve(config, loader, Sources.fromCommand(config, a.option("--data"),
+                    model.spec()));
             DataLoader.Loaded data = loader.load(src, DataLoader.Holdout.ALL, model.inputTransform().orElse(null), null);
             requireWeight(data, src);
             Transform outT = model.outputTransform().orElse(null);

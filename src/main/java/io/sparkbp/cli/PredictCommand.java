@@ -68,7 +68,8 @@ final class PredictCommand {
                     .output("--out", a.option("--out"), RunPaths.Kind.PREDICTIONS).check();
             Model model = Models.load(a.option("--model"), hadoop);
             DataLoader loader = new DataLoader(sc);
-            DataLoader.Source src = loader.resolve(Sources.fromCommand(config, a.option("--data"), model.spec()));
+            DataLoader.Source src = Sources.resolve(config, loader, Sources.fromCommand(config, a.option("--data"),
+                    model.spec()));
             Path target = new Path(a.option("--out"));
             Path tmp = new Path(target.getParent() == null ? new Path(".") : target.getParent(),
                     "." + target.getName() + ".tmp-" + UUID.randomUUID());

@@ -37,6 +37,15 @@ final class Sources {
         }
     }
 
+    /** {@code loader.resolve(s)}, with a refused setting ({@code data.blockRows}) named where it was set. */
+    static DataLoader.Source resolve(Config c, DataLoader loader, DataLoader.Source s) {
+        try {
+            return loader.resolve(s);
+        } catch (io.sparkbp.spark.PlanException e) {
+            throw c.error(e);
+        }
+    }
+
     /**
      * Refuses every key set for {@code command} (evaluate, predict) that is not in {@code applicable},
      * naming it and where it was set: the network and its training come from the model, so a

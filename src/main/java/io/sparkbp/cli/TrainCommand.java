@@ -76,6 +76,8 @@ final class TrainCommand {
                 job = Job.fromConfig(config, loader);
             } catch (SettingException e) {
                 throw config.error(e);
+            } catch (PlanException e) {
+                throw config.error(e); // data.blockRows too long for the blocks of these data
             }
             paths(job, config, confFile, session.context().hadoopConfiguration()).check();
             train(job, config, session.context(), loader);

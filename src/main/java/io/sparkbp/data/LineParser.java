@@ -396,6 +396,9 @@ public final class LineParser implements Serializable {
         return "indices 1.." + nIn + " (data.features=" + nIn + ")";
     }
 
+    /** What a number beyond the double range ({@link Numbers.Bad#OUT_OF_RANGE}) should have been. */
+    private static final String DOUBLE_RANGE = "a number of magnitude at most " + Double.MAX_VALUE;
+
     private static DataException badFeatureValue(Numbers.Bad bad, String token, String line) {
         if (bad == Numbers.Bad.EMPTY) {
             return DataException.record("missing feature value", token, line, "index:value pairs like 3:0.5");
@@ -403,6 +406,9 @@ public final class LineParser implements Serializable {
         if (bad == Numbers.Bad.NOT_FINITE) {
             return DataException.record("feature value is not finite", token, line,
                     "a finite number (NaN and Infinity are not allowed)");
+        }
+        if (bad == Numbers.Bad.OUT_OF_RANGE) {
+            return DataException.record("feature value is out of the double range", token, line, DOUBLE_RANGE);
         }
         return DataException.record("non-numeric feature value", token, line, "index:value with a decimal number as value");
     }
@@ -496,7 +502,8 @@ public final class LineParser implements Serializable {
         try {
             v = Numbers.parse(s, from, to);
         } catch (Numbers.Bad bad) {
-            throw DataException.record("class label is not a number", field, line, expected);
+            throw DataException.record(bad == Numbers.Bad.OUT_OF_RANGE ? "class label " + field + " is out of the"
+                    + " double range" : "class label is not a number", field, line, expected);
         }
         if (v != Math.rint(v)) {
             throw DataException.record("class label is not an integer", field, line, expected);
@@ -542,7 +549,8 @@ public final class LineParser implements Serializable {
             try {
                 v = Numbers.parse(s, a, b);
             } catch (Numbers.Bad bad) {
-                throw DataException.record("label id '" + id + "' is not a number", field, line, expected);
+                throw DataException.record("label id '" + id + "' is " + (bad == Numbers.Bad.OUT_OF_RANGE
+                        ? "out of the double range" : "not a number"), field, line, expected);
             }
             if (v != Math.rint(v)) {
                 throw DataException.record("label id '" + id + "' is not an integer", field, line, expected);
@@ -585,6 +593,7 @@ public final class LineParser implements Serializable {
             } catch (Numbers.Bad bad) {
                 String v = s.substring(a, b);
                 throw DataException.record(bad == Numbers.Bad.NOT_FINITE ? "target value '" + v + "' is not finite"
+                        : bad == Numbers.Bad.OUT_OF_RANGE ? "target value '" + v + "' is out of the double range"
                         : bad == Numbers.Bad.EMPTY ? "empty target value" : "target value '" + v + "' is not a number",
                         field, line, expected);
             }
@@ -674,6 +683,9 @@ public final class LineParser implements Serializable {
             if (bad == Numbers.Bad.NOT_FINITE) {
                 throw DataException.record("value is not finite in " + where, text, s,
                         "a finite number (NaN and Infinity are not allowed)");
+            }
+            if (bad == Numbers.Bad.OUT_OF_RANGE) {
+                throw DataException.record("value is out of the double range in " + where, text, s, DOUBLE_RANGE);
             }
             throw DataException.record("non-numeric value in " + where, text, s, "a finite decimal number");
         }

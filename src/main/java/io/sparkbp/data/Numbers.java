@@ -6,7 +6,7 @@ package io.sparkbp.data;
  * <p>Accepted: {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}. Rejected with a
  * {@link Bad} reason: empty text, anything else (Java's {@code Double.parseDouble} extras such as
  * hex floats, {@code 1.5d} or surrounding blanks), and non-finite values ({@code NaN}, {@code inf},
- * {@code Infinity} in any case, or a literal that overflows, e.g. {@code 1e400}).
+ * {@code Infinity} in any case) and a literal that overflows ({@code 1e400}, {@link Bad#OUT_OF_RANGE}).
  */
 final class Numbers {
     private Numbers() {
@@ -18,6 +18,8 @@ final class Numbers {
         static final Bad EMPTY = new Bad("empty");
         static final Bad SYNTAX = new Bad("syntax");
         static final Bad NOT_FINITE = new Bad("not finite");
+        /** A decimal literal whose magnitude is beyond {@link Double#MAX_VALUE} ({@code 1e400}): a number, but no double. */
+        static final Bad OUT_OF_RANGE = new Bad("out of the double range");
 
         private Bad(String reason) {
             super(reason, null, false, false);
@@ -86,7 +88,7 @@ final class Numbers {
         }
         double d = Double.parseDouble(s.substring(from, to));
         if (Double.isInfinite(d)) {
-            throw Bad.NOT_FINITE;
+            throw Bad.OUT_OF_RANGE;
         }
         return d;
     }

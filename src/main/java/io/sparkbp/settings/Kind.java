@@ -33,7 +33,7 @@ public final class Kind<T> {
         T v;
         try {
             v = parser.apply(text == null ? "" : text.strip());
-        } catch (EmptyElement e) {
+        } catch (Detailed e) {
             throw new IllegalArgumentException("expected " + expected + " (" + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected " + expected, e);
@@ -66,7 +66,7 @@ public final class Kind<T> {
     /** An integer {@code >= min}. */
     public static Kind<Integer> integer(int min) {
         return new Kind<>(s -> {
-            int v = Integer.parseInt(s);
+            int v = parseInt(s, null);
             return v >= min ? v : null;
         }, "an integer >= " + min, ParamType.INT);
     }
@@ -108,9 +108,30 @@ public final class Kind<T> {
     /** Comma-separated positive integers such as {@code 256,128}; empty is no layer. */
     public static Kind<int[]> widths() {
         return new Kind<>(s -> {
-            int[] w = elements(s).stream().mapToInt(Integer::parseInt).toArray();
+            java.util.List<String> parts = elements(s);
+            int[] w = new int[parts.size()];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = parseInt(parts.get(i), w.length == 1 ? null : "element " + (i + 1) + " of " + w.length);
+            }
             return Arrays.stream(w).allMatch(x -> x >= 1) ? w : null;
         }, "comma-separated positive integers such as 256,128", ParamType.INT_ARRAY);
+    }
+
+    /**
+     * The int {@code s}; an integer above {@link Integer#MAX_VALUE} ({@code 99999999999}) is refused as
+     * too large, naming the maximum, rather than as no integer at all. {@code which} names the list
+     * element, or is null.
+     */
+    private static int parseInt(String s, String which) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            if (s.matches("\\+?[0-9]+")) {
+                throw new Detailed((which == null ? s : which + ", " + s + ",") + " is too large: the largest"
+                        + String.format(Locale.ROOT, " integer is %,d", Integer.MAX_VALUE));
+            }
+            throw e;
+        }
     }
 
     /**
@@ -126,15 +147,15 @@ public final class Kind<T> {
         for (int i = 0; i < parts.length; i++) {
             parts[i] = parts[i].strip();
             if (parts[i].isEmpty()) {
-                throw new EmptyElement("element " + (i + 1) + " of " + parts.length + " is empty");
+                throw new Detailed("element " + (i + 1) + " of " + parts.length + " is empty");
             }
         }
         return java.util.List.of(parts);
     }
 
-    /** An empty element in a list value; its message says which. */
-    private static final class EmptyElement extends IllegalArgumentException {
-        EmptyElement(String message) {
+    /** Text refused for a reason the message adds to what is expected: an empty list element, a number too large. */
+    private static final class Detailed extends IllegalArgumentException {
+        Detailed(String message) {
             super(message);
         }
     }

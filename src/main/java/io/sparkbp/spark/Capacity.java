@@ -21,7 +21,7 @@ final class Capacity {
     static void requireBlocksFit(int nIn, int nOut, int blockRows, Layout layout) {
         String why = BlockPacker.tooLarge(nIn, nOut, blockRows, layout);
         if (why != null) {
-            throw new PlanException("data.blockRows=" + blockRows + ": " + why);
+            throw new PlanException("data.blockRows", "data.blockRows=" + blockRows + ": " + why);
         }
     }
 

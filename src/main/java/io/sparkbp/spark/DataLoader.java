@@ -314,10 +314,21 @@ public final class DataLoader {
                 r.storageLevel(), "sparkbp " + s.key() + " blocks");
         if (packed.examples() == 0) {
             packed.rdd().unpersist(true);
-            throw DataException.schema(s.key() + " holds no examples", s.path(), null,
-                    "at least one valid line" + (skipped.value() > 0 ? " (" + skipped.value() + " bad lines were skipped)" : ""));
+            throw noExamples(s, skipped.value());
         }
         return packed.withSkipped(skipped.value());
+    }
+
+    /** The data error for {@code s} holding no examples, after {@code skipped} bad lines were skipped. */
+    public static DataException noExamples(Source s, long skipped) {
+        return DataException.schema(s.key() + " holds no examples", s.path(), null,
+                "at least one valid line" + skippedNote(skipped));
+    }
+
+    /** {@code " (2 bad lines were skipped)"}, {@code " (1 bad line was skipped)"}, or nothing. */
+    static String skippedNote(long skipped) {
+        return skipped <= 0 ? "" : " (" + io.sparkbp.report.Figures.count(skipped, "bad line")
+                + (skipped == 1 ? " was" : " were") + " skipped)";
     }
 
     /**

@@ -97,7 +97,7 @@ public final class TextSource implements ExampleSource {
         String what = validation ? "the lines held out for validation from " + source.key() : source.key();
         return DataException.schema(what + " holds no examples", source.path(), null, (validation
                 ? "a data.validationFraction that holds out at least one line" : "at least one valid line")
-                + (skipped > 0 ? " (" + skipped + " bad lines were skipped)" : ""));
+                + DataLoader.skippedNote(skipped));
     }
 
     @Override

@@ -195,6 +195,10 @@ class ActionableMessagesTest {
                 dir.resolve("p").toString()), ExitCode.DATA, "(--data) holds the sub-directory 'sub'");
         assertOneLine(CliHarness.run("evaluate", "--model", model, "--data", empty.toString()), ExitCode.DATA,
                 "sparkbp: data error: --data holds no examples");
+        Path bad = write(dir.resolve("bad.libsvm"), "x 1:1");
+        assertOneLine(CliHarness.run("evaluate", "--model", model, "--data", bad.toString(), "data.onBadRecord=skip"),
+                ExitCode.DATA, "--data holds no examples in 'file:" + bad + "'; expected at least one valid line (1 bad"
+                        + " line was skipped)");
     }
 
     @Test

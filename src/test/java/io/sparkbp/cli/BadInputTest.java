@@ -106,8 +106,11 @@ class BadInputTest {
     void aBlockThatCannotFitAJavaArrayIsRefusedBeforeAnyDataAreRead() {
         Path data = write(dir.resolve("good.libsvm"), "1 1:0.5", "0 2:1");
         Result r = train(base(data, "data.blockRows=2000000000"));
-        assertOneLine(r, ExitCode.USAGE, "sparkbp: error: data.blockRows=2000000000: blocks of 2,000,000,000 rows x 2"
-                + " outputs (4,000,000,000 targets) do not fit in a Java array");
+        assertOneLine(r, ExitCode.USAGE, "sparkbp: error: command line: data.blockRows=2000000000: blocks of"
+                + " 2,000,000,000 rows x 2 outputs (4,000,000,000 targets) do not fit in a Java array");
+        Path conf = write(dir.resolve("rows.properties"), "# long blocks", "data.blockRows=2000000000");
+        assertOneLine(train(concat(new String[] {"--conf", conf.toString()}, base(data))), ExitCode.USAGE,
+                "sparkbp: error: " + conf + ":2: data.blockRows=2000000000: blocks of 2,000,000,000 rows");
         assertFalse(r.out().contains("computing"), r::toString);
         Result dense = train(base(data, "data.blockRows=1500000000", "data.layout=dense", "model.outputs=1",
                 "model.output=logistic"));
@@ -120,7 +123,8 @@ class BadInputTest {
         assertEquals(0, t.code(), t::toString);
         Result p = run("predict", "--model", dir.resolve("m.json").toString(), "--data", data.toString(),
                 "--out", dir.resolve("p").toString(), "data.blockRows=2000000000");
-        assertOneLine(p, ExitCode.USAGE, "data.blockRows=2000000000: blocks of 2,000,000,000 rows");
+        assertOneLine(p, ExitCode.USAGE, "sparkbp: error: command line: data.blockRows=2000000000: blocks of"
+                + " 2,000,000,000 rows");
     }
 
     @Test

@@ -93,6 +93,26 @@ class ConfigMessagesTest {
     }
 
     @Test
+    void anIntegerTooLargeForAnIntIsCalledTooLargeNamingTheMaximum() {
+        for (String[] c : new String[][] {{"model.hidden", "99999999999", "(99999999999 is too large"},
+                {"model.hidden", "16,99999999999", "(element 2 of 2, 99999999999, is too large"},
+                {"train.epochs", "99999999999", "(99999999999 is too large"}}) {
+            Config config = new Config();
+            config.override(c[0] + "=" + c[1]);
+            SettingException e = assertThrows(SettingException.class,
+                    () -> config.values().get(io.sparkbp.settings.Schema.of(c[0])));
+            String msg = config.error(e).getMessage();
+            assertTrue(msg.startsWith("command line: " + c[0] + "=" + c[1] + " is invalid; expected "), msg);
+            assertTrue(msg.endsWith(c[2] + ": the largest integer is 2,147,483,647)"), msg);
+        }
+        Config small = new Config();
+        small.override("model.hidden=-99999999999");
+        SettingException e = assertThrows(SettingException.class,
+                () -> small.values().get(io.sparkbp.settings.Schema.MODEL_HIDDEN));
+        assertTrue(e.getMessage().endsWith("expected comma-separated positive integers such as 256,128"), e::getMessage);
+    }
+
+    @Test
     void aFileThatIsNotUtf8IsRefusedNamingTheLineOfTheFirstBadByte() throws IOException {
         // line 1 is a UTF-8 comment (0xC3 0xA9: e acute in UTF-8); line 3 holds a Latin-1 e acute (0xE9)
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

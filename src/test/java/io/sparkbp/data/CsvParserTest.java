@@ -208,6 +208,10 @@ class CsvParserTest {
                 + "allowed)", error(p, "1,NaN,3"));
         assertEquals("value is not finite in column 'f1' in '-Infinity'; expected a finite number (NaN and Infinity "
                 + "are not allowed)", error(p, "1,-Infinity,3"));
+        assertEquals("value is out of the double range in column 'f2' in '1e400'; expected a number of magnitude at"
+                + " most 1.7976931348623157E308", error(p, "1,2,1e400"));
+        assertEquals("class label 1e400 is out of the double range in '1e400'; expected a class id 0..1"
+                + " (model.outputs=2)", error(p, "1e400,1,1"));
         assertEquals("empty value in column 'f2' in '1,2,'; expected a finite number (missing values are not "
                 + "supported)", error(p, "1,2,"));
         assertEquals("class label 2 is out of range in '2'; expected a class id 0..1 (model.outputs=2)",

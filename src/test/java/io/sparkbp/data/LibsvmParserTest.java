@@ -237,10 +237,23 @@ class LibsvmParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"NaN", "nan", "Infinity", "-Infinity", "inf", "1e400"})
+    @ValueSource(strings = {"NaN", "nan", "Infinity", "-Infinity", "inf"})
     void nonFiniteValue(String v) {
         assertEquals("feature value is not finite in '3:" + v + "'; expected a finite number (NaN and Infinity are "
                 + "not allowed)", error(SOFTMAX, "1 2:1 3:" + v));
+    }
+
+    /** A literal beyond the double range is a number, just too large: said so, not "not a number" or "not finite". */
+    @Test
+    void aNumberBeyondTheDoubleRangeIsCalledSo() {
+        String range = "; expected a number of magnitude at most 1.7976931348623157E308";
+        assertEquals("feature value is out of the double range in '3:1e400'" + range, error(SOFTMAX, "1 2:1 3:1e400"));
+        assertEquals("class label 1e400 is out of the double range in '1e400'; expected a class id 0..9"
+                + " (model.outputs=10)", error(SOFTMAX, "1e400 1:1"));
+        assertEquals("label id '-1e999' is out of the double range in '0,-1e999'; expected comma-separated label ids"
+                + " 0..2 (model.outputs=3), or an empty label field for none", error(MULTILABEL, "0,-1e999 1:1"));
+        assertEquals("target value '1e400' is out of the double range in '1,1e400,2'; expected 3 comma-separated"
+                + " finite target values (model.outputs=3)", error(MULTI_REGRESSION, "1,1e400,2 1:1"));
     }
 
     @Test
