@@ -1,5 +1,6 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.model.HadoopFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +28,8 @@ import java.util.Locale;
  * directories it matches) would be read as data by the next run, and is refused. {@link #check()} refuses, naming both keys and the path, an output that equals, contains
  * or lies inside an input or another output; then, for each output, an existing target that may not
  * be replaced, and a parent that cannot be created or written. All refusals are {@link
- * UsageException}s (exit 2).
+ * UsageException}s (exit 2), as is, when it is added, an output whose name holds a {@code ':'}, which
+ * Hadoop could not write ({@link HadoopFiles#colonName}).
  */
 final class RunPaths {
     /**
@@ -91,6 +93,11 @@ final class RunPaths {
     /** Adds output {@code key} of {@code kind} (ignored when {@code uri} is null or blank). */
     RunPaths output(String key, String uri, Kind kind) {
         if (uri != null && !uri.isBlank()) {
+            String colon = HadoopFiles.colonName(uri);
+            if (colon != null) {
+                throw new UsageException(HadoopFiles.colonProblem(key, uri, colon) + "; give " + key
+                        + " a path without ':'");
+            }
             outputs.add(new Named(key, uri, qualify(key, uri), kind));
         }
         return this;

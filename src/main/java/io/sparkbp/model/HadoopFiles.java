@@ -47,6 +47,38 @@ public final class HadoopFiles {
     private HadoopFiles() {
     }
 
+    /**
+     * The first file or directory name of {@code path}, as given (after a URI scheme and authority such
+     * as {@code hdfs://nn:8020}), that holds a {@code ':'}, or null when none does. Hadoop's {@link Path}
+     * cannot hold such a name: it reads {@code a:} in {@code a:b.json} as a URI scheme and fails with
+     * "Relative path in absolute URI", also when it builds the name of a temporary file beside it or
+     * of a file that a glob or a directory listing found.
+     */
+    public static String colonName(String path) {
+        String p = path.strip();
+        java.util.regex.Matcher scheme = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:(?=/)").matcher(p);
+        if (scheme.find()) {
+            p = p.substring(scheme.end());
+            if (p.startsWith("//")) {
+                int slash = p.indexOf('/', 2);
+                p = slash < 0 ? "" : p.substring(slash);
+            }
+        }
+        for (String name : p.split("/")) {
+            if (name.indexOf(':') >= 0) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** What is wrong with {@code key=path} whose {@link #colonName} is {@code name}, for messages. */
+    public static String colonProblem(String key, String path, String name) {
+        return key + "=" + path.strip() + " has the name '" + name + "', which holds a ':', and a Hadoop path cannot"
+                + " hold a ':' in a file or directory name (it would read '" + name.substring(0, name.indexOf(':') + 1)
+                + "' as a URI scheme)";
+    }
+
     /** Writes {@code bytes} to {@code uri} atomically; see the class comment. */
     public static void write(String uri, Configuration conf, boolean overwrite, byte[] bytes) throws IOException {
         write(uri, conf, overwrite, out -> out.write(bytes));

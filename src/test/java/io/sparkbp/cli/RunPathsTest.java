@@ -80,6 +80,31 @@ class RunPathsTest {
     // ------------------------------------------------------------------------------ outputs vs inputs
 
     @Test
+    void anOutputWhoseNameHoldsAColonIsRefusedBeforeAnyDataAreLoaded() throws IOException {
+        Path model = dir.resolve("out/a:b.json");
+        Result r = train(valid("output.model=" + model));
+        assertRefused(r, "sparkbp: error: output.model=" + model + " has the name 'a:b.json', which holds a ':', and"
+                + " a Hadoop path cannot hold a ':' in a file or directory name (it would read 'a:' as a URI scheme);"
+                + " give output.model a path without ':'");
+        assertFalse(r.out().contains("training data:"), () -> "nothing loaded\n" + r);
+        assertFalse(r.err().contains("Relative path in absolute URI"), r::toString);
+        assertRefused(train(valid("output.metrics=" + dir.resolve("m:1.jsonl"))), "output.metrics=",
+                "the name 'm:1.jsonl'");
+        assertRefused(train(valid("train.checkpointDir=ck:1")), "train.checkpointDir=ck:1 has the name 'ck:1'");
+        Result t = train(valid());
+        assertEquals(0, t.code(), t::toString);
+        assertRefused(run("predict", "--model", dir.resolve("out/model.json").toString(), "--data", data.toString(),
+                "--out", dir.resolve("p:1").toString()), "--out=" + dir.resolve("p:1") + " has the name 'p:1'");
+        assertFalse(Files.exists(dir.resolve("p:1")));
+        assertRefused(run("export", "--model", dir.resolve("out/model.json").toString(), "--format", "onnx",
+                "--out", "x:y.onnx"), "--out=x:y.onnx has the name 'x:y.onnx'");
+        // a scheme and an authority with a port are no names
+        assertEquals(null, io.sparkbp.model.HadoopFiles.colonName("hdfs://nn:8020/d/m.json"));
+        assertEquals(null, io.sparkbp.model.HadoopFiles.colonName("file:/d/m.json"));
+        assertEquals("c:d", io.sparkbp.model.HadoopFiles.colonName("file:///a/c:d/m.json"));
+    }
+
+    @Test
     void theShippedDigitsConfigurationCannotWriteItsModelOverItsTrainingData() throws IOException {
         Path copy = Files.copy(DATA.resolve("digits/train.libsvm"), Files.createDirectories(dir.resolve("d"))
                 .resolve("train.libsvm"));
