@@ -71,6 +71,18 @@ final class RunPaths {
         if (uri == null || uri.isBlank()) {
             return this;
         }
+        if (key.equals("--conf")) {
+            inputs.add(new Named(key, uri, qualify(key, uri), null)); // a local file Java has read: no glob
+            return this;
+        }
+        String colon = HadoopFiles.colonName(uri);
+        if (colon != null) {
+            if (key.startsWith("data.") || key.equals("--data")) {
+                throw io.sparkbp.spark.DataLoader.colonInName(key, uri, colon);
+            }
+            throw new UsageException(HadoopFiles.colonProblem(key, uri, colon) + "; rename the file, or link it"
+                    + " under a name without ':'");
+        }
         Path q = qualify(key, uri);
         if (q.toUri().getPath().matches(".*[*?\\[{].*")) {
             globs.add(new Named(key, uri, q, null));

@@ -10,6 +10,7 @@ import io.sparkbp.data.Layout;
 import io.sparkbp.data.LineParser;
 import io.sparkbp.data.ParsedExample;
 import io.sparkbp.data.Standardizer;
+import io.sparkbp.model.HadoopFiles;
 import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Precision;
 import io.sparkbp.nn.OutputKind;
@@ -179,6 +180,10 @@ public final class DataLoader {
      */
     public Source resolve(Source s) {
         Configuration conf = sc.hadoopConfiguration();
+        String colon = HadoopFiles.colonName(s.path());
+        if (colon != null) {
+            throw colonInName(s.key(), s.path(), colon);
+        }
         try {
             Path p = new Path(s.path());
             FileSystem fs = p.getFileSystem(conf);
@@ -214,6 +219,16 @@ public final class DataLoader {
         } catch (IOException e) {
             throw DataException.schema("cannot read " + s.key() + ": " + e.getMessage(), s.path(), null, null);
         }
+    }
+
+    /**
+     * The data error for data {@code key=path} whose name {@code colon} holds a ':', which Hadoop cannot
+     * read ({@link HadoopFiles#colonName}): one sentence naming the file, never Hadoop's "Relative path
+     * in absolute URI".
+     */
+    public static DataException colonInName(String key, String path, String colon) {
+        return DataException.schema(HadoopFiles.colonProblem(key, path, colon), null, null,
+                "a data path without ':' (rename the file, or link it under a name without ':')");
     }
 
     /**

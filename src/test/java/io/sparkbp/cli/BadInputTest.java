@@ -103,6 +103,39 @@ class BadInputTest {
     }
 
     @Test
+    void anInputWhoseNameHoldsAColonIsOneSentenceNamingTheFile() {
+        Path colon = write(dir.resolve("a:b.libsvm"), "1 1:0.5", "0 2:1");
+        String problem = " has the name 'a:b.libsvm', which holds a ':', and a Hadoop path cannot hold a ':' in a file"
+                + " or directory name (it would read 'a:' as a URI scheme)";
+        Result r = train(base(colon));
+        assertOneLine(r, ExitCode.DATA, "sparkbp: data error: data.train=" + colon + problem + "; expected a data"
+                + " path without ':' (rename the file, or link it under a name without ':')");
+        assertFalse(r.err().contains("Relative path in absolute URI") || r.err().contains("\tat "), r::toString);
+        assertOneLine(train(base(Path.of("a:b.libsvm"))), ExitCode.DATA, "data error: data.train=a:b.libsvm has the"
+                + " name 'a:b.libsvm'");
+        Path good = write(dir.resolve("good.libsvm"), "1 1:0.5", "0 2:1");
+        assertOneLine(train(base(good, "data.test=" + colon)), ExitCode.DATA, "data error: data.test=" + colon + problem);
+        assertOneLine(train(base(good, "data.validation=" + colon)), ExitCode.DATA, "data.validation=" + colon);
+        Result t = train(base(good, "output.overwrite=true"));
+        assertEquals(0, t.code(), t::toString);
+        String model = dir.resolve("m.json").toString();
+        assertOneLine(run("evaluate", "--model", model, "--data", colon.toString()), ExitCode.DATA,
+                "sparkbp: data error: --data=" + colon + problem);
+        assertOneLine(run("predict", "--model", model, "--data", colon.toString(), "--out", dir.resolve("p").toString()),
+                ExitCode.DATA, "sparkbp: data error: --data=" + colon + problem);
+        Path colonModel = dir.resolve("m:1.json");
+        assertOneLine(run("evaluate", "--model", colonModel.toString(), "--data", good.toString()), ExitCode.USAGE,
+                "sparkbp: error: --model=" + colonModel + " has the name 'm:1.json', which holds a ':'",
+                "; rename the file, or link it under a name without ':'");
+        assertOneLine(train(base(good, "output.overwrite=true", "train.initModel=" + colonModel)), ExitCode.USAGE,
+                "sparkbp: error: train.initModel=" + colonModel + " has the name 'm:1.json'");
+        // a --conf file is read by Java, not through Hadoop: its name may hold a ':'
+        Path conf = write(dir.resolve("c:1.properties"), "train.epochs=1");
+        Result c = run(concat(new String[] {"train", "--conf", conf.toString()}, base(good, "output.overwrite=true")));
+        assertEquals(0, c.code(), c::toString);
+    }
+
+    @Test
     void aBlockThatCannotFitAJavaArrayIsRefusedBeforeAnyDataAreRead() {
         Path data = write(dir.resolve("good.libsvm"), "1 1:0.5", "0 2:1");
         Result r = train(base(data, "data.blockRows=2000000000"));
