@@ -80,6 +80,9 @@ final class PredictCommand {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 long count = Predictions.count(lines);
+                if (count == 0) {
+                    throw DataLoader.noExamples(src, 0); // as evaluate refuses it; nothing is written
+                }
                 save(lines, fs.makeQualified(tmp).toString(), target);
                 fs.create(new Path(tmp, RunPaths.PREDICTIONS_MARKER), false).close();
                 replaceable(fs, target, overwrite);

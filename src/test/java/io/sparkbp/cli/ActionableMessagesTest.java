@@ -195,6 +195,20 @@ class ActionableMessagesTest {
                 dir.resolve("p").toString()), ExitCode.DATA, "(--data) holds the sub-directory 'sub'");
         assertOneLine(CliHarness.run("evaluate", "--model", model, "--data", empty.toString()), ExitCode.DATA,
                 "sparkbp: data error: --data holds no examples");
+        Path blank = write(dir.resolve("blank.libsvm"), "", "  ", "# only a comment");
+        Path header = write(dir.resolve("header.csv"), "label,x1,x2");
+        for (String[] data : new String[][] {{empty.toString()}, {blank.toString()},
+                {header.toString(), "data.format=csv"}}) {
+            Path out = dir.resolve("pred-" + Path.of(data[0]).getFileName());
+            Result p = CliHarness.run(concat(new String[] {"predict", "--model", model, "--data", data[0], "--out",
+                out.toString()}, java.util.Arrays.copyOfRange(data, 1, data.length)));
+            assertOneLine(p, ExitCode.DATA, "sparkbp: data error: --data holds no examples in 'file:" + data[0]
+                    + "'; expected at least one valid line");
+            assertFalse(p.out().contains("predictions written"), p::toString);
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                assertFalse(files.anyMatch(f -> f.getFileName().toString().contains("pred-")), "nothing written: " + p);
+            }
+        }
         Path bad = write(dir.resolve("bad.libsvm"), "x 1:1");
         assertOneLine(CliHarness.run("evaluate", "--model", model, "--data", bad.toString(), "data.onBadRecord=skip"),
                 ExitCode.DATA, "--data holds no examples in 'file:" + bad + "'; expected at least one valid line (1 bad"
