@@ -103,6 +103,21 @@ class ActionableMessagesTest {
         assertOneLine(w, ExitCode.TRAINING, "data.train holds an example weight of 1.00000e+308: rescale the weights");
     }
 
+    @Test
+    void aDivergenceCausedByTinyExampleWeightsBlamesTheWeightsNotTheLearningRate() {
+        // subnormal weights: the weighted loss underflows to 0/0 in the first step; a weight of 0 does not count
+        Path weights = write(dir.resolve("tiny-weight.csv"), "label,x1,x2,w", "0,1,0,1e-310", "1,0,1,3e-310",
+                "0,1,1,2e-310", "1,0,0,0");
+        Result r = train("data.train=" + weights, "data.format=csv", "data.weightColumn=w", "model.outputs=2",
+                "train.epochs=3");
+        assertOneLine(r, ExitCode.TRAINING, "sparkbp: training failed: training diverged in epoch 1",
+                "the data are the likely cause, not the learning rate: every example weight of data.train is below"
+                        + " 1e-150 (the positive ones run from 1.00000e-310 to 3.00000e-310), so the weighted loss and"
+                        + " its gradient underflow whatever the learning rate: rescale the weights (multiply them all"
+                        + " by one factor, so that the largest is about 1)");
+        assertFalse(r.err().contains("learning rate is the likely cause"), r::toString);
+    }
+
     /** A model of two inputs, trained on four lines. */
     private Path twoInputModel() {
         Path model = dir.resolve("m.json");
