@@ -145,7 +145,7 @@ final class BlockCache {
         data.persist(level);
         data.setName(name);
         Totals totals = totals(data, raw.rdd());
-        raw.rdd().unpersist(false);
+        drop(raw.rdd()); // the waves removed all but the last wave's raw blocks
         return new Loaded(data, totals.examples, totals.bytes, raw.skipped(), totals.weighted, totals.digest);
     }
 
@@ -174,8 +174,24 @@ final class BlockCache {
         merged.persist(level);
         merged.setName(name);
         Totals totals = totals(merged);
-        data.rdd().unpersist(false);
+        drop(data.rdd());
         return new Loaded(merged, totals.examples, totals.bytes, data.skipped(), totals.weighted, data.digest());
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlockCache.class);
+
+    /**
+     * Drops {@code rdd}'s cache, blocking until the executors have removed its blocks, so no removal is
+     * still under way when the next job runs or the session stops. The blocks are no longer needed, so a
+     * removal that fails (Spark's block manager can race with itself over a block another removal took
+     * first: "Block rdd_2_1 does not exist") must not fail the run: it is logged at debug level only.
+     */
+    static void drop(JavaRDD<?> rdd) {
+        try {
+            rdd.unpersist(true);
+        } catch (Exception e) { // Spark's awaitResult rethrows the executors' SparkException unchecked
+            LOG.debug("dropping the cache of {} failed; its blocks are no longer used", rdd.name(), e);
+        }
     }
 
     /** What the job that materializes cached blocks learns of them. */
@@ -240,7 +256,9 @@ final class BlockCache {
     /**
      * As {@link #totals(JavaRDD)}; with {@code source} not null (the cached RDD that {@code data} is
      * computed from, partition by partition), in waves of {@link #WAVE_PER_CORE} partitions per core,
-     * removing {@code source}'s cached blocks of each wave once the wave's job has cached its own.
+     * removing {@code source}'s cached blocks of each wave once the wave's job has cached its own, except
+     * the last wave's: the caller's {@link #drop} of {@code source} right after removes them, and two removals
+     * of one block at once make Spark's block manager warn ("could not be removed") or fail.
      */
     private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source) {
         JavaRDD<PartTotals> each = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
@@ -255,6 +273,9 @@ final class BlockCache {
                 int[] ids = java.util.stream.IntStream.range(from, Math.min(n, from + wave)).toArray();
                 for (List<PartTotals> l : each.collectPartitions(ids)) {
                     parts.addAll(l);
+                }
+                if (from + wave >= n) {
+                    break; // the last wave's blocks go with the caller's unpersist, not racing with it
                 }
                 for (int id : ids) {
                     org.apache.spark.SparkEnv.get().blockManager().master()

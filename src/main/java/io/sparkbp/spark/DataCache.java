@@ -293,7 +293,7 @@ public final class DataCache {
     void unpersist() {
         for (DataLoader.Loaded d : new DataLoader.Loaded[] {train, validation, test}) {
             if (d != null) {
-                d.rdd().unpersist(false);
+                BlockCache.drop(d.rdd()); // blocking: the session may stop right after
             }
         }
     }

@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -124,6 +125,12 @@ class RawBlocksTest {
         DataLoader.Loaded std;
         try {
             std = BlockCache.standardize(raw, st, blocks, level, "std");
+            // the raw cache is gone once standardize returns (a blocking unpersist): no removal of its
+            // blocks is still under way to race with the next job's or the session's
+            scala.collection.Seq<BlockId> left = org.apache.spark.SparkEnv.get().blockManager()
+                    .getMatchingBlockIds(id -> id instanceof RDDBlockId r && r.rddId() == rawId);
+            assertTrue(left.isEmpty(), () -> "raw blocks left after standardize: " + left);
+            assertFalse(sc.getPersistentRDDs().containsKey(rawId), "the raw RDD is no longer persistent");
             sc.sc().listenerBus().waitUntilEmpty(10_000);
         } finally {
             sc.sc().removeSparkListener(watch);
