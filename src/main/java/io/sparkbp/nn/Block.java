@@ -216,6 +216,18 @@ public final class Block implements Serializable {
         return w == null ? 1.0 : w[n];
     }
 
+    /** The largest weight of examples {@code [from, to)} (1 when every example has weight 1). */
+    public double maxWeight(int from, int to) {
+        if (w == null) {
+            return 1.0;
+        }
+        double max = 0;
+        for (int n = from; n < to; n++) {
+            max = Math.max(max, w[n]);
+        }
+        return max;
+    }
+
     /** True when every example has weight 1. */
     public boolean unweighted() {
         return w == null;

@@ -82,7 +82,7 @@ final class DoubleLayerPass extends LayerPass<double[]> {
     }
 
     @Override
-    void storeTopDelta(double[] d, int n) {
+    void storeTopDelta(double[] d, int n, double maxWeight) {
         // formed in place
     }
 }

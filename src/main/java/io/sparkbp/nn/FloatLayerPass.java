@@ -9,10 +9,20 @@ import io.sparkbp.math.Kernels;
  * scratch matrix and added into the double gradient sum; bias and sparse first-layer gradients are
  * added in double directly. So float rounding is confined to one block's products, and the sums
  * over blocks and partitions are as in double precision.
+ *
+ * <p>The output delta carries the example weight as a factor, and a float cannot hold the deltas of
+ * weights far from 1 (under about 1e-38 they lose bits, under 1e-45 they round to 0 and the run does
+ * not learn; above about 1e38 they overflow). So a
+ * slice whose largest weight is outside [2^-60, 2^60] has its deltas multiplied by the power of two
+ * that brings that weight to [1, 2) before they are narrowed, and its gradient added times the
+ * inverse. Both are exact, so such a slice gives the gradient of the same examples at weight
+ * {@code w / 2^e}, times {@code 2^e}, bit for bit; other slices are not touched.
  */
 final class FloatLayerPass extends LayerPass<float[]> {
     private float[] gradScratch = new float[0];  // one dense weight matrix; never the sparse first layer's
     private float[] inScratch = new float[0];
+    /** The factor of this slice's gradient: 1, or the power of two that undoes the deltas' scaling. */
+    private double unscale = 1.0;
 
     FloatLayerPass(NetworkSpec spec) {
         super(spec, new float[spec.numWeightLayers()][], new float[spec.numWeightLayers()][]);
@@ -46,7 +56,13 @@ final class FloatLayerPass extends LayerPass<float[]> {
 
     @Override
     void addRowSums(float[] d, int rows, int cols, double[] g, int gOff) {
-        Kernels.addRowSums(d, 0, rows, cols, g, gOff);
+        if (unscale == 1.0) {
+            Kernels.addRowSums(d, 0, rows, cols, g, gOff);
+            return;
+        }
+        for (int c = 0; c < cols; c++) {
+            Kernels.axpy(rows, unscale, d, c * rows, g, gOff);
+        }
     }
 
     @Override
@@ -55,7 +71,11 @@ final class FloatLayerPass extends LayerPass<float[]> {
             gradScratch = new float[out * in];
         }
         Blas.sgemm(false, true, out, in, m, 1.0f, d, 0, out, x, xOff, in, 0.0f, gradScratch, 0, out);
-        Kernels.addWidened(gradScratch, 0, g, gOff, out * in);
+        if (unscale == 1.0) {
+            Kernels.addWidened(gradScratch, 0, g, gOff, out * in);
+        } else {
+            Kernels.axpy(out * in, unscale, gradScratch, 0, g, gOff);
+        }
     }
 
     @Override
@@ -65,7 +85,7 @@ final class FloatLayerPass extends LayerPass<float[]> {
 
     @Override
     void addScaledToSum(int p, float[] x, int xOff, double[] g, int gOff, int n) {
-        Kernels.axpy(n, (double) vals[p - valBase], x, xOff, g, gOff);
+        Kernels.axpy(n, vals[p - valBase] * unscale, x, xOff, g, gOff);
     }
 
     @Override
@@ -94,7 +114,18 @@ final class FloatLayerPass extends LayerPass<float[]> {
     }
 
     @Override
-    void storeTopDelta(double[] d, int n) {
-        Kernels.narrow(d, 0, delta[numLayers - 1], 0, n);
+    void storeTopDelta(double[] d, int n, double maxWeight) {
+        float[] top = delta[numLayers - 1];
+        if (!(maxWeight > 0) || Double.isInfinite(maxWeight) || (maxWeight >= 0x1p-60 && maxWeight <= 0x1p60)) {
+            unscale = 1.0;
+            Kernels.narrow(d, 0, top, 0, n);
+            return;
+        }
+        int e = Math.getExponent(maxWeight);
+        double scale = Math.scalb(1.0, -e);
+        unscale = Math.scalb(1.0, e);
+        for (int i = 0; i < n; i++) {
+            top[i] = (float) (d[i] * scale);
+        }
     }
 }

@@ -75,8 +75,11 @@ abstract class LayerPass<A> {
     /** Where the caller forms the output delta in double: {@code delta[L-1]} itself, or {@code scratch}. */
     abstract double[] topDeltaAsDouble(double[] scratch);
 
-    /** Copies the output delta formed in {@code d} into {@code delta[L-1]} if they differ. */
-    abstract void storeTopDelta(double[] d, int n);
+    /**
+     * Copies the output delta formed in {@code d} into {@code delta[L-1]} if they differ; {@code
+     * maxWeight} is the largest example weight of the slice, whose deltas carry it as a factor.
+     */
+    abstract void storeTopDelta(double[] d, int n, double maxWeight);
 
     // ---- the passes, written once
 

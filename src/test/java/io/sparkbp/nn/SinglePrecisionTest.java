@@ -80,6 +80,57 @@ class SinglePrecisionTest {
         assertTrue(err <= GRADIENT_TOLERANCE, () -> "float gradient differs by " + err + " (norm-wise relative)");
     }
 
+    /**
+     * Example weights far from 1 (2^-140 and 2^130, outside what a float delta can carry) give, in
+     * float, exactly the gradient, loss and weight sums of the same examples at their weights over
+     * 2^e, times 2^e: the deltas are scaled by a power of two before narrowing and the gradient
+     * back. Before, 2^-140 times a delta rounded to a subnormal float or 0, and the run did not learn.
+     */
+    @ParameterizedTest(name = "{0} sparse={1}")
+    @MethodSource("extremeWeightCases")
+    void extremeExampleWeightsGiveTheExactlyScaledGradientInFloat(OutputKind kind, boolean sparse) {
+        int nOut = kind == OutputKind.SOFTMAX ? 4 : 3;
+        NetworkSpec spec = TestNets.spec(40, new int[] {24, 12}, nOut, Activation.SIGMOID, kind);
+        SplittableRandom rng = new SplittableRandom(17L + kind.ordinal());
+        float[] thetaF = Kernels.toFloat(TestNets.randomTheta(spec, rng, 2.0));
+        TestNets.Data data = TestNets.randomData(rng, 37, 40, nOut, kind, true, sparse ? 0.8 : 0.1);
+        for (int e : new int[] {-140, 130}) {
+            double factor = Math.scalb(1.0, e);
+            double[] w = data.w().clone();
+            for (int n = 0; n < w.length; n++) {
+                w[n] *= factor;
+            }
+            TestNets.Data scaled = new TestNets.Data(37, 40, nOut, data.x(), data.t(), w);
+            GradientAccumulator plain = floatSums(spec, thetaF, data.block(sparse));
+            GradientAccumulator far = floatSums(spec, thetaF, scaled.block(sparse));
+            assertEquals(plain.weightSum() * factor, far.weightSum(), 0.0, "weight sum at 2^" + e);
+            assertEquals(plain.lossSum() * factor, far.lossSum(), 0.0, "loss sum at 2^" + e);
+            double[] expected = plain.gradSum().clone();
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] *= factor;
+            }
+            assertArrayEquals(expected, far.gradSum(), 0.0, "gradient sum at 2^" + e);
+        }
+    }
+
+    static Stream<Arguments> extremeWeightCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (OutputKind kind : OutputKind.values()) {
+            out.add(Arguments.of(kind, false));
+            out.add(Arguments.of(kind, true));
+        }
+        return out.stream();
+    }
+
+    private static GradientAccumulator floatSums(NetworkSpec spec, float[] thetaF, Block block) {
+        GradientAccumulator acc = new GradientAccumulator(spec.numParams());
+        BlockGradient bg = new BlockGradient(spec, 1);
+        Block single = block.withPrecision(Precision.FLOAT32);
+        bg.accumulate(thetaF, single, 0, 20, acc);
+        bg.accumulate(thetaF, single, 20, 37, acc);
+        return acc;
+    }
+
     @Test
     void floatWeightsOnDoubleBlocksEqualFloatWeightsOnFloatBlocks() {
         // the trainer may be given double blocks (e.g. built by another caller) in float32 mode
