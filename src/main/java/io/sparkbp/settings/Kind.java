@@ -185,9 +185,17 @@ public final class Kind<T> {
         return new Kind<>(Kind::elements, "comma-separated names", ParamType.STRING);
     }
 
-    /** {@code auto} (empty value), or a value of {@code kind}. */
+    /**
+     * {@code auto} (empty value), or a value of {@code kind}; a refusal keeps {@code kind}'s detail, such as
+     * "99999999999 is too large".
+     */
     public static <E> Kind<Optional<E>> orAuto(Kind<E> kind) {
-        return new Kind<>(s -> s.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(kind.parse(s)),
-                kind.expected + " or auto", ParamType.STRING);
+        return new Kind<>(s -> {
+            if (s.equalsIgnoreCase("auto")) {
+                return Optional.empty();
+            }
+            E v = kind.parser.apply(s);
+            return v == null ? null : Optional.of(v);
+        }, kind.expected + " or auto", ParamType.STRING);
     }
 }

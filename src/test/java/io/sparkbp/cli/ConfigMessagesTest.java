@@ -96,7 +96,8 @@ class ConfigMessagesTest {
     void anIntegerTooLargeForAnIntIsCalledTooLargeNamingTheMaximum() {
         for (String[] c : new String[][] {{"model.hidden", "99999999999", "(99999999999 is too large"},
                 {"model.hidden", "16,99999999999", "(element 2 of 2, 99999999999, is too large"},
-                {"train.epochs", "99999999999", "(99999999999 is too large"}}) {
+                {"train.epochs", "99999999999", "(99999999999 is too large"},
+                {"train.localSteps", "99999999999", "(99999999999 is too large"}}) {
             Config config = new Config();
             config.override(c[0] + "=" + c[1]);
             SettingException e = assertThrows(SettingException.class,
