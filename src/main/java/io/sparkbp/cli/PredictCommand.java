@@ -1,6 +1,7 @@
 package io.sparkbp.cli;
 
 import io.sparkbp.model.Model;
+import io.sparkbp.report.Figures;
 import io.sparkbp.settings.Schema;
 import io.sparkbp.settings.Setting;
 import io.sparkbp.settings.SettingException;
@@ -42,15 +43,7 @@ final class PredictCommand {
     void run(String[] args) {
         CommandArgs a = CommandArgs.parse("predict", args, new String[] {"--model", "--data", "--out"}, new String[0]);
         if (a.help()) {
-            out.println("usage: sparkbp predict --model M --data PATH --out DIR [key=value ...]\n\n"
-                    + "Writes one line per example of PATH into the directory DIR (part files in input order):\n"
-                    + "  softmax: class<TAB>p0,...,pK-1     logistic: 0|1<TAB>p  or  ids<TAB>p0,...  (multi-label)\n"
-                    + "  linear: y0,...,yK-1 in the data's units\n"
-                    + "LIBSVM lines may omit the label. Keys that apply (any other is refused): data.format,\n"
-                    + "data.features (must equal the model's inputs), data.labelColumns, data.weightColumn,\n"
-                    + "data.onBadRecord, data.partitions, data.blockRows, data.layout, data.storageLevel,\n"
-                    + "output.overwrite (replaces only a DIR that an earlier\n"
-                    + "predict wrote: one holding the marker file " + RunPaths.PREDICTIONS_MARKER + ").");
+            help();
             return;
         }
         Config config = a.config();
@@ -75,13 +68,14 @@ final class PredictCommand {
                     "." + target.getName() + ".tmp-" + UUID.randomUUID());
             FileSystem fs = fileSystem(target, hadoop);
             // Computed and cached first, so a bad input line fails the run before anything is written.
-            JavaRDD<Predictions.Part> lines = Predictions.compute(loader, src, model.spec(), model.theta(),
-                    model.inputTransform().orElse(null), model.outputTransform().orElse(null))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Predictions.Computed computed = Predictions.compute(loader, src, model.spec(), model.theta(),
+                    model.inputTransform().orElse(null), model.outputTransform().orElse(null));
+            JavaRDD<Predictions.Part> lines = computed.parts().persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 long count = Predictions.count(lines);
+                long skipped = computed.skipped().value();
                 if (count == 0) {
-                    throw DataLoader.noExamples(src, 0); // as evaluate refuses it; nothing is written
+                    throw DataLoader.noExamples(src, skipped); // as evaluate refuses it; nothing is written
                 }
                 save(lines, fs.makeQualified(tmp).toString(), target);
                 fs.create(new Path(tmp, RunPaths.PREDICTIONS_MARKER), false).close();
@@ -89,7 +83,8 @@ final class PredictCommand {
                 if (!fs.rename(tmp, target)) {
                     throw new UsageException("cannot move the predictions into place at " + target);
                 }
-                out.println(count + " predictions written to " + target);
+                out.println(Figures.count(count, "prediction") + " written to " + target
+                        + (skipped > 0 ? " (" + Figures.count(skipped, "bad line") + " skipped)" : ""));
             } catch (IOException e) {
                 throw new UsageException("cannot write predictions to " + target + ": " + e.getMessage());
             } finally {
@@ -97,6 +92,18 @@ final class PredictCommand {
                 removeTemporary(sc, fs, tmp);
             }
         }
+    }
+
+    private void help() {
+        out.println("usage: sparkbp predict --model M --data PATH --out DIR [key=value ...]\n\n"
+                + "Writes one line per example of PATH into the directory DIR (part files in input order):\n"
+                + "  softmax: class<TAB>p0,...,pK-1     logistic: 0|1<TAB>p  or  ids<TAB>p0,...  (multi-label)\n"
+                + "  linear: y0,...,yK-1 in the data's units\n"
+                + "LIBSVM lines may omit the label. Keys that apply (any other is refused): data.format,\n"
+                + "data.features (must equal the model's inputs), data.labelColumns, data.weightColumn,\n"
+                + "data.onBadRecord, data.partitions, data.blockRows, data.layout, data.storageLevel,\n"
+                + "output.overwrite (replaces only a DIR that an earlier\n"
+                + "predict wrote: one holding the marker file " + RunPaths.PREDICTIONS_MARKER + ").");
     }
 
     /**

@@ -349,10 +349,10 @@ public final class DataLoader {
     /**
      * The examples of {@code s} in input order (every line kept, partitions as Hadoop splits the input,
      * never reshuffled), with inputs standardized by {@code in} (may be null). {@code rewrite}, if not
-     * null, is applied to every line before it is parsed.
+     * null, is applied to every line before it is parsed; bad lines skipped are counted in {@code skipped}.
      */
-    public JavaRDD<ParsedExample> examplesInOrder(Source s, Transform in, LineRewrite rewrite) {
-        return read(s, Holdout.ALL, new Standardizer(in, null), new ParsingIterator.Counters(null, null), rewrite);
+    public JavaRDD<ParsedExample> examplesInOrder(Source s, Transform in, LineRewrite rewrite, LongAccumulator skipped) {
+        return read(s, Holdout.ALL, new Standardizer(in, null), new ParsingIterator.Counters(skipped, null), rewrite);
     }
 
     /** The parsed, kept, raw examples of {@code s}, partitioned as requested; skipped lines counted in {@code skipped}. */

@@ -11,6 +11,7 @@ import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -48,23 +49,31 @@ public final class Predictions {
     }
 
     /**
+     * The prediction parts of a data set, one per input partition, and the count of the bad lines that
+     * {@code data.onBadRecord=skip} skipped (known once the parts have been computed, e.g. by {@link #count}).
+     */
+    public record Computed(JavaRDD<Part> parts, LongAccumulator skipped) {
+    }
+
+    /**
      * The prediction lines of {@code s} under the given model parts, read with {@code loader}, one
      * {@link Part} per input partition; see {@link #count} and {@link #lines(JavaRDD)}.
      */
-    public static JavaRDD<Part> compute(DataLoader loader, DataLoader.Source s, NetworkSpec spec, double[] theta,
-                                        Transform in, Transform out) {
+    public static Computed compute(DataLoader loader, DataLoader.Source s, NetworkSpec spec, double[] theta,
+                                   Transform in, Transform out) {
         Broadcast<double[]> bc = loader.context().broadcast(theta.clone());
+        LongAccumulator skipped = loader.context().sc().longAccumulator("sparkbp skipped lines " + s.key());
         String dummy = dummyLabel(spec);
         DataLoader.LineRewrite rewrite = s.lines().format() == Format.LIBSVM ? line -> withLabel(line, dummy) : null;
         int blockRows = s.reading().blockRows();
-        return loader.examplesInOrder(s, in, rewrite).mapPartitions(examples -> {
+        return new Computed(loader.examplesInOrder(s, in, rewrite, skipped).mapPartitions(examples -> {
             BlockGradient bg = new BlockGradient(spec, blockRows);
             List<String> result = new ArrayList<>();
             Partial.UntilFailure read = new Partial.UntilFailure(examples);
             new BlockPacker(spec.inputs(), spec.outputs(), blockRows, Layout.AUTO).pack(read)
                     .forEachRemaining(b -> format(bg, bc.value(), b, out, result));
             return List.of(new Part(result, read.failure())).iterator();
-        }, true);
+        }, true), skipped);
     }
 
     /**

@@ -228,6 +228,20 @@ class ActionableMessagesTest {
         assertOneLine(CliHarness.run("evaluate", "--model", model, "--data", bad.toString(), "data.onBadRecord=skip"),
                 ExitCode.DATA, "--data holds no examples in 'file:" + bad + "'; expected at least one valid line (1 bad"
                         + " line was skipped)");
+        assertOneLine(CliHarness.run("predict", "--model", model, "--data", bad.toString(), "--out",
+                dir.resolve("pred-bad").toString(), "data.onBadRecord=skip"), ExitCode.DATA, "--data holds no examples in"
+                + " 'file:" + bad + "'; expected at least one valid line (1 bad line was skipped)");
+        // predictions of the lines kept, and the count of those skipped, as train and evaluate count them
+        Path mixed = write(dir.resolve("mixed.libsvm"), "x 1:1", "0 1:1", "y 2:1", "1 2:1");
+        Result kept = CliHarness.run("predict", "--model", model, "--data", mixed.toString(), "--out",
+                dir.resolve("mixed-out").toString(), "data.onBadRecord=skip");
+        assertEquals(0, kept.code(), kept::toString);
+        assertTrue(kept.out().contains("2 predictions written to " + dir.resolve("mixed-out") + " (2 bad lines skipped)"),
+                kept::toString);
+        Path single = write(dir.resolve("single.libsvm"), "0 1:1");
+        Result one = CliHarness.run("predict", "--model", model, "--data", single.toString(), "--out",
+                dir.resolve("single-out").toString());
+        assertTrue(one.out().contains("1 prediction written to "), one::toString);
     }
 
     @Test
