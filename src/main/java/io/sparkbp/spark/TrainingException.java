@@ -36,7 +36,8 @@ public final class TrainingException extends RuntimeException {
         if (!ok) {
             throw new TrainingException(DIVERGED + epoch + (step > 0 ? " step " + step : "")
                     + ": the " + what + " is not finite; the learning rate is the likely cause (train.learningRate="
-                    + s.schedule().rate(Math.max(0, epoch - 1)) + "): lower it" + STANDARDIZE);
+                    + io.sparkbp.report.Figures.number(s.schedule().rate(Math.max(0, epoch - 1))) + "): lower it"
+                    + STANDARDIZE);
         }
     }
 

@@ -77,10 +77,10 @@ class ActionableMessagesTest {
     void aDivergenceWithStandardizedInputsDoesNotSuggestStandardizing() {
         Result on = train(diabetes("train.standardize=true"));
         assertOneLine(on, ExitCode.TRAINING, "sparkbp: training failed: training diverged in epoch ",
-                "the learning rate is the likely cause (train.learningRate=1000000.0): lower it");
+                "the learning rate is the likely cause (train.learningRate=1000000): lower it");
         assertFalse(on.err().contains("standardize"), on::toString);
         Result off = train(diabetes("train.standardize=false"));
-        assertOneLine(off, ExitCode.TRAINING, "the learning rate is the likely cause (train.learningRate=1000000.0):"
+        assertOneLine(off, ExitCode.TRAINING, "the learning rate is the likely cause (train.learningRate=1000000):"
                 + " lower it, or enable train.standardize");
     }
 
