@@ -132,7 +132,7 @@ public final class BlockGradient {
         addLosses(block, from, to, acc);
         double[] d = pass.topDeltaAsDouble(dScratch);
         formOutputDelta(block, from, to, d);
-        pass.storeTopDelta(d, spec.outputs() * (to - from), block.maxWeight(from, to));
+        pass.storeTopDelta(d, block, from, to);
         pass.backward(theta, block, from, to, acc.gradSum());
     }
 

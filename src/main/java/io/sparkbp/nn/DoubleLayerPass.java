@@ -82,7 +82,7 @@ final class DoubleLayerPass extends LayerPass<double[]> {
     }
 
     @Override
-    void storeTopDelta(double[] d, int n, double maxWeight) {
+    void storeTopDelta(double[] d, Block block, int from, int to) {
         // formed in place
     }
 }

@@ -114,8 +114,10 @@ final class FloatLayerPass extends LayerPass<float[]> {
     }
 
     @Override
-    void storeTopDelta(double[] d, int n, double maxWeight) {
+    void storeTopDelta(double[] d, Block block, int from, int to) {
         float[] top = delta[numLayers - 1];
+        int n = spec.outputs() * (to - from);
+        double maxWeight = block.maxWeight(from, to);
         if (!(maxWeight > 0) || Double.isInfinite(maxWeight) || (maxWeight >= 0x1p-60 && maxWeight <= 0x1p60)) {
             unscale = 1.0;
             Kernels.narrow(d, 0, top, 0, n);

@@ -76,10 +76,10 @@ abstract class LayerPass<A> {
     abstract double[] topDeltaAsDouble(double[] scratch);
 
     /**
-     * Copies the output delta formed in {@code d} into {@code delta[L-1]} if they differ; {@code
-     * maxWeight} is the largest example weight of the slice, whose deltas carry it as a factor.
+     * Copies the output delta formed in {@code d} for examples {@code [from, to)} of {@code block} into
+     * {@code delta[L-1]} if they differ (the deltas carry the examples' weights as a factor).
      */
-    abstract void storeTopDelta(double[] d, int n, double maxWeight);
+    abstract void storeTopDelta(double[] d, Block block, int from, int to);
 
     // ---- the passes, written once
 
