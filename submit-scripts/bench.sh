@@ -4,7 +4,7 @@
 #   submit-scripts/bench.sh [quick|full] [sections=1,2,...]
 #   submit-scripts/bench.sh scaling [full]
 #   submit-scripts/bench.sh defaults [fresh] [set ...]
-#   submit-scripts/bench.sh large [--sizes 1,4,16] [--base ROWS] [--mllib-max-bytes B]
+#   submit-scripts/bench.sh large [--sizes 1,4,16] [--kinds dense,sparse] [--base ROWS] [--mllib-max-bytes B]
 #
 # quick (default) takes ~2-3 minutes, full ~6; they print one table and write it as markdown to
 # target/bench/results.md. scaling (~2 minutes) times a full-batch step and the broadcast/result

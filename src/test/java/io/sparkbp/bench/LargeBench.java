@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * sum of the heap pools' peaks, an upper bound). Then the same files through Spark MLlib's MLP where they fit:
  * {@code spark.read.format("libsvm")}, cached and counted (its load), and 3 l-bfgs iterations.
  *
- * <pre>LargeBench DATA_DIR OUT_MD [--base ROWS] [--sizes 1,4,16] [--mllib-max-bytes B]</pre>
+ * <pre>LargeBench DATA_DIR OUT_MD [--base ROWS] [--sizes 1,4,16] [--kinds dense,sparse] [--mllib-max-bytes B]</pre>
  */
 public final class LargeBench {
     private static final int DENSE_FEATURES = 100;
@@ -93,7 +93,11 @@ public final class LargeBench {
             DataFile warm = generate(dir, false, 0, 5000);
             sparkbp(warm);
             mllib(spark, warm);
-            for (boolean sparse : new boolean[] {false, true}) {
+            for (String kind : option(args, "--kinds", "dense,sparse").split(",")) {
+                boolean sparse = kind.trim().equals("sparse");
+                if (!sparse && !kind.trim().equals("dense")) {
+                    throw new IllegalArgumentException("--kinds: expected dense and/or sparse, got '" + kind + "'");
+                }
                 for (int k : sizes) {
                     long n = (sparse ? 4 : 1) * base * k;
                     DataFile f = generate(dir, sparse, k, n);
