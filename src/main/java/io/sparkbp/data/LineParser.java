@@ -280,8 +280,9 @@ public final class LineParser implements Serializable {
         return kind.encodeLabel(v, t, nOut) ? t : null;
     }
 
+    /** Space, tab, LF, VT, FF or CR; one comparison for the digits and punctuation that make up most of a line. */
     private static boolean isSpace(byte c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0x0B;
+        return c <= ' ' && (c == ' ' || (c >= '\t' && c <= '\r'));
     }
 
     // ---------------------------------------------------------------- LIBSVM
