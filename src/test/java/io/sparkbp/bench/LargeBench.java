@@ -78,6 +78,13 @@ public final class LargeBench {
         for (String s : option(args, "--sizes", "1,4,16").split(",")) {
             sizes.add(Integer.parseInt(s.trim()));
         }
+        List<Boolean> kinds = new ArrayList<>(); // sparse or not, in the order given
+        for (String kind : option(args, "--kinds", "dense,sparse").split(",")) {
+            if (!kind.trim().equals("sparse") && !kind.trim().equals("dense")) {
+                throw new IllegalArgumentException("--kinds: expected dense and/or sparse, got '" + kind + "'");
+            }
+            kinds.add(kind.trim().equals("sparse"));
+        }
         Files.createDirectories(dir);
         Configurator.setRootLevel(Level.WARN);
         List<String> rows = new ArrayList<>();
@@ -93,11 +100,7 @@ public final class LargeBench {
             DataFile warm = generate(dir, false, 0, 5000);
             sparkbp(warm);
             mllib(spark, warm);
-            for (String kind : option(args, "--kinds", "dense,sparse").split(",")) {
-                boolean sparse = kind.trim().equals("sparse");
-                if (!sparse && !kind.trim().equals("dense")) {
-                    throw new IllegalArgumentException("--kinds: expected dense and/or sparse, got '" + kind + "'");
-                }
+            for (boolean sparse : kinds) {
                 for (int k : sizes) {
                     long n = (sparse ? 4 : 1) * base * k;
                     DataFile f = generate(dir, sparse, k, n);
