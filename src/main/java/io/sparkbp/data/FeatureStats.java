@@ -39,6 +39,11 @@ public final class FeatureStats implements Serializable {
         this.targets = new Moments(nOut);
     }
 
+    /** About how many bytes statistics of {@code nIn} inputs and {@code nOut} outputs take (six values per column). */
+    public static long sizeInBytes(int nIn, int nOut) {
+        return 48L * ((long) nIn + nOut) + 256;
+    }
+
     /** Adds one example (raw, before any transform); returns {@code this}. */
     public FeatureStats add(ParsedExample e) {
         int[] idx = e.indices();

@@ -41,7 +41,17 @@ final class BlockCache {
      */
     static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, BlockPacker.Spec blocks,
                               StorageLevel level, String name) {
-        JavaRDD<PartitionData> data = examples.mapPartitions(it -> {
+        JavaRDD<PartitionData> data = packed(examples, standardizer, blocks);
+        data.persist(level);
+        data.setName(name);
+        Totals totals = totals(data);
+        return new Loaded(data, totals.examples, totals.bytes, 0, totals.weighted, totals.digest);
+    }
+
+    /** The blocks {@link #pack} caches, not yet cached. */
+    private static JavaRDD<PartitionData> packed(JavaRDD<ParsedExample> examples, Standardizer standardizer,
+                                                 BlockPacker.Spec blocks) {
+        return examples.mapPartitions(it -> {
             List<Block> packed = new ArrayList<>();
             Partial.UntilFailure read = new Partial.UntilFailure(it);
             DataDigest digest = new DataDigest();
@@ -53,41 +63,74 @@ final class BlockCache {
                     digest, read.failure());
             return List.of(pd).iterator();
         }, true);
-        data.persist(level);
-        data.setName(name);
-        Totals totals = totals(data);
-        return new Loaded(data, totals.examples, totals.bytes, 0, totals.weighted, totals.digest);
     }
+
+    /** Cached raw blocks ({@link #packRaw}) and the statistics of their examples. */
+    record Raw(Loaded blocks, FeatureStats stats) {
+    }
+
+    /**
+     * The driver gathers every partition's statistics at once when they take at most this many bytes in
+     * all ({@link #packRaw}); more are aggregated on the executors in a pass over the cache.
+     */
+    static final long GATHERED_STATS_BYTES = 64L << 20;
 
     /**
      * Packs raw {@code examples} (not standardized) into float64 blocks, dense or sparse as their
      * nonzeros suggest ({@link Layout#AUTO}), one {@link PartitionData} per partition with the digest
      * of its examples, caches them at {@code level} and materializes the cache (a data error of a
      * partition is thrown here, in partition order). The blocks hold the examples exactly ({@link
-     * BlockPacker#unpack}), so {@link #rawExamples} and {@link #standardize} can take the statistics
-     * and pack the standardized blocks from the cache instead of reading and parsing the text again.
+     * BlockPacker#unpack}), so {@link #standardize} can pack the standardized blocks from the cache
+     * instead of reading and parsing the text again. The statistics are {@link #rawStats} of the
+     * blocks, bit for bit; while every partition's statistics fit in {@link #GATHERED_STATS_BYTES} they
+     * are folded in the job that materializes the cache, each task folding the blocks it has just made,
+     * and merged on the driver in {@link #rawStats}' order ({@link OrderedAggregate#mergeAsAggregate}),
+     * so the cache is not read a second time for them.
      */
-    static Loaded packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
-                                 String name) {
-        return pack(examples, Standardizer.none(), new BlockPacker.Spec(nIn, nOut, blockRows, Layout.AUTO, Precision.FLOAT64),
-                level, name);
+    static Raw packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
+                       String name) {
+        return packRaw(examples, nIn, nOut, blockRows, level, name, GATHERED_STATS_BYTES);
     }
+
+    /** {@link #packRaw}, gathering the partitions' statistics on the driver up to {@code gatherBytes} in all. */
+    static Raw packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
+                       String name, long gatherBytes) {
+        JavaRDD<PartitionData> data = packed(examples, Standardizer.none(),
+                new BlockPacker.Spec(nIn, nOut, blockRows, Layout.AUTO, Precision.FLOAT64));
+        data.persist(level);
+        data.setName(name);
+        boolean gather = (double) data.getNumPartitions() * FeatureStats.sizeInBytes(nIn, nOut) <= gatherBytes;
+        Totals totals = totals(data, null, gather ? new int[] {nIn, nOut} : null);
+        Loaded blocks = new Loaded(data, totals.examples, totals.bytes, 0, totals.weighted, totals.digest);
+        if (!gather) {
+            return new Raw(blocks, rawStats(data, nIn, nOut));
+        }
+        FeatureStats stats = OrderedAggregate.mergeAsAggregate(totals.stats, FeatureStats::merge, STATS_DEPTH);
+        return new Raw(blocks, stats != null ? stats : new FeatureStats(nIn, nOut));
+    }
+
+    /** The depth of the tree that merges the partitions' statistics. */
+    private static final int STATS_DEPTH = 2;
 
     /**
      * {@link DataLoader#stats(JavaRDD, int, int)} of the examples of the raw blocks {@code raw} ({@link
      * #packRaw}), bit for bit, folded from the blocks without making the examples.
      */
     static FeatureStats rawStats(JavaRDD<PartitionData> raw, int nIn, int nOut) {
-        FeatureStats stats = OrderedAggregate.aggregate(raw, (FeatureStats a, PartitionData pd) -> {
-            FeatureStats acc = a;
-            for (Block b : pd.blocks()) {
-                if (b.rows() > 0) {
-                    acc = (acc == null ? new FeatureStats(nIn, nOut) : acc).add(b);
-                }
-            }
-            return acc;
-        }, FeatureStats::merge, 2);
+        FeatureStats stats = OrderedAggregate.aggregate(raw,
+                (FeatureStats a, PartitionData pd) -> foldStats(a, pd, nIn, nOut), FeatureStats::merge, STATS_DEPTH);
         return stats != null ? stats : new FeatureStats(nIn, nOut);
+    }
+
+    /** {@code a} (null for none yet) with the examples of the raw blocks of {@code pd} added. */
+    private static FeatureStats foldStats(FeatureStats a, PartitionData pd, int nIn, int nOut) {
+        FeatureStats acc = a;
+        for (Block b : pd.blocks()) {
+            if (b.rows() > 0) {
+                acc = (acc == null ? new FeatureStats(nIn, nOut) : acc).add(b);
+            }
+        }
+        return acc;
     }
 
     /** The examples of raw blocks ({@link #packRaw}), in their partitions and order, as read. */
@@ -144,7 +187,7 @@ final class BlockCache {
         }, true);
         data.persist(level);
         data.setName(name);
-        Totals totals = totals(data, raw.rdd());
+        Totals totals = totals(data, raw.rdd(), null);
         drop(raw.rdd()); // the waves removed all but the last wave's raw blocks
         return new Loaded(data, totals.examples, totals.bytes, raw.skipped(), totals.weighted, totals.digest);
     }
@@ -195,7 +238,7 @@ final class BlockCache {
     }
 
     /** What the job that materializes cached blocks learns of them. */
-    private record Totals(long examples, long bytes, long weighted, DataDigest digest) {
+    private record Totals(long examples, long bytes, long weighted, DataDigest digest, List<FeatureStats> stats) {
     }
 
     /**
@@ -210,13 +253,15 @@ final class BlockCache {
         private final long weighted;
         private final DataDigest digest;
         private final DataException failure;
+        private final FeatureStats stats;
 
-        PartTotals(long rows, long bytes, long weighted, DataDigest digest, DataException failure) {
+        PartTotals(long rows, long bytes, long weighted, DataDigest digest, DataException failure, FeatureStats stats) {
             this.rows = rows;
             this.bytes = bytes;
             this.weighted = weighted;
             this.digest = digest;
             this.failure = failure;
+            this.stats = stats;
         }
 
         long rows() {
@@ -238,6 +283,11 @@ final class BlockCache {
         DataException failure() {
             return failure;
         }
+
+        /** The statistics of the partition's raw examples, or null when not asked for (or none). */
+        FeatureStats stats() {
+            return stats;
+        }
     }
 
     /**
@@ -247,7 +297,7 @@ final class BlockCache {
      * in partition order), after dropping the cache.
      */
     private static Totals totals(JavaRDD<PartitionData> data) {
-        return totals(data, null);
+        return totals(data, null, null);
     }
 
     /** Partitions standardized per wave ({@link #standardize}), per core of the default parallelism. */
@@ -258,11 +308,14 @@ final class BlockCache {
      * computed from, partition by partition), in waves of {@link #WAVE_PER_CORE} partitions per core,
      * removing {@code source}'s cached blocks of each wave once the wave's job has cached its own, except
      * the last wave's: the caller's {@link #drop} of {@code source} right after removes them, and two removals
-     * of one block at once make Spark's block manager warn ("could not be removed") or fail.
+     * of one block at once make Spark's block manager warn ("could not be removed") or fail. With {@code
+     * statsShape} ({@code {inputs, outputs}}) not null, the totals also hold each partition's statistics of
+     * its raw blocks, in partition order (null for a partition without rows).
      */
-    private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source) {
-        JavaRDD<PartTotals> each = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure())
-                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null));
+    private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source, int[] statsShape) {
+        JavaRDD<PartTotals> each = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure(), null)
+                : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null,
+                        statsShape == null ? null : foldStats(null, pd, statsShape[0], statsShape[1])));
         List<PartTotals> parts = new ArrayList<>();
         if (source == null) {
             parts.addAll(each.collect());
@@ -287,6 +340,7 @@ final class BlockCache {
         long bytes = 0;
         long weighted = 0;
         DataDigest digest = new DataDigest();
+        List<FeatureStats> stats = new ArrayList<>(parts.size());
         for (PartTotals p : parts) {
             if (p.failure() != null) {
                 data.unpersist(true); // blocking: the session may stop right after the throw
@@ -296,8 +350,9 @@ final class BlockCache {
             bytes += p.bytes();
             weighted += p.weighted();
             digest = p.digest() == null ? digest : digest.then(p.digest());
+            stats.add(p.stats());
         }
-        return new Totals(examples, bytes, weighted, digest);
+        return new Totals(examples, bytes, weighted, digest, stats);
     }
 
 }

@@ -122,9 +122,10 @@ public final class DataCache {
 
     /**
      * The training part {@code trainPart} of the training source, read once: when the transforms need
-     * statistics of it, its raw examples are packed and cached first, the statistics taken from that
-     * cache (the same examples in the same partitions and order as a pass over the text, so the same
-     * statistics, bit for bit), and the cached raw blocks then standardized into the training blocks.
+     * statistics of it, its raw examples are packed and cached first, the statistics folded from the
+     * blocks as they are made (the same examples in the same partitions and order as a pass over the
+     * text, so the same statistics, bit for bit), and the cached raw blocks then standardized into the
+     * training blocks.
      */
     private static Trained train(JavaSparkContext sc, TrainingPlan plan, DataLoader.Holdout trainPart, double fraction,
                                  RunListener listener) {
@@ -148,18 +149,18 @@ public final class DataCache {
         String name = part.cacheName();
         sc.setJobDescription(name + " (raw)");
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + source.key());
-        DataLoader.Loaded raw;
+        BlockCache.Raw cached;
         try (LoadProgress progress = progress(sc, source, listener)) {
-            raw = BlockCache.packRaw(part.examples(skipped, progress.meter()), spec.inputs(), spec.outputs(),
+            cached = BlockCache.packRaw(part.examples(skipped, progress.meter()), spec.inputs(), spec.outputs(),
                     prep.blockRows(), prep.storageLevel(), name + " (raw)");
         }
-        raw = raw.withSkipped(skipped.value());
+        DataLoader.Loaded raw = cached.blocks().withSkipped(skipped.value());
         if (raw.examples() == 0) {
             sc.setJobDescription(null);
             raw.rdd().unpersist(true);
             throw part.empty(skipped.value());
         }
-        Transforms t = transforms(plan, BlockCache.rawStats(raw.rdd(), spec.inputs(), spec.outputs()));
+        Transforms t = transforms(plan, cached.stats());
         sc.setJobDescription(name);
         DataLoader.Loaded packed = BlockCache.standardize(raw, standardizer(t), blocks(plan), prep.storageLevel(), name);
         sc.setJobDescription(null);
@@ -173,8 +174,10 @@ public final class DataCache {
      * Whether to read {@code textBytes} of training text once, caching raw blocks: when they would take
      * at most half of the {@code freeStorage} bytes of storage memory (the other half holding the first
      * standardized waves). Larger data (or data of unknown size, or a storage level without memory)
-     * are read twice, statistics first: raw blocks spilled to local disk and read back twice cost more
-     * than a second parse (measured: 8M sparse rows in a 2 GB driver took 3.7 times as long to load).
+     * are read twice, statistics first: raw blocks spilled to local disk and read back to standardize
+     * cost more than a second parse (measured with {@code bench.sh large} in a 2 GB driver, the
+     * statistics already folded as the raw blocks are made: 16x sparse, 1.7 GB, ingest 34-40 MB/s per
+     * core read once against 45-58 read twice; 16x dense 57-65 against 44-69, no clear gain).
      */
     static boolean readOnce(long textBytes, long freeStorage) {
         return textBytes > 0 && RAW_BYTES_PER_TEXT_BYTE * textBytes <= freeStorage / 2.0;

@@ -44,7 +44,7 @@ final class OrderedAggregate {
      */
     static <T, U> U aggregate(JavaRDD<T> rdd, Function2<U, T, U> seqOp, Function2<U, U, U> combOp, int depth) {
         int n = rdd.getNumPartitions();
-        int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
+        int fanIn = fanIn(n, depth);
         if (oneLevel(n, depth)) {
             return foldAndMerge(rdd, seqOp, combOp);
         }
@@ -59,7 +59,7 @@ final class OrderedAggregate {
             }
             return one.iterator();
         }, true).mapToPair(t -> t);
-        while (depth > 1 && n > fanIn + (n + fanIn - 1) / fanIn) {
+        while (mergesAgain(n, fanIn, depth)) {
             int groups = (n + fanIn - 1) / fanIn;
             int f = fanIn;
             partials = partials
@@ -110,8 +110,39 @@ final class OrderedAggregate {
 
     /** Whether {@link #aggregate} merges {@code n} partitions on the driver in one level. */
     private static boolean oneLevel(int n, int depth) {
-        int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
-        return depth <= 1 || n <= fanIn + (n + fanIn - 1) / fanIn;
+        return !mergesAgain(n, fanIn(n, depth), depth);
+    }
+
+    /** The partials {@link #aggregate} merges per group at each level below the driver, for {@code n} partitions. */
+    private static int fanIn(int n, int depth) {
+        return Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / Math.max(1, depth))));
+    }
+
+    /** Whether {@link #aggregate} merges {@code n} partials (at any level) in groups of {@code fanIn} once more. */
+    private static boolean mergesAgain(int n, int fanIn, int depth) {
+        return depth > 1 && n > fanIn + (n + fanIn - 1) / fanIn;
+    }
+
+    /**
+     * What {@link #aggregate} returns for an RDD whose partition {@code i} folds to {@code partials.get(i)}
+     * (null for none), bit for bit: the same groups merged in the same order, here all on the driver.
+     * So a job that already computes each partition's partial (say, the one that materializes a cache)
+     * need not run a second job to aggregate them; it suits partials that are small, since the driver
+     * holds them all at once.
+     */
+    static <U> U mergeAsAggregate(List<U> partials, Function2<U, U, U> combOp, int depth) {
+        int n = partials.size();
+        int fanIn = fanIn(n, depth);
+        List<U> level = partials;
+        while (mergesAgain(n, fanIn, depth)) {
+            List<U> next = new ArrayList<>();
+            for (int from = 0; from < n; from += fanIn) {
+                next.add(mergeParts(level.subList(from, Math.min(n, from + fanIn)).toArray(), combOp));
+            }
+            level = next;
+            n = next.size();
+        }
+        return mergeParts(level.toArray(), combOp);
     }
 
     /**

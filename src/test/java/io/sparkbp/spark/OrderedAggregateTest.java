@@ -98,6 +98,29 @@ class OrderedAggregateTest {
     }
 
     @Test
+    void theDriversMergeOfEachPartitionsPartialIsTheAggregateBitForBit() {
+        List<Double> v = values();
+        for (int partitions : new int[] {1, 5, 12, 24, 97, 700}) {
+            JavaRDD<Double> rdd = sc.parallelize(v, partitions); // 700 partitions: a hundred are empty
+            List<Double> partials = rdd.mapPartitions(it -> {
+                Double s = null;
+                while (it.hasNext()) {
+                    s = (s == null ? 0.0 : s) + it.next();
+                }
+                List<Double> one = new ArrayList<>();
+                one.add(s);
+                return one.iterator();
+            }, true).collect();
+            for (int depth : new int[] {1, 2, 3}) {
+                assertEquals(sum(rdd, depth), OrderedAggregate.mergeAsAggregate(partials, (a, b) -> a + b, depth),
+                        0.0, () -> partitions + " partitions, depth " + depth);
+            }
+        }
+        assertNull(OrderedAggregate.mergeAsAggregate(java.util.Arrays.asList(null, null, null),
+                (Double a, Double b) -> a + b, 2));
+    }
+
+    @Test
     void emptyPartitionsContributeNothingAndAllEmptyGivesNull() {
         assertNull(sum(sc.parallelize(new ArrayList<Double>(), 3), 2));
         List<Double> two = List.of(1.5, 2.25);

@@ -70,7 +70,8 @@ class RawBlocksTest {
     @Test
     void standardizingCachedRawBlocksGivesTheBlocksOfTheExamplesAndDropsTheRawCacheByWaves() throws Exception {
         StorageLevel level = StorageLevel.MEMORY_ONLY();
-        DataLoader.Loaded raw = BlockCache.packRaw(examples(), N_IN, 3, 16, level, "raw");
+        BlockCache.Raw packed = BlockCache.packRaw(examples(), N_IN, 3, 16, level, "raw");
+        DataLoader.Loaded raw = packed.blocks();
         List<PartitionData> rawParts = raw.rdd().collect();
         assertTrue(!rawParts.get(0).blocks()[0].isSparse() && rawParts.get(PARTITIONS - 1).blocks()[0].isSparse(),
                 "dense and sparse raw blocks");
@@ -80,7 +81,11 @@ class RawBlocksTest {
         Standardizer st = new Standardizer(DataLoader.inputTransform(fromRaw, Layout.DENSE), fromRaw.targetTransform());
         assertEquals(new Standardizer(DataLoader.inputTransform(fromExamples, Layout.DENSE),
                 fromExamples.targetTransform()).toString(), st.toString());
-        for (FeatureStats f : new FeatureStats[] {fromRaw, fromBlocks}) {
+        // packed.stats(): gathered as the cache was made and merged on the driver in the order of the
+        // executors' tree, which for 24 partitions has two levels (groups of 5, then the 5 groups)
+        BlockCache.Raw notGathered = BlockCache.packRaw(examples(), N_IN, 3, 16, level, "raw, stats aggregated", 0);
+        notGathered.blocks().rdd().unpersist(true);
+        for (FeatureStats f : new FeatureStats[] {fromRaw, fromBlocks, packed.stats(), notGathered.stats()}) {
             assertEquals(fromExamples.count(), f.count());
             for (int j = 0; j < N_IN; j++) {
                 assertEquals(Double.doubleToLongBits(fromExamples.inputMean(j)), Double.doubleToLongBits(f.inputMean(j)));
