@@ -33,7 +33,9 @@ class PlainLineTest {
     @Test
     void plainLinesParseAsTheirText() {
         for (String line : new String[] {"2 1:0.5 3:-1e-3 20:7", "  0\t1:0 2:5.\t", "1 4:1.5e+2 5:0.1e-300\r",
-                "-0 1:+3", "2", "1 2:1234567890.1234567 3:4.9e-324"}) {
+                "-0 1:+3", "2", "1 2:1234567890.1234567 3:4.9e-324", "1 1:-.5 2:+5. 3:00012.50 4:-0.0 5:0.000",
+                "1 1:0.00000000000000000000001 2:123456789012345.6 3:12345678901234.56 4:99999999999999999999",
+                "1 1:0.1234567890123456789012 2:1.2e3\t3:7\r", "0 1:1.5 2:0. 3:.0 4:-00"}) {
             ParsedExample got = plain(SOFTMAX, line);
             assertSameExample(SOFTMAX.parse(line), got, line);
         }
@@ -45,7 +47,8 @@ class PlainLineTest {
     void declinesWhatTheStringPathMustDecide() {
         for (String line : new String[] {"", "   ", "# c", "3 1:1", "1.5 1:1", "1 2:1 1:1", "1 1:1 1:2", "1 0:1",
                 "1 21:1", "1 1:nan", "1 1:1e400", "1 1:0x1", "1 1:1 # c", "\uFEFF1 1:1", "1 1:\u00e91", "1 1:",
-                "1 :1", "1 1", "1 1:2:3", "1 05:1 5:1", "-1 1:1"}) {
+                "1 :1", "1 1", "1 1:2:3", "1 05:1 5:1", "-1 1:1", "1 1:1.2.3", "1 1:1x", "1 1:-", "1 1:+", "1 1:.",
+                "1 1:1e", "1 1:--1", "1 1:1.5-", "1 1:1..5", "1 1:1,5"}) {
             assertNull(plain(SOFTMAX, line), line);
         }
         assertNull(plain(BINARY, "2 1:1"));
@@ -65,8 +68,12 @@ class PlainLineTest {
                     break;
                 }
                 double v = rng.nextInt(5) == 0 ? 0 : rng.nextDouble(-1e3, 1e3) * Math.pow(10, rng.nextInt(-30, 30));
-                String text = rng.nextBoolean() ? Double.toString(v)
-                        : String.format(java.util.Locale.ROOT, "%." + rng.nextInt(18) + "g", v);
+                String text = switch (rng.nextInt(3)) {
+                    case 0 -> Double.toString(v);
+                    case 1 -> String.format(java.util.Locale.ROOT, "%." + rng.nextInt(18) + "g", v);
+                    default -> String.format(java.util.Locale.ROOT, "%." + rng.nextInt(25) + "f",
+                            v / Math.pow(10, rng.nextInt(-3, 30))); // plain decimals, many digits or few
+                };
                 sb.append(rng.nextBoolean() ? " " : "\t").append(j).append(':').append(text);
             }
             String line = sb.toString();
