@@ -121,8 +121,9 @@ public final class DataCache {
     }
 
     /**
-     * The training part {@code trainPart} of the training source, read once: when the transforms need
-     * statistics of it, its raw examples are packed and cached first, the statistics folded from the
+     * The training part {@code trainPart} of the training source, read once when its raw blocks fit
+     * ({@link #readOnce}; twice otherwise, statistics first): when the transforms need statistics of it,
+     * its raw examples are packed and cached first, the statistics folded from the
      * blocks as they are made (the same examples in the same partitions and order as a pass over the
      * text, so the same statistics, bit for bit), and the cached raw blocks then standardized into the
      * training blocks.
