@@ -100,7 +100,7 @@ final class BlockCache {
         data.persist(level);
         data.setName(name);
         boolean gather = (double) data.getNumPartitions() * FeatureStats.sizeInBytes(nIn, nOut) <= gatherBytes;
-        Totals totals = totals(data, null, gather ? new int[] {nIn, nOut} : null);
+        Totals totals = totals(data, null, gather);
         Loaded blocks = new Loaded(data, totals.examples, totals.bytes, 0, totals.weighted, totals.digest);
         if (!gather) {
             return new Raw(blocks, rawStats(data, nIn, nOut));
@@ -118,16 +118,16 @@ final class BlockCache {
      */
     static FeatureStats rawStats(JavaRDD<PartitionData> raw, int nIn, int nOut) {
         FeatureStats stats = OrderedAggregate.aggregate(raw,
-                (FeatureStats a, PartitionData pd) -> foldStats(a, pd, nIn, nOut), FeatureStats::merge, STATS_DEPTH);
+                BlockCache::foldStats, FeatureStats::merge, STATS_DEPTH);
         return stats != null ? stats : new FeatureStats(nIn, nOut);
     }
 
-    /** {@code a} (null for none yet) with the examples of the raw blocks of {@code pd} added. */
-    private static FeatureStats foldStats(FeatureStats a, PartitionData pd, int nIn, int nOut) {
+    /** {@code a} (null for none yet) with the examples of the raw blocks of {@code pd} added; null while there are none. */
+    private static FeatureStats foldStats(FeatureStats a, PartitionData pd) {
         FeatureStats acc = a;
         for (Block b : pd.blocks()) {
             if (b.rows() > 0) {
-                acc = (acc == null ? new FeatureStats(nIn, nOut) : acc).add(b);
+                acc = (acc == null ? new FeatureStats(b.inputs(), b.outputs()) : acc).add(b);
             }
         }
         return acc;
@@ -187,7 +187,7 @@ final class BlockCache {
         }, true);
         data.persist(level);
         data.setName(name);
-        Totals totals = totals(data, raw.rdd(), null);
+        Totals totals = totals(data, raw.rdd(), false);
         drop(raw.rdd()); // the waves removed all but the last wave's raw blocks
         return new Loaded(data, totals.examples, totals.bytes, raw.skipped(), totals.weighted, totals.digest);
     }
@@ -297,7 +297,7 @@ final class BlockCache {
      * in partition order), after dropping the cache.
      */
     private static Totals totals(JavaRDD<PartitionData> data) {
-        return totals(data, null, null);
+        return totals(data, null, false);
     }
 
     /** Partitions standardized per wave ({@link #standardize}), per core of the default parallelism. */
@@ -309,13 +309,13 @@ final class BlockCache {
      * removing {@code source}'s cached blocks of each wave once the wave's job has cached its own, except
      * the last wave's: the caller's {@link #drop} of {@code source} right after removes them, and two removals
      * of one block at once make Spark's block manager warn ("could not be removed") or fail. With {@code
-     * statsShape} ({@code {inputs, outputs}}) not null, the totals also hold each partition's statistics of
-     * its raw blocks, in partition order (null for a partition without rows).
+     * stats}, the totals also hold each partition's statistics of its raw blocks, in partition order (null
+     * for a partition without rows).
      */
-    private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source, int[] statsShape) {
+    private static Totals totals(JavaRDD<PartitionData> data, JavaRDD<PartitionData> source, boolean stats) {
         JavaRDD<PartTotals> each = data.map(pd -> pd.failure() != null ? new PartTotals(0, 0, 0, null, pd.failure(), null)
                 : new PartTotals(pd.rows(), pd.sizeInBytes(), pd.weighted(), pd.digest(), null,
-                        statsShape == null ? null : foldStats(null, pd, statsShape[0], statsShape[1])));
+                        stats ? foldStats(null, pd) : null));
         List<PartTotals> parts = new ArrayList<>();
         if (source == null) {
             parts.addAll(each.collect());
@@ -340,7 +340,7 @@ final class BlockCache {
         long bytes = 0;
         long weighted = 0;
         DataDigest digest = new DataDigest();
-        List<FeatureStats> stats = new ArrayList<>(parts.size());
+        List<FeatureStats> partStats = new ArrayList<>(parts.size());
         for (PartTotals p : parts) {
             if (p.failure() != null) {
                 data.unpersist(true); // blocking: the session may stop right after the throw
@@ -350,9 +350,9 @@ final class BlockCache {
             bytes += p.bytes();
             weighted += p.weighted();
             digest = p.digest() == null ? digest : digest.then(p.digest());
-            stats.add(p.stats());
+            partStats.add(p.stats());
         }
-        return new Totals(examples, bytes, weighted, digest, stats);
+        return new Totals(examples, bytes, weighted, digest, partStats);
     }
 
 }
