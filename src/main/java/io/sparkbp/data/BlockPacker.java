@@ -12,9 +12,10 @@ import java.util.function.Function;
  * Packs examples into {@link Block}s of at most {@code blockRows} rows, in arrival order.
  *
  * <p>Use {@link #add} / {@link #flush} directly, or {@link #pack} to turn an iterator of lines or
- * examples into a lazy iterator of blocks (what a Spark {@code mapPartitions} needs). The packer holds
- * references to at most one block's worth of examples; every emitted block gets freshly allocated,
- * exactly sized arrays. Inputs are stored per {@link Layout}: with {@link Layout#AUTO} each block is
+ * examples into a lazy iterator of blocks (what a Spark {@code mapPartitions} needs), or {@link
+ * #add(ExampleRow)} rows that are reused for the next example. The packer copies the pending examples
+ * (at most one block's worth) into buffers of its own, reused from block to block; every emitted block
+ * gets freshly allocated, exactly sized arrays. Inputs are stored per {@link Layout}: with {@link Layout#AUTO} each block is
  * sparse when fewer than {@link #SPARSE_BELOW} of its {@code nIn x rows} entries are nonzero (dense
  * costs 8 bytes per entry, sparse 12 per nonzero plus 4 per row, and dense BLAS is faster per entry),
  * else dense; a dense block that would not fit in one Java array is made sparse. Weights are stored
@@ -39,9 +40,14 @@ public final class BlockPacker {
     private final int blockRows;
     private final Layout layout;
     private final Precision precision;
-    private ParsedExample[] pending;
+    /** The pending examples: features {@code [rowEnd[r], rowEnd[r + 1])} of {@code pendingIdx}/{@code pendingVal} are row {@code r}'s. */
+    private int[] pendingIdx;
+    private double[] pendingVal;
+    private int[] rowEnd;
+    private double[] pendingT;
+    private double[] pendingW;
+    private boolean weighted;
     private int count;
-    private long nonzeros;
     private long blocks;
 
     /**
@@ -84,8 +90,13 @@ public final class BlockPacker {
         this.blockRows = blockRows;
         this.layout = layout;
         this.precision = precision;
-        // grown as examples arrive: a partition smaller than blockRows never holds a blockRows-long array
-        this.pending = new ParsedExample[Math.min(blockRows, 1024)];
+        // grown as examples arrive: a partition smaller than blockRows never holds blockRows-long arrays
+        int rows = Math.min(blockRows, 64);
+        this.rowEnd = new int[rows + 1];
+        this.pendingT = new double[rows * nOut];
+        this.pendingW = new double[rows];
+        this.pendingIdx = new int[Math.min(rows * nIn, 1 << 12)];
+        this.pendingVal = new double[pendingIdx.length];
     }
 
     /**
@@ -136,19 +147,51 @@ public final class BlockPacker {
      */
     public Block add(ParsedExample e) {
         int[] idx = e.indices();
-        if (idx.length > 0 && idx[idx.length - 1] >= nIn) {
-            throw new IllegalArgumentException("feature index " + idx[idx.length - 1] + " (0-based) is out of range for "
+        return add(idx, e.values(), idx.length, e.targets(), e.weight());
+    }
+
+    /** Adds a copy of the example {@code row} holds, as {@link #add(ParsedExample)} adds the same example. */
+    public Block add(ExampleRow row) {
+        return add(row.indices, row.values, row.nonzeros, row.targets, row.weight);
+    }
+
+    /** Adds the example of the first {@code n} features {@code idx}/{@code val}, targets {@code t} and {@code weight}. */
+    private Block add(int[] idx, double[] val, int n, double[] t, double weight) {
+        if (n > 0 && idx[n - 1] >= nIn) {
+            throw new IllegalArgumentException("feature index " + idx[n - 1] + " (0-based) is out of range for "
                     + nIn + " features");
         }
-        if (e.targets().length != nOut) {
-            throw new IllegalArgumentException("example has " + e.targets().length + " targets, expected " + nOut);
+        if (t.length != nOut) {
+            throw new IllegalArgumentException("example has " + t.length + " targets, expected " + nOut);
         }
-        if (count == pending.length) {
-            pending = java.util.Arrays.copyOf(pending, (int) Math.min(blockRows, 2L * pending.length));
-        }
-        pending[count++] = e;
-        nonzeros += idx.length;
+        int from = rowEnd[count];
+        reserve(count + 1, (long) from + n);
+        System.arraycopy(idx, 0, pendingIdx, from, n);
+        System.arraycopy(val, 0, pendingVal, from, n);
+        System.arraycopy(t, 0, pendingT, count * nOut, nOut);
+        pendingW[count] = weight;
+        weighted |= weight != 1.0;
+        rowEnd[++count] = from + n;
         return count == blockRows ? flush() : null;
+    }
+
+    /** Room for {@code rows} pending rows holding {@code nonzeros} features in all. */
+    private void reserve(int rows, long nonzeros) {
+        if (nonzeros > MAX_ARRAY) {
+            throw new IllegalArgumentException("a block of " + rows + " rows has " + nonzeros
+                    + " nonzeros, too many for a Java array; lower data.blockRows");
+        }
+        if (rows > pendingW.length) {
+            int size = (int) Math.min(blockRows, 2L * pendingW.length);
+            rowEnd = java.util.Arrays.copyOf(rowEnd, size + 1);
+            pendingT = java.util.Arrays.copyOf(pendingT, size * nOut);
+            pendingW = java.util.Arrays.copyOf(pendingW, size);
+        }
+        if (nonzeros > pendingIdx.length) {
+            int size = (int) Math.min(MAX_ARRAY, Math.max(nonzeros, 2L * pendingIdx.length));
+            pendingIdx = java.util.Arrays.copyOf(pendingIdx, size);
+            pendingVal = java.util.Arrays.copyOf(pendingVal, size);
+        }
     }
 
     /** The block of the pending examples (fewer than {@code blockRows}), or null when none are pending. */
@@ -156,10 +199,12 @@ public final class BlockPacker {
         if (count == 0) {
             return null;
         }
-        Block b = build(pending, count, useSparse(layout, nonzeros, count, nIn));
-        java.util.Arrays.fill(pending, 0, count, null);
+        int n = count;
+        double[] t = java.util.Arrays.copyOf(pendingT, n * nOut);
+        double[] w = weighted ? java.util.Arrays.copyOf(pendingW, n) : null;
+        Block b = useSparse(layout, rowEnd[n], n, nIn) ? sparseBlock(n, t, w) : denseBlock(n, t, w);
         count = 0;
-        nonzeros = 0;
+        weighted = false;
         blocks++;
         return b;
     }
@@ -283,87 +328,37 @@ public final class BlockPacker {
         };
     }
 
-    /** A block of the first {@code n} of {@code rows}, sparse or dense, with exactly sized arrays. */
-    private Block build(ParsedExample[] rows, int n, boolean sparse) {
-        double[] t = targets(rows, n);
-        double[] w = weights(rows, n);
-        return sparse ? sparseBlock(rows, n, t, w) : denseBlock(rows, n, t, w);
+    /** The sparse block of the {@code n} pending rows, with targets {@code t} and weights {@code w}. */
+    private Block sparseBlock(int n, double[] t, double[] w) {
+        int nnz = rowEnd[n];
+        int[] colPtr = java.util.Arrays.copyOf(rowEnd, n + 1);
+        int[] indices = java.util.Arrays.copyOf(pendingIdx, nnz);
+        if (precision == Precision.FLOAT32) {
+            float[] values = new float[nnz];
+            Kernels.narrow(pendingVal, 0, values, 0, nnz);
+            return Block.sparse(n, nIn, nOut, colPtr, indices, values, t, w);
+        }
+        return Block.sparse(n, nIn, nOut, colPtr, indices, java.util.Arrays.copyOf(pendingVal, nnz), t, w);
     }
 
-    /** The targets of the first {@code n} of {@code rows}, row after row. */
-    private double[] targets(ParsedExample[] rows, int n) {
-        double[] t = new double[n * nOut];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(rows[r].targets(), 0, t, r * nOut, nOut);
-        }
-        return t;
-    }
-
-    /** The weights of the first {@code n} of {@code rows}, or null when every one is 1. */
-    private static double[] weights(ParsedExample[] rows, int n) {
-        double[] w = null;
-        for (int r = 0; r < n; r++) {
-            double weight = rows[r].weight();
-            if (weight != 1.0) {
-                if (w == null) {
-                    w = new double[n];
-                    java.util.Arrays.fill(w, 1.0);
-                }
-                w[r] = weight;
-            }
-        }
-        return w;
-    }
-
-    private Block sparseBlock(ParsedExample[] rows, int n, double[] t, double[] w) {
-        boolean single = precision == Precision.FLOAT32;
-        long nnz = 0;
-        for (int r = 0; r < n; r++) {
-            nnz += rows[r].nonzeros();
-        }
-        if (nnz > MAX_ARRAY) {
-            throw new IllegalArgumentException("a block of " + n + " rows has " + nnz
-                    + " nonzeros, too many for a Java array; lower data.blockRows");
-        }
-        int[] colPtr = new int[n + 1];
-        int[] indices = new int[(int) nnz];
-        double[] values = single ? null : new double[(int) nnz];
-        float[] valuesF = single ? new float[(int) nnz] : null;
-        int p = 0;
-        for (int r = 0; r < n; r++) {
-            ParsedExample e = rows[r];
-            int k = e.nonzeros();
-            System.arraycopy(e.indices(), 0, indices, p, k);
-            if (single) {
-                Kernels.narrow(e.values(), 0, valuesF, p, k);
-            } else {
-                System.arraycopy(e.values(), 0, values, p, k);
-            }
-            p += k;
-            colPtr[r + 1] = p;
-        }
-        return single ? Block.sparse(n, nIn, nOut, colPtr, indices, valuesF, t, w)
-                : Block.sparse(n, nIn, nOut, colPtr, indices, values, t, w);
-    }
-
-    private Block denseBlock(ParsedExample[] rows, int n, double[] t, double[] w) {
-        boolean single = precision == Precision.FLOAT32;
+    /** The dense block of the {@code n} pending rows, with targets {@code t} and weights {@code w}. */
+    private Block denseBlock(int n, double[] t, double[] w) {
         int size = Math.multiplyExact(n, nIn);
-        double[] x = single ? null : new double[size];
-        float[] xf = single ? new float[size] : null;
-        for (int r = 0; r < n; r++) {
-            ParsedExample e = rows[r];
-            int[] idx = e.indices();
-            double[] val = e.values();
-            int base = r * nIn;
-            for (int q = 0; q < idx.length; q++) {
-                if (single) {
-                    xf[base + idx[q]] = (float) val[q];
-                } else {
-                    x[base + idx[q]] = val[q];
+        if (precision == Precision.FLOAT32) {
+            float[] x = new float[size];
+            for (int r = 0; r < n; r++) {
+                for (int p = rowEnd[r], base = r * nIn; p < rowEnd[r + 1]; p++) {
+                    x[base + pendingIdx[p]] = (float) pendingVal[p];
                 }
             }
+            return Block.dense(n, nIn, nOut, x, t, w);
         }
-        return single ? Block.dense(n, nIn, nOut, xf, t, w) : Block.dense(n, nIn, nOut, x, t, w);
+        double[] x = new double[size];
+        for (int r = 0; r < n; r++) {
+            for (int p = rowEnd[r], base = r * nIn; p < rowEnd[r + 1]; p++) {
+                x[base + pendingIdx[p]] = pendingVal[p];
+            }
+        }
+        return Block.dense(n, nIn, nOut, x, t, w);
     }
 }

@@ -88,6 +88,11 @@ public final class ClassWeights implements Serializable {
         e.scaleWeight(of(e.targets()));
     }
 
+    /** Multiplies the weight of the example {@code row} holds by its class weight. */
+    void applyTo(ExampleRow row) {
+        row.weight *= of(row.targets);
+    }
+
     @Override
     public String toString() {
         return "ClassWeights" + Arrays.toString(weights);

@@ -21,18 +21,26 @@ public final class DataDigest implements Serializable {
 
     /** Adds one example (a real one, not a failed marker), as read: before any standardization. */
     public DataDigest add(ParsedExample e) {
-        double[] t = e.targets();
+        int[] idx = e.indices();
+        return add(idx, e.values(), idx.length, e.targets(), e.weight());
+    }
+
+    /** Adds the example {@code row} holds, as {@link #add(ParsedExample)} adds the same example. */
+    public DataDigest add(ExampleRow row) {
+        return add(row.indices, row.values, row.nonzeros, row.targets, row.weight);
+    }
+
+    /** Adds the example of the first {@code n} features {@code idx}/{@code val}, targets {@code t} and {@code weight}. */
+    private DataDigest add(int[] idx, double[] val, int n, double[] t, double weight) {
         for (double v : t) {
             labels = step(labels, Double.doubleToLongBits(v));
         }
         labels = step(labels, t.length);
-        int[] idx = e.indices();
-        double[] val = e.values();
-        for (int p = 0; p < idx.length; p++) {
+        for (int p = 0; p < n; p++) {
             features = step(step(features, idx[p]), Double.doubleToLongBits(val[p]));
         }
-        features = step(features, -1 - idx.length);
-        weights = step(weights, Double.doubleToLongBits(e.weight()));
+        features = step(features, -1 - n);
+        weights = step(weights, Double.doubleToLongBits(weight));
         return this;
     }
 

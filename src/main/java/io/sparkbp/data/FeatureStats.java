@@ -47,17 +47,25 @@ public final class FeatureStats implements Serializable {
     /** Adds one example (raw, before any transform); returns {@code this}. */
     public FeatureStats add(ParsedExample e) {
         int[] idx = e.indices();
-        double[] val = e.values();
-        if (idx.length > 0 && idx[idx.length - 1] >= nIn) {
-            throw new IllegalArgumentException("feature index " + idx[idx.length - 1] + " (0-based) is out of range for "
+        return add(idx, e.values(), idx.length, e.targets());
+    }
+
+    /** Adds the example {@code row} holds, as {@link #add(ParsedExample)} adds the same example. */
+    public FeatureStats add(ExampleRow row) {
+        return add(row.indices, row.values, row.nonzeros, row.targets);
+    }
+
+    /** Adds the example of the first {@code n} features {@code idx}/{@code val} and targets {@code t}. */
+    private FeatureStats add(int[] idx, double[] val, int n, double[] t) {
+        if (n > 0 && idx[n - 1] >= nIn) {
+            throw new IllegalArgumentException("feature index " + idx[n - 1] + " (0-based) is out of range for "
                     + nIn + " features");
         }
-        double[] t = e.targets();
         if (t.length != nOut) {
             throw new IllegalArgumentException("example has " + t.length + " targets, expected " + nOut);
         }
         count++;
-        for (int p = 0; p < idx.length; p++) {
+        for (int p = 0; p < n; p++) {
             inputs.add(idx[p], val[p]);
         }
         for (int k = 0; k < nOut; k++) {

@@ -186,36 +186,50 @@ public final class LineParser implements Serializable {
         return format == Format.LIBSVM ? fastLibsvm(utf8, length) : null;
     }
 
+    /**
+     * As {@link #parsePlain(byte[], int)}, into {@code row} (of this parser's {@code nIn} and {@code nOut}):
+     * true when the line is plain and {@code row} now holds its example, bit for bit; false for every other
+     * line ({@code row} then holds garbage), which {@link #parse(String)} decides. Makes no objects.
+     */
+    public boolean parsePlain(byte[] utf8, int length, ExampleRow row) {
+        if (format != Format.LIBSVM || row.inputs() != nIn || row.outputs() != nOut) {
+            return false;
+        }
+        int end = trimmedEnd(utf8, length);
+        int labelEnd = labelEnd(utf8, end);
+        if (labelEnd < 0) {
+            return false;
+        }
+        int count = colons(utf8, labelEnd, end);
+        if (count > nIn) {
+            return false; // indices that ascend strictly in 1..nIn are at most nIn
+        }
+        Arrays.fill(row.targets, 0.0);
+        if (!fastLabel(utf8, labelStart(utf8, end), labelEnd, row.targets)) {
+            return false;
+        }
+        row.reserve(count);
+        int nonzeros = fastFeatures(utf8, labelEnd, end, row.indices, row.values, count);
+        row.nonzeros = Math.max(nonzeros, 0);
+        row.weight = 1.0;
+        return nonzeros >= 0;
+    }
+
     /** The example of a plain, well-formed LIBSVM line, or null for the general path to decide. */
     private ParsedExample fastLibsvm(byte[] b, int len) {
-        int end = len;
-        while (end > 0 && isSpace(b[end - 1])) {
-            end--;
-        }
-        int pos = 0;
-        while (pos < end && isSpace(b[pos])) {
-            pos++;
-        }
-        int labelEnd = pos;
-        while (labelEnd < end && !isSpace(b[labelEnd])) {
-            if (b[labelEnd] == ':' || b[labelEnd] < 0) {
-                return null;
-            }
-            labelEnd++;
-        }
-        double[] targets = fastLabel(b, pos, labelEnd);
-        if (targets == null) {
+        int end = trimmedEnd(b, len);
+        int labelEnd = labelEnd(b, end);
+        if (labelEnd < 0) {
             return null;
         }
-        int count = 0;
-        for (int p = labelEnd; p < end; p++) {
-            if (b[p] == ':') {
-                count++;
-            }
+        double[] targets = new double[nOut];
+        if (!fastLabel(b, labelStart(b, end), labelEnd, targets)) {
+            return null;
         }
+        int count = colons(b, labelEnd, end);
         int[] idx = new int[count];
         double[] val = new double[count];
-        int nonzeros = fastFeatures(b, labelEnd, end, idx, val);
+        int nonzeros = fastFeatures(b, labelEnd, end, idx, val, count);
         if (nonzeros < 0) {
             return null;
         }
@@ -226,14 +240,56 @@ public final class LineParser implements Serializable {
         return new ParsedExample(idx, val, targets, 1.0, true);
     }
 
+    /** The end of the first {@code len} bytes of {@code b} without trailing whitespace. */
+    private static int trimmedEnd(byte[] b, int len) {
+        int end = len;
+        while (end > 0 && isSpace(b[end - 1])) {
+            end--;
+        }
+        return end;
+    }
+
+    /** Where the label of the line {@code b[0, end)} starts: after its leading whitespace. */
+    private static int labelStart(byte[] b, int end) {
+        int pos = 0;
+        while (pos < end && isSpace(b[pos])) {
+            pos++;
+        }
+        return pos;
+    }
+
+    /** Where the label of the line {@code b[0, end)} ends, or -1 when it holds a colon or a non-ASCII byte. */
+    private static int labelEnd(byte[] b, int end) {
+        int labelEnd = labelStart(b, end);
+        while (labelEnd < end && !isSpace(b[labelEnd])) {
+            if (b[labelEnd] == ':' || b[labelEnd] < 0) {
+                return -1;
+            }
+            labelEnd++;
+        }
+        return labelEnd;
+    }
+
+    /** The colons of {@code b[from, end)}: one per feature token of a plain line. */
+    private static int colons(byte[] b, int from, int end) {
+        int count = 0;
+        for (int p = from; p < end; p++) {
+            if (b[p] == ':') {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /**
-     * Reads the {@code index:value} tokens of {@code b[from, end)} into {@code idx}/{@code val} (as many
-     * as the line has colons), keeping only nonzero values in ascending index order; returns how many
-     * were kept, or -1 when the line is not plain (then the general path decides).
+     * Reads the {@code index:value} tokens of {@code b[from, end)}, which must be {@code tokens} (as many
+     * as the line has colons; {@code idx}/{@code val} have room for them), keeping only nonzero values in
+     * ascending index order; returns how many were kept, or -1 when the line is not plain (then the general
+     * path decides).
      */
-    private int fastFeatures(byte[] b, int from, int end, int[] idx, double[] val) {
+    private int fastFeatures(byte[] b, int from, int end, int[] idx, double[] val, int tokens) {
         int kept = 0;
-        int tokens = 0;
+        int read = 0;
         int last = -1;
         int p = from;
         while (true) {
@@ -241,14 +297,14 @@ public final class LineParser implements Serializable {
                 p++;
             }
             if (p == end) {
-                return tokens == idx.length ? kept : -1;
+                return read == tokens ? kept : -1;
             }
             long j = 0;
             int q = p;
             while (q < end && b[q] >= '0' && b[q] <= '9' && j <= nIn) {
                 j = j * 10 + (b[q++] - '0');
             }
-            if (q == p || q == end || b[q] != ':' || j < 1 || j > nIn || j - 1 <= last || tokens == idx.length) {
+            if (q == p || q == end || b[q] != ':' || j < 1 || j > nIn || j - 1 <= last || read == tokens) {
                 return -1;
             }
             int e = q + 1;
@@ -260,7 +316,7 @@ public final class LineParser implements Serializable {
                 return -1;
             }
             last = (int) j - 1;
-            tokens++;
+            read++;
             if (v != 0) {
                 idx[kept] = last;
                 val[kept++] = v;
@@ -269,15 +325,17 @@ public final class LineParser implements Serializable {
         }
     }
 
-    /** The targets of a plain softmax or binary label {@code b[from, to)}, or null for the general path. */
-    private double[] fastLabel(byte[] b, int from, int to) {
+    /**
+     * Writes the targets of a plain softmax or binary label {@code b[from, to)} into {@code t} (zeros);
+     * false when the label is not plain, for the general path.
+     */
+    private boolean fastLabel(byte[] b, int from, int to, double[] t) {
         boolean binary = kind == OutputKind.LOGISTIC && nOut == 1;
         if (from == to || (kind != OutputKind.SOFTMAX && !binary)) {
-            return null;
+            return false;
         }
         double v = Numbers.parseAscii(b, from, to); // NaN (not a plain number) is no label of either kind
-        double[] t = new double[nOut];
-        return kind.encodeLabel(v, t, nOut) ? t : null;
+        return kind.encodeLabel(v, t, nOut);
     }
 
     /** Space, tab, LF, VT, FF or CR; one comparison for the digits and punctuation that make up most of a line. */

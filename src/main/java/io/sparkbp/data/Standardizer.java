@@ -142,12 +142,38 @@ public final class Standardizer implements Serializable {
     /** Standardizes the example's targets in place with {@code t}: {@code t' = (t - mean) / scale}. */
     public static void applyToTargets(Transform t, ParsedExample e) {
         double[] y = e.targets();
-        if (y.length != t.size()) {
-            throw new IllegalArgumentException("example has " + y.length + " targets, transform has " + t.size());
-        }
+        requireTargets(t, y);
         for (int k = 0; k < y.length; k++) {
             y[k] = t.apply(k, y[k]);
         }
+    }
+
+    /** Checks that {@code y} has as many targets as {@code t} has columns. */
+    private static void requireTargets(Transform t, double[] y) {
+        if (y.length != t.size()) {
+            throw new IllegalArgumentException("example has " + y.length + " targets, transform has " + t.size());
+        }
+    }
+
+    /**
+     * Standardizes the example {@code row} holds in place and returns {@code row}: the same example, bit
+     * for bit, as {@link #apply(ParsedExample)} makes of it, without new arrays.
+     */
+    public ExampleRow applyTo(ExampleRow row) {
+        if (classWeights != null) {
+            classWeights.applyTo(row);
+        }
+        if (inputs != null) {
+            applyFeatures(inputs, centersInputs, row);
+        }
+        if (targets != null) {
+            double[] y = row.targets;
+            requireTargets(targets, y);
+            for (int k = 0; k < y.length; k++) {
+                y[k] = targets.apply(k, y[k]);
+            }
+        }
+        return row;
     }
 
     /** Features of {@code e} through {@code t} (always {@link #inputs}). */
@@ -155,42 +181,76 @@ public final class Standardizer implements Serializable {
         int[] idx = e.indices();
         double[] val = e.values();
         int n = t.size();
-        if (idx.length > 0 && idx[idx.length - 1] >= n) {
-            throw new IllegalArgumentException("feature index " + idx[idx.length - 1] + " (0-based) is out of range for "
-                    + n + " columns");
-        }
+        requireRange(idx, idx.length, n);
         if (!center) {
-            for (int p = 0; p < idx.length; p++) {
-                val[p] = t.apply(idx[p], val[p]);
-            }
+            scale(t, idx, val, idx.length);
             return;
         }
         double[] x = idx.length == n ? val : new double[n]; // every feature given: in place, no copy per row
-        int nonzeros = centered(t, idx, val, x);
+        int nonzeros = centered(t, idx, val, idx.length, x);
         if (nonzeros == n) {
             e.setFeatures(denseIndices(n), x);
             return;
         }
         int[] nIdx = new int[nonzeros];
         double[] nVal = new double[nonzeros];
-        for (int j = 0, p = 0; j < n; j++) {
-            if (x[j] != 0) {
-                nIdx[p] = j;
-                nVal[p++] = x[j];
-            }
-        }
+        compact(x, nIdx, nVal);
         e.setFeatures(nIdx, nVal);
     }
 
+    /** Features of the example {@code row} holds through {@code t}, in its own arrays (as for an example). */
+    private static void applyFeatures(Transform t, boolean center, ExampleRow row) {
+        int n = t.size();
+        requireRange(row.indices, row.nonzeros, n);
+        if (!center) {
+            scale(t, row.indices, row.values, row.nonzeros);
+            return;
+        }
+        double[] x = row.nonzeros == n ? row.values : row.dense();
+        centered(t, row.indices, row.values, row.nonzeros, x);
+        row.reserve(n);
+        row.nonzeros = compact(x, row.indices, row.values);
+    }
+
+    /** Checks that the first {@code k} indices {@code idx} (ascending) are below {@code n}, the transform's size. */
+    private static void requireRange(int[] idx, int k, int n) {
+        if (k > 0 && idx[k - 1] >= n) {
+            throw new IllegalArgumentException("feature index " + idx[k - 1] + " (0-based) is out of range for "
+                    + n + " columns");
+        }
+    }
+
+    /** The first {@code k} values {@code val} of features {@code idx} through {@code t}, in place (zeros stay zeros). */
+    private static void scale(Transform t, int[] idx, double[] val, int k) {
+        for (int p = 0; p < k; p++) {
+            val[p] = t.apply(idx[p], val[p]);
+        }
+    }
+
     /**
-     * Fills {@code x} with every feature of {@code (idx, val)} through {@code t}; returns how many are
-     * nonzero. The indices of an example ascend strictly ({@link ParsedExample}) and are in range, so
-     * an example with every feature has indices {@code 0..n-1}: one plain loop (measured 5-24% faster
-     * than two), which may write into {@code val} itself ({@code x == val}); others absent features
-     * first, then the given ones.
+     * The nonzero entries of {@code x} written to {@code idx}/{@code val} in order (which may be {@code x}
+     * itself: each is written at or before where it is read); returns how many.
      */
-    private static int centered(Transform t, int[] idx, double[] val, double[] x) {
-        if (idx.length == x.length) {
+    private static int compact(double[] x, int[] idx, double[] val) {
+        int p = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (x[j] != 0) {
+                idx[p] = j;
+                val[p++] = x[j];
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Fills {@code x} with every feature of the first {@code k} entries of {@code (idx, val)} through
+     * {@code t}; returns how many are nonzero. The indices of an example ascend strictly ({@link
+     * ParsedExample}) and are in range, so an example with every feature has indices {@code 0..n-1}: one
+     * plain loop (measured 5-24% faster than two), which may write into {@code val} itself ({@code x ==
+     * val}); others absent features first, then the given ones.
+     */
+    private static int centered(Transform t, int[] idx, double[] val, int k, double[] x) {
+        if (k == x.length) {
             for (int j = 0; j < x.length; j++) {
                 x[j] = t.apply(j, val[j]);
             }
@@ -198,7 +258,7 @@ public final class Standardizer implements Serializable {
             for (int j = 0; j < x.length; j++) {
                 x[j] = t.apply(j, 0.0);
             }
-            for (int p = 0; p < idx.length; p++) {
+            for (int p = 0; p < k; p++) {
                 x[idx[p]] = t.apply(idx[p], val[p]);
             }
         }

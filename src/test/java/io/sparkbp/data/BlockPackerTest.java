@@ -169,7 +169,7 @@ class BlockPackerTest {
         }
     }
 
-    private static void assertSameBlock(Block a, Block b) {
+    static void assertSameBlock(Block a, Block b) {
         assertEquals(a.isSparse(), b.isSparse());
         assertEquals(a.rows(), b.rows());
         assertArrayEquals(a.x(), b.x());
@@ -179,6 +179,7 @@ class BlockPackerTest {
         assertArrayEquals(a.values(), b.values());
         assertArrayEquals(a.valuesFloat(), b.valuesFloat());
         assertArrayEquals(a.t(), b.t());
+        assertEquals(a.unweighted(), b.unweighted());
         for (int r = 0; r < a.rows(); r++) {
             assertEquals(Double.doubleToLongBits(a.weight(r)), Double.doubleToLongBits(b.weight(r)));
         }
@@ -190,6 +191,19 @@ class BlockPackerTest {
         new BlockPacker(7, 3, 5, Layout.AUTO, Precision.FLOAT32)
                 .pack(examples(6, 7, 3, 0.5, false, 3).iterator()).forEachRemaining(raw::add);
         assertThrows(IllegalArgumentException.class, () -> BlockPacker.unpack(raw.toArray(new Block[0])));
+    }
+
+    @Test
+    void eachBlockStoresWeightsOnlyWhenOneOfItsOwnExamplesHasOne() {
+        BlockPacker packer = new BlockPacker(2, 1, 2, Layout.AUTO);
+        double[] x = {1, 0};
+        assertNull(packer.add(new ParsedExample(new int[] {0}, new double[] {1}, new double[] {1}, 2.5)));
+        Block weighted = packer.add(ParsedExample.dense(x, new double[] {0}));
+        assertFalse(weighted.unweighted());
+        assertEquals(2.5, weighted.weight(0));
+        assertEquals(1.0, weighted.weight(1));
+        assertNull(packer.add(ParsedExample.dense(x, new double[] {1})));
+        assertTrue(packer.add(ParsedExample.dense(x, new double[] {0})).unweighted());
     }
 
     @Test

@@ -15,9 +15,20 @@ class PlainLineTest {
     private static final LineParser SOFTMAX = LineParser.libsvm(20, 3, OutputKind.SOFTMAX);
     private static final LineParser BINARY = LineParser.libsvm(20, 1, OutputKind.LOGISTIC);
 
+    /** One row per parser, reused from line to line as a pass over text reuses it. */
+    private static final java.util.Map<LineParser, ExampleRow> ROWS = new java.util.IdentityHashMap<>();
+
+    /** The byte path's example of {@code line}, checked to be what parsing into a reused row gives, or null. */
     private static ParsedExample plain(LineParser p, String line) {
         byte[] b = (line + "garbage").getBytes(StandardCharsets.UTF_8);
-        return p.parsePlain(b, line.getBytes(StandardCharsets.UTF_8).length);
+        int length = line.getBytes(StandardCharsets.UTF_8).length;
+        ParsedExample e = p.parsePlain(b, length);
+        ExampleRow row = ROWS.computeIfAbsent(p, q -> new ExampleRow(q.inputs(), q.outputs()));
+        assertEquals(e != null, p.parsePlain(b, length, row), line);
+        if (e != null) {
+            assertSameExample(e, row.toExample(), line);
+        }
+        return e;
     }
 
     private static void assertSameExample(ParsedExample want, ParsedExample got, String line) {
