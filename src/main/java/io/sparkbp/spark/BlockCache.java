@@ -3,6 +3,7 @@ package io.sparkbp.spark;
 import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.DataDigest;
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.ExampleRow;
 import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.Layout;
 import io.sparkbp.data.ParsedExample;
@@ -41,7 +42,11 @@ final class BlockCache {
      */
     static Loaded pack(JavaRDD<ParsedExample> examples, Standardizer standardizer, BlockPacker.Spec blocks,
                               StorageLevel level, String name) {
-        JavaRDD<PartitionData> data = packed(examples, standardizer, blocks);
+        return cache(packed(examples, standardizer, blocks), level, name);
+    }
+
+    /** Caches the {@link #pack}ed but not yet cached {@code data} at {@code level} and materializes the cache, as {@link #pack}. */
+    static Loaded cache(JavaRDD<PartitionData> data, StorageLevel level, String name) {
         data.persist(level);
         data.setName(name);
         Totals totals = totals(data);
@@ -49,20 +54,33 @@ final class BlockCache {
     }
 
     /** The blocks {@link #pack} caches, not yet cached. */
-    private static JavaRDD<PartitionData> packed(JavaRDD<ParsedExample> examples, Standardizer standardizer,
-                                                 BlockPacker.Spec blocks) {
-        return examples.mapPartitions(it -> {
-            List<Block> packed = new ArrayList<>();
-            Partial.UntilFailure read = new Partial.UntilFailure(it);
-            DataDigest digest = new DataDigest();
-            new BlockPacker(blocks).pack(read, e -> {
-                digest.add(e);
-                return standardizer.apply(e);
-            }).forEachRemaining(packed::add);
-            PartitionData pd = new PartitionData(TaskContext.getPartitionId(), packed.toArray(new Block[0]),
-                    digest, read.failure());
-            return List.of(pd).iterator();
-        }, true);
+    static JavaRDD<PartitionData> packed(JavaRDD<ParsedExample> examples, Standardizer standardizer,
+                                         BlockPacker.Spec blocks) {
+        return examples.mapPartitions(it -> List.of(pack(new Partial.UntilFailure(it), standardizer, blocks)).iterator(),
+                true);
+    }
+
+    /**
+     * The blocks of one partition of {@code rows}, each standardized with {@code standardizer} and packed as
+     * {@code blocks} says, in order, with the digest of the raw examples and the data error that ended them.
+     */
+    static PartitionData pack(ExampleRows rows, Standardizer standardizer, BlockPacker.Spec blocks) {
+        List<Block> packed = new ArrayList<>();
+        DataDigest digest = new DataDigest();
+        BlockPacker packer = new BlockPacker(blocks);
+        ExampleRow row = new ExampleRow(blocks.inputs(), blocks.outputs());
+        while (rows.next(row)) {
+            digest.add(row);
+            Block b = packer.add(standardizer.applyTo(row));
+            if (b != null) {
+                packed.add(b);
+            }
+        }
+        Block last = packer.flush();
+        if (last != null) {
+            packed.add(last);
+        }
+        return new PartitionData(TaskContext.getPartitionId(), packed.toArray(new Block[0]), digest, rows.failure());
     }
 
     /** Cached raw blocks ({@link #packRaw}) and the statistics of their examples. */
@@ -95,8 +113,23 @@ final class BlockCache {
     /** {@link #packRaw}, gathering the partitions' statistics on the driver up to {@code gatherBytes} in all. */
     static Raw packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
                        String name, long gatherBytes) {
-        JavaRDD<PartitionData> data = packed(examples, Standardizer.none(),
-                new BlockPacker.Spec(nIn, nOut, blockRows, Layout.AUTO, Precision.FLOAT64));
+        BlockPacker.Spec spec = rawSpec(nIn, nOut, blockRows);
+        return packRaw(packed(examples, Standardizer.none(), spec), spec, level, name, gatherBytes);
+    }
+
+    /** The blocks {@link #packRaw} makes: float64, of {@code blockRows} rows, dense or sparse as their nonzeros suggest. */
+    static BlockPacker.Spec rawSpec(int nIn, int nOut, int blockRows) {
+        return new BlockPacker.Spec(nIn, nOut, blockRows, Layout.AUTO, Precision.FLOAT64);
+    }
+
+    /**
+     * {@link #packRaw} of {@code data}, the raw blocks packed as {@code spec} ({@link #rawSpec}) says and not
+     * yet cached, gathering the partitions' statistics on the driver up to {@code gatherBytes} in all.
+     */
+    static Raw packRaw(JavaRDD<PartitionData> data, BlockPacker.Spec spec, StorageLevel level, String name,
+                       long gatherBytes) {
+        int nIn = spec.inputs();
+        int nOut = spec.outputs();
         data.persist(level);
         data.setName(name);
         boolean gather = (double) data.getNumPartitions() * FeatureStats.sizeInBytes(nIn, nOut) <= gatherBytes;

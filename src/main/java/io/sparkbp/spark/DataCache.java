@@ -4,7 +4,6 @@ import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.ClassWeights;
 import io.sparkbp.data.DataException;
 import io.sparkbp.data.FeatureStats;
-import io.sparkbp.data.ParsedExample;
 import io.sparkbp.data.Standardizer;
 import io.sparkbp.model.Model;
 import io.sparkbp.model.Transform;
@@ -102,8 +101,10 @@ public final class DataCache {
             return source.cacheName(validation);
         }
 
-        JavaRDD<ParsedExample> examples(LongAccumulator skipped, LoadProgress.Meter meter) {
-            return source.examples(holdout, skipped, meter);
+        /** The blocks of the part's examples, standardized and packed, not yet cached. */
+        JavaRDD<PartitionData> blocks(Standardizer standardizer, BlockPacker.Spec spec, LongAccumulator skipped,
+                                      LoadProgress.Meter meter) {
+            return source.blocks(holdout, standardizer, spec, skipped, meter);
         }
 
         /** The error for a part without examples, {@code skipped} bad lines skipped. */
@@ -143,8 +144,7 @@ public final class DataCache {
         NetworkSpec spec = plan.settings().spec();
         if (!readOnce(source.textBytes(), prep.storageLevel().useMemory() ? freeStorage(sc) : 0)) {
             // two passes over the text: caching raw blocks that spill to disk costs more than parsing again
-            Transforms t = transforms(plan, DataLoader.stats(source.examples(trainPart, null), spec.inputs(),
-                    spec.outputs()));
+            Transforms t = transforms(plan, source.stats(trainPart, spec.inputs(), spec.outputs()));
             return new Trained(pack(sc, plan, part, standardizer(t), listener), t);
         }
         String name = part.cacheName();
@@ -152,8 +152,9 @@ public final class DataCache {
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + source.key());
         BlockCache.Raw cached;
         try (LoadProgress progress = progress(sc, source, listener)) {
-            cached = BlockCache.packRaw(part.examples(skipped, progress.meter()), spec.inputs(), spec.outputs(),
-                    prep.blockRows(), prep.storageLevel(), name + " (raw)");
+            BlockPacker.Spec raw = BlockCache.rawSpec(spec.inputs(), spec.outputs(), prep.blockRows());
+            cached = BlockCache.packRaw(part.blocks(Standardizer.none(), raw, skipped, progress.meter()), raw,
+                    prep.storageLevel(), name + " (raw)", BlockCache.GATHERED_STATS_BYTES);
         }
         DataLoader.Loaded raw = cached.blocks().withSkipped(skipped.value());
         if (raw.examples() == 0) {
@@ -229,7 +230,7 @@ public final class DataCache {
         LongAccumulator skipped = sc.sc().longAccumulator("sparkbp skipped lines " + part.source().key());
         DataLoader.Loaded packed;
         try (LoadProgress progress = progress(sc, part.source(), listener)) {
-            packed = BlockCache.pack(part.examples(skipped, progress.meter()), standardizer, blocks(plan),
+            packed = BlockCache.cache(part.blocks(standardizer, blocks(plan), skipped, progress.meter()),
                     plan.preparation().storageLevel(), name);
         }
         sc.setJobDescription(null);

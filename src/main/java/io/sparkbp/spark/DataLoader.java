@@ -4,6 +4,7 @@ import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.CsvSchema;
 import io.sparkbp.data.DataDigest;
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.ExampleRow;
 import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.Format;
 import io.sparkbp.data.Layout;
@@ -275,9 +276,44 @@ public final class DataLoader {
         return name.startsWith("_") || name.startsWith(".");
     }
 
-    /** Feature and target statistics of the kept examples, in one distributed pass. */
+    /**
+     * Feature and target statistics of the kept examples, in one distributed pass: {@link #stats(JavaRDD,
+     * int, int)} of {@link #examples(Source, Holdout, LongAccumulator)}, bit for bit; when the input splits
+     * are the partitions, each split's lines are parsed into a reused row and counted, without an example
+     * object per line.
+     */
     public FeatureStats stats(Source s, Holdout holdout) {
-        return stats(examples(s, holdout, null, null, null), s.lines().features(), s.lines().outputs());
+        int nIn = s.lines().features();
+        int nOut = s.lines().outputs();
+        JavaHadoopRDD<LongWritable, Text> lines = lines(s);
+        if (!keepsSplits(s, lines.getNumPartitions())) {
+            return stats(partitioned(s, read(lines, s, holdout, null, new ParsingIterator.Counters(null, null), null)),
+                    nIn, nOut);
+        }
+        JavaRDD<Partial<FeatureStats>> parts = eachSplit(lines, s, holdout, null, new ParsingIterator.Counters(null, null),
+                it -> statsOf(it, nIn, nOut).iterator());
+        Partial<FeatureStats> stats = OrderedAggregate.aggregate(parts, (Partial<FeatureStats> a,
+                Partial<FeatureStats> p) -> p, (a, b) -> Partial.merge(a, b, FeatureStats::merge), STATS_DEPTH);
+        return stats != null ? stats.get() : new FeatureStats(nIn, nOut);
+    }
+
+    /** The depth of the tree that merges the partitions' statistics. */
+    private static final int STATS_DEPTH = 2;
+
+    /**
+     * What {@link #stats(JavaRDD, int, int)} folds of a partition of these {@code rows}: their statistics,
+     * or the data error that ended them, or nothing for a partition without examples.
+     */
+    private static List<Partial<FeatureStats>> statsOf(ExampleRows rows, int nIn, int nOut) {
+        ExampleRow row = new ExampleRow(nIn, nOut);
+        FeatureStats stats = null;
+        while (rows.next(row)) {
+            stats = (stats == null ? new FeatureStats(nIn, nOut) : stats).add(row);
+        }
+        if (rows.failure() != null) {
+            return List.of(Partial.failed(rows.failure()));
+        }
+        return stats == null ? List.of() : List.of(Partial.of(stats));
     }
 
     /**
@@ -288,7 +324,7 @@ public final class DataLoader {
         Partial<FeatureStats> stats = OrderedAggregate.aggregate(examples,
                 (Partial<FeatureStats> a, ParsedExample e) -> Partial.add(a, e,
                         () -> new FeatureStats(nIn, nOut), FeatureStats::add),
-                (a, b) -> Partial.merge(a, b, FeatureStats::merge), 2);
+                (a, b) -> Partial.merge(a, b, FeatureStats::merge), STATS_DEPTH);
         return stats != null ? stats.get() : new FeatureStats(nIn, nOut);
     }
 
@@ -325,8 +361,8 @@ public final class DataLoader {
         Reading r = s.reading();
         BlockPacker.Spec blocks = new BlockPacker.Spec(s.lines().features(), s.lines().outputs(), r.blockRows(),
                 r.layout(), precision);
-        Loaded packed = BlockCache.pack(examples(s, holdout, null, skipped, null), standardizer, blocks,
-                r.storageLevel(), "sparkbp " + s.key() + " blocks");
+        Loaded packed = BlockCache.cache(blocks(s, holdout, standardizer, blocks, skipped, null), r.storageLevel(),
+                "sparkbp " + s.key() + " blocks");
         if (packed.examples() == 0) {
             packed.rdd().unpersist(true);
             throw noExamples(s, skipped.value());
@@ -352,7 +388,8 @@ public final class DataLoader {
      * null, is applied to every line before it is parsed; bad lines skipped are counted in {@code skipped}.
      */
     public JavaRDD<ParsedExample> examplesInOrder(Source s, Transform in, LineRewrite rewrite, LongAccumulator skipped) {
-        return read(s, Holdout.ALL, new Standardizer(in, null), new ParsingIterator.Counters(skipped, null), rewrite);
+        return read(lines(s), s, Holdout.ALL, new Standardizer(in, null), new ParsingIterator.Counters(skipped, null),
+                rewrite);
     }
 
     /** The parsed, kept, raw examples of {@code s}, partitioned as requested; skipped lines counted in {@code skipped}. */
@@ -388,34 +425,90 @@ public final class DataLoader {
         }
     }
 
+    /**
+     * The blocks of the kept examples of {@code s}, standardized with {@code standardizer} and packed as
+     * {@code spec} says, one {@link PartitionData} per partition, not yet cached: {@link BlockCache#packed} of
+     * {@link #examples(Source, Holdout, LongAccumulator, LoadProgress.Meter)}, bit for bit. When the input
+     * splits are the partitions, each split's lines are parsed into a reused row and packed from it, without
+     * an example object per line.
+     */
+    JavaRDD<PartitionData> blocks(Source s, Holdout holdout, Standardizer standardizer, BlockPacker.Spec spec,
+                                  LongAccumulator skipped, LoadProgress.Meter meter) {
+        JavaHadoopRDD<LongWritable, Text> lines = lines(s);
+        ParsingIterator.Counters counters = new ParsingIterator.Counters(skipped, meter);
+        if (!keepsSplits(s, lines.getNumPartitions())) {
+            return BlockCache.packed(partitioned(s, read(lines, s, holdout, null, counters, null)), standardizer, spec);
+        }
+        return eachSplit(lines, s, holdout, null, counters,
+                it -> List.of(BlockCache.pack(it, standardizer, spec)).iterator());
+    }
+
     /** The parsed, kept and (optionally) standardized examples of {@code s}, partitioned as requested. */
     private JavaRDD<ParsedExample> examples(Source s, Holdout holdout, Standardizer standardizer,
                                            LongAccumulator skipped, LoadProgress.Meter meter) {
+        return partitioned(s, read(lines(s), s, holdout, standardizer, new ParsingIterator.Counters(skipped, meter),
+                null));
+    }
+
+    /**
+     * {@code parsed} (one partition per input split) in the partitions {@code s} asks for: coalesced to
+     * {@code data.partitions} when there are more splits, spread over the default parallelism when fewer.
+     */
+    private JavaRDD<ParsedExample> partitioned(Source s, JavaRDD<ParsedExample> parsed) {
         int asked = s.reading().partitions();
         int want = asked > 0 ? asked : sc.defaultParallelism();
-        JavaRDD<ParsedExample> parsed = read(s, holdout, standardizer, new ParsingIterator.Counters(skipped, meter), null);
         int have = parsed.getNumPartitions();
         if (asked > 0 && have > asked) {
-            parsed = parsed.coalesce(asked);
+            return parsed.coalesce(asked);
         } else if (have < want) {
-            parsed = parsed.repartition(want);
+            return parsed.repartition(want);
         }
         return parsed;
     }
 
-    /** One pass over the text of {@code s}: parse, locate errors, keep and standardize, per input split. */
-    private JavaRDD<ParsedExample> read(Source s, Holdout holdout, Standardizer standardizer,
-                                        ParsingIterator.Counters counters, LineRewrite rewrite) {
+    /** Whether {@link #partitioned} keeps {@code splits} input splits of {@code s} as they are. */
+    private boolean keepsSplits(Source s, int splits) {
+        int asked = s.reading().partitions();
+        return asked > 0 ? splits == asked : splits >= sc.defaultParallelism();
+    }
+
+    /** The lines of the files of {@code s}, in at least as many input splits as its partitions. */
+    private JavaHadoopRDD<LongWritable, Text> lines(Source s) {
         int want = s.reading().partitions() > 0 ? s.reading().partitions() : sc.defaultParallelism();
         @SuppressWarnings("unchecked")
         JavaHadoopRDD<LongWritable, Text> raw = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
                 s.path(), SplitTextFormat.class, LongWritable.class, Text.class, want);
+        return raw;
+    }
+
+    /** One pass over {@code lines} of {@code s}: parse, locate errors, keep and standardize, per input split. */
+    private JavaRDD<ParsedExample> read(JavaHadoopRDD<LongWritable, Text> lines, Source s, Holdout holdout,
+                                        Standardizer standardizer, ParsingIterator.Counters counters,
+                                        LineRewrite rewrite) {
+        return eachSplit(lines, new ParsingIterator.Pass(s.parser(), rewrite, s.reading().skipBad(), holdout,
+                standardizer), counters, it -> it);
+    }
+
+    /** As {@link #eachSplit(JavaHadoopRDD, ParsingIterator.Pass, ParsingIterator.Counters, SplitPass)}, no rewrite. */
+    private <T> JavaRDD<T> eachSplit(JavaHadoopRDD<LongWritable, Text> lines, Source s, Holdout holdout,
+                                     Standardizer standardizer, ParsingIterator.Counters counters, SplitPass<T> f) {
+        return eachSplit(lines, new ParsingIterator.Pass(s.parser(), null, s.reading().skipBad(), holdout,
+                standardizer), counters, f);
+    }
+
+    /** {@code f} of the parsing of each input split of {@code lines} by {@code pass}: one partition per split. */
+    private <T> JavaRDD<T> eachSplit(JavaHadoopRDD<LongWritable, Text> lines, ParsingIterator.Pass pass,
+                                     ParsingIterator.Counters counters, SplitPass<T> f) {
         Broadcast<SerializableConfiguration> conf = hadoopConf();
-        ParsingIterator.Pass pass = new ParsingIterator.Pass(s.parser(), rewrite, s.reading().skipBad(), holdout,
-                standardizer);
-        return raw.mapPartitionsWithInputSplit((split, lines) -> {
+        return lines.mapPartitionsWithInputSplit((split, it) -> {
             String file = ((FileSplit) split).getPath().toString();
-            return new ParsingIterator(lines, file, pass, counters, conf);
+            return f.apply(new ParsingIterator(it, file, pass, counters, conf));
         }, true);
+    }
+
+    /** What a pass makes of the parsing of one input split (shipped to the executors). */
+    @FunctionalInterface
+    private interface SplitPass<T> extends Serializable {
+        java.util.Iterator<T> apply(ParsingIterator split) throws Exception;
     }
 }

@@ -1,7 +1,10 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.ParsedExample;
+import io.sparkbp.data.Standardizer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.util.LongAccumulator;
 
@@ -24,6 +27,26 @@ public interface ExampleSource {
      */
     default JavaRDD<ParsedExample> examples(DataLoader.Holdout split, LongAccumulator skipped, LoadProgress.Meter meter) {
         return examples(split, skipped);
+    }
+
+    /**
+     * The blocks of the examples {@code split} keeps, standardized with {@code standardizer} and packed as
+     * {@code spec} says, one {@link PartitionData} per partition, not yet cached: by default {@link
+     * BlockCache#packed} of {@link #examples(DataLoader.Holdout, LongAccumulator, LoadProgress.Meter)}; a source
+     * may make the same blocks, bit for bit, without an example object per row.
+     */
+    default JavaRDD<PartitionData> blocks(DataLoader.Holdout split, Standardizer standardizer, BlockPacker.Spec spec,
+                                          LongAccumulator skipped, LoadProgress.Meter meter) {
+        return BlockCache.packed(examples(split, skipped, meter), standardizer, spec);
+    }
+
+    /**
+     * The statistics of the raw examples {@code split} keeps, of {@code nIn} features and {@code nOut} targets:
+     * by default {@link DataLoader#stats(JavaRDD, int, int)} of {@link #examples(DataLoader.Holdout,
+     * LongAccumulator)}; a source may compute the same statistics, bit for bit, without an example object per row.
+     */
+    default FeatureStats stats(DataLoader.Holdout split, int nIn, int nOut) {
+        return DataLoader.stats(examples(split, null), nIn, nOut);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.ExampleRow;
 import io.sparkbp.data.LineParser;
 import io.sparkbp.data.ParsedExample;
 import io.sparkbp.data.Standardizer;
@@ -22,13 +23,15 @@ import java.util.NoSuchElementException;
 
 /**
  * Lines of one input split to examples, attaching file and line to errors. The first data error
- * ends the split as a {@linkplain ParsedExample#failed failed example} rather than an exception.
+ * ends the split: as a {@linkplain ParsedExample#failed failed example} rather than an exception when
+ * read as an iterator, as {@link #failure()} when read {@linkplain #next(ExampleRow) into a row}.
  */
-final class ParsingIterator implements Iterator<ParsedExample> {
+final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
     /**
      * What a pass over the text does with each line: rewrite it ({@code rewrite}, may be null), parse it
      * with {@code parser}, skip it when it is bad and {@code skipBad}, keep it by {@code holdout} and
-     * standardize it ({@code standardizer}, may be null). Shipped to executors.
+     * standardize it ({@code standardizer}, may be null; only the examples of the iterator). Shipped to
+     * executors.
      */
     record Pass(LineParser parser, DataLoader.LineRewrite rewrite, boolean skipBad, DataLoader.Holdout holdout,
                 Standardizer standardizer) implements Serializable {
@@ -45,8 +48,10 @@ final class ParsingIterator implements Iterator<ParsedExample> {
     private final LongAccumulator skipped;
     private final LoadProgress.Meter meter;
     private final Broadcast<SerializableConfiguration> conf;
+    /** The example of the line just parsed by {@link #parse(Text, ExampleRow)} without a row. */
+    private ParsedExample parsed;
     private ParsedExample next;
-    private boolean failed;
+    private DataException failure;
 
     /** The examples of the {@code lines} of {@code file}; {@code conf} finds the line numbers of errors. */
     ParsingIterator(Iterator<Tuple2<LongWritable, Text>> lines, String file, Pass pass, Counters counters,
@@ -60,20 +65,35 @@ final class ParsingIterator implements Iterator<ParsedExample> {
         this.conf = conf;
     }
 
+    /**
+     * Reads lines up to the next example the pass keeps, into {@code row} (raw: the pass's standardizer is
+     * the iterator's): true when there is one, false at the end of the split or at its data error ({@link
+     * #failure()}). Parses a plain LIBSVM line straight from its bytes into the row, making no objects.
+     */
     @Override
-    public boolean hasNext() {
-        while (next == null && !failed) {
+    public boolean next(ExampleRow row) {
+        return advance(row);
+    }
+
+    @Override
+    public DataException failure() {
+        return failure;
+    }
+
+    /** The next kept line's example into {@code row}, or into {@link #parsed} when {@code row} is null. */
+    private boolean advance(ExampleRow row) {
+        while (failure == null) {
             Tuple2<LongWritable, Text> t = nextLine();
             if (t == null) {
-                break;
+                return false;
             }
             long offset = t._1().get();
             if (meter != null) {
                 meter.line(t._2().getLength());
             }
-            ParsedExample e;
+            boolean got;
             try {
-                e = parse(t._2());
+                got = parse(t._2(), row);
             } catch (DataException ex) {
                 if (pass.skipBad() && ex.isRecordError()) {
                     if (skipped != null) {
@@ -81,30 +101,56 @@ final class ParsingIterator implements Iterator<ParsedExample> {
                     }
                     continue;
                 }
+                failure = ex.at(file, LineLocator.lineNumber(file, offset, conf.value().value()));
+                return false;
+            }
+            if (got && pass.holdout().keepsAt(fileKey, offset)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && failure == null) {
+            if (advance(null)) {
+                next = pass.standardizer() == null ? parsed : pass.standardizer().apply(parsed);
+            } else if (failure != null) {
                 // the error travels as the split's last element, so that no Spark task fails
-                next = ParsedExample.failed(ex.at(file, LineLocator.lineNumber(file, offset, conf.value().value())));
-                failed = true;
-                break;
+                next = ParsedExample.failed(failure);
             }
-            if (e == null || !pass.holdout().keepsAt(fileKey, offset)) {
-                continue;
-            }
-            next = pass.standardizer() == null ? e : pass.standardizer().apply(e);
         }
         return next != null;
     }
 
-    /** The example of {@code text}: straight from its bytes when it is a plain line, else from its String. */
-    private ParsedExample parse(Text text) {
+    /**
+     * Parses {@code text} into {@code row}, or into {@link #parsed} when {@code row} is null: straight from
+     * its bytes when it is a plain line, else from its String. False for a line without an example.
+     */
+    private boolean parse(Text text, ExampleRow row) {
         LineParser parser = pass.parser();
         if (pass.rewrite() == null) {
-            ParsedExample e = parser.parsePlain(text.getBytes(), text.getLength());
-            if (e != null) {
-                return e;
+            if (row != null ? parser.parsePlain(text.getBytes(), text.getLength(), row)
+                    : (parsed = parser.parsePlain(text.getBytes(), text.getLength())) != null) {
+                return true;
             }
-            return parser.parse(text.toString());
+            return set(parser.parse(text.toString()), row);
         }
-        return parser.parse(pass.rewrite().apply(text.toString()));
+        return set(parser.parse(pass.rewrite().apply(text.toString())), row);
+    }
+
+    /** {@code e} into {@code row}, or into {@link #parsed} when {@code row} is null; false when {@code e} is null. */
+    private boolean set(ParsedExample e, ExampleRow row) {
+        if (e == null) {
+            return false;
+        }
+        if (row == null) {
+            parsed = e;
+        } else {
+            row.set(e);
+        }
+        return true;
     }
 
     /**
@@ -119,8 +165,7 @@ final class ParsingIterator implements Iterator<ParsedExample> {
             if (!(e instanceof IOException io)) {
                 throw e;
             }
-            next = ParsedExample.failed(unreadable(file, io, conf.value().value()));
-            failed = true;
+            failure = unreadable(file, io, conf.value().value());
             return null;
         }
     }

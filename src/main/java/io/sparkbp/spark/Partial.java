@@ -1,6 +1,7 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.ExampleRow;
 import io.sparkbp.data.ParsedExample;
 
 import java.io.Serializable;
@@ -26,6 +27,16 @@ final class Partial<U> implements Serializable {
     private Partial(U value, DataException failure) {
         this.value = value;
         this.failure = failure;
+    }
+
+    /** A partition's result {@code value}. */
+    static <U> Partial<U> of(U value) {
+        return new Partial<>(value, null);
+    }
+
+    /** The partial of a partition stopped by {@code failure}. */
+    static <U> Partial<U> failed(DataException failure) {
+        return new Partial<>(null, failure);
     }
 
     /** The merged value; throws the data error when a partition failed. */
@@ -65,7 +76,7 @@ final class Partial<U> implements Serializable {
     }
 
     /** The examples of a partition up to its first failed one, whose error it then holds. */
-    static final class UntilFailure implements Iterator<ParsedExample> {
+    static final class UntilFailure implements Iterator<ParsedExample>, ExampleRows {
         private final Iterator<ParsedExample> examples;
         private ParsedExample next;
         private DataException failure;
@@ -75,8 +86,19 @@ final class Partial<U> implements Serializable {
         }
 
         /** The error of the failed example that ended the examples, or null (so far). */
-        DataException failure() {
+        @Override
+        public DataException failure() {
             return failure;
+        }
+
+        /** The next example copied into {@code row}. */
+        @Override
+        public boolean next(ExampleRow row) {
+            if (!hasNext()) {
+                return false;
+            }
+            row.set(next());
+            return true;
         }
 
         @Override

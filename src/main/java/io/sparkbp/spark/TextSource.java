@@ -1,7 +1,10 @@
 package io.sparkbp.spark;
 
+import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.ParsedExample;
+import io.sparkbp.data.Standardizer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -35,6 +38,17 @@ public final class TextSource implements ExampleSource {
     @Override
     public JavaRDD<ParsedExample> examples(DataLoader.Holdout split, LongAccumulator skipped, LoadProgress.Meter meter) {
         return loader.examples(source, split, skipped, meter);
+    }
+
+    @Override
+    public JavaRDD<PartitionData> blocks(DataLoader.Holdout split, Standardizer standardizer, BlockPacker.Spec spec,
+                                         LongAccumulator skipped, LoadProgress.Meter meter) {
+        return loader.blocks(source, split, standardizer, spec, skipped, meter);
+    }
+
+    @Override
+    public FeatureStats stats(DataLoader.Holdout split, int nIn, int nOut) {
+        return loader.stats(source, split);
     }
 
     @Override
