@@ -291,31 +291,45 @@ public final class BlockPacker {
 
     /** Example {@code r} of the float64 block {@code b}, with copied arrays. */
     private static ParsedExample example(Block b, int r) {
+        return unpack(b, r, new ExampleRow(b.inputs(), b.outputs())).toExample();
+    }
+
+    /**
+     * Example {@code r} of the float64 block {@code b} into {@code row} (of the block's shape), as {@link
+     * #unpack(Block[])} gives it; returns {@code row}.
+     *
+     * @throws IllegalArgumentException if the block stores float32 values or its shape is not the row's
+     */
+    public static ExampleRow unpack(Block b, int r, ExampleRow row) {
+        if (b.precision() != Precision.FLOAT64 || b.inputs() != row.inputs() || b.outputs() != row.outputs()) {
+            throw new IllegalArgumentException("cannot unpack a " + b.precision() + " block of " + b.inputs() + "/"
+                    + b.outputs() + " columns into a row of " + row.inputs() + "/" + row.outputs());
+        }
         int nOut = b.outputs();
-        double[] t = java.util.Arrays.copyOfRange(b.t(), r * nOut, (r + 1) * nOut);
+        System.arraycopy(b.t(), r * nOut, row.targets, 0, nOut);
+        row.weight = b.weight(r);
         if (b.isSparse()) {
             int from = b.colPtr()[r];
-            int to = b.colPtr()[r + 1];
-            return new ParsedExample(java.util.Arrays.copyOfRange(b.indices(), from, to),
-                    java.util.Arrays.copyOfRange(b.values(), from, to), t, b.weight(r), true);
+            int k = b.colPtr()[r + 1] - from;
+            row.reserve(k);
+            System.arraycopy(b.indices(), from, row.indices, 0, k);
+            System.arraycopy(b.values(), from, row.values, 0, k);
+            row.nonzeros = k;
+            return row;
         }
         int nIn = b.inputs();
         double[] x = b.x();
-        int base = r * nIn;
-        int nnz = 0;
-        for (int j = 0; j < nIn; j++) {
-            nnz += x[base + j] != 0 ? 1 : 0;
-        }
-        int[] idx = new int[nnz];
-        double[] val = new double[nnz];
-        for (int j = 0, p = 0; j < nIn; j++) {
+        row.reserve(nIn);
+        int p = 0;
+        for (int j = 0, base = r * nIn; j < nIn; j++) {
             double v = x[base + j];
             if (v != 0) {
-                idx[p] = j;
-                val[p++] = v;
+                row.indices[p] = j;
+                row.values[p++] = v;
             }
         }
-        return new ParsedExample(idx, val, t, b.weight(r), true);
+        row.nonzeros = p;
+        return row;
     }
 
     /** Whether a block of {@code rows} examples with {@code nonzeros} stored features is stored sparse under {@code layout}. */

@@ -65,12 +65,20 @@ final class BlockCache {
      * {@code blocks} says, in order, with the digest of the raw examples and the data error that ended them.
      */
     static PartitionData pack(ExampleRows rows, Standardizer standardizer, BlockPacker.Spec blocks) {
-        List<Block> packed = new ArrayList<>();
         DataDigest digest = new DataDigest();
+        Block[] packed = pack(rows, standardizer, blocks, digest);
+        return new PartitionData(TaskContext.getPartitionId(), packed, digest, rows.failure());
+    }
+
+    /** The blocks of {@code rows} as {@link #pack(ExampleRows, Standardizer, BlockPacker.Spec)} makes them, digested into {@code digest} (may be null). */
+    private static Block[] pack(ExampleRows rows, Standardizer standardizer, BlockPacker.Spec blocks, DataDigest digest) {
+        List<Block> packed = new ArrayList<>();
         BlockPacker packer = new BlockPacker(blocks);
         ExampleRow row = new ExampleRow(blocks.inputs(), blocks.outputs());
         while (rows.next(row)) {
-            digest.add(row);
+            if (digest != null) {
+                digest.add(row);
+            }
             Block b = packer.add(standardizer.applyTo(row));
             if (b != null) {
                 packed.add(b);
@@ -80,7 +88,33 @@ final class BlockCache {
         if (last != null) {
             packed.add(last);
         }
-        return new PartitionData(TaskContext.getPartitionId(), packed.toArray(new Block[0]), digest, rows.failure());
+        return packed.toArray(new Block[0]);
+    }
+
+    /** The examples of the raw float64 {@code blocks} ({@link #packRaw}) in order, read into rows. */
+    private static ExampleRows rowsOf(Block[] blocks) {
+        return new ExampleRows() {
+            private int block;
+            private int row;
+
+            @Override
+            public boolean next(ExampleRow into) {
+                while (block < blocks.length && row == blocks[block].rows()) {
+                    block++;
+                    row = 0;
+                }
+                if (block == blocks.length) {
+                    return false;
+                }
+                BlockPacker.unpack(blocks[block], row++, into);
+                return true;
+            }
+
+            @Override
+            public DataException failure() {
+                return null;
+            }
+        };
     }
 
     /** Cached raw blocks ({@link #packRaw}) and the statistics of their examples. */
@@ -211,10 +245,8 @@ final class BlockCache {
             List<PartitionData> out = new ArrayList<>(1);
             while (it.hasNext()) {
                 PartitionData r = it.next();
-                List<Block> packed = new ArrayList<>();
-                new BlockPacker(blocks).pack(BlockPacker.unpack(r.blocks()), standardizer::apply)
-                        .forEachRemaining(packed::add);
-                out.add(new PartitionData(TaskContext.getPartitionId(), packed.toArray(new Block[0]), r.digest(), null));
+                Block[] packed = pack(rowsOf(r.blocks()), standardizer, blocks, null); // r's digest is theirs
+                out.add(new PartitionData(TaskContext.getPartitionId(), packed, r.digest(), null));
             }
             return out.iterator();
         }, true);
