@@ -144,7 +144,11 @@ public final class DataCache {
         NetworkSpec spec = plan.settings().spec();
         if (!readOnce(source.textBytes(), prep.storageLevel().useMemory() ? freeStorage(sc) : 0)) {
             // two passes over the text: caching raw blocks that spill to disk costs more than parsing again
-            Transforms t = transforms(plan, source.stats(trainPart, spec.inputs(), spec.outputs()));
+            FeatureStats stats;
+            try (LoadProgress progress = progress(sc, source, " for its statistics", listener)) {
+                stats = source.stats(trainPart, spec.inputs(), spec.outputs(), progress.meter());
+            }
+            Transforms t = transforms(plan, stats);
             return new Trained(pack(sc, plan, part, standardizer(t), listener), t);
         }
         String name = part.cacheName();
@@ -246,7 +250,12 @@ public final class DataCache {
 
     /** Progress lines for a pass over the text of {@code source}, every {@link LoadProgress#PERIOD_MILLIS}. */
     private static LoadProgress progress(JavaSparkContext sc, ExampleSource source, RunListener listener) {
-        return LoadProgress.start(sc.sc(), source.key(), source.textBytes(), listener::message,
+        return progress(sc, source, "", listener);
+    }
+
+    /** As {@link #progress(JavaSparkContext, ExampleSource, RunListener)}, {@code why} after the source's name in each line. */
+    private static LoadProgress progress(JavaSparkContext sc, ExampleSource source, String why, RunListener listener) {
+        return LoadProgress.start(sc.sc(), source.key() + why, source.textBytes(), listener::message,
                 LoadProgress.PERIOD_MILLIS);
     }
 

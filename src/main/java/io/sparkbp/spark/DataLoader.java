@@ -283,14 +283,19 @@ public final class DataLoader {
      * object per line.
      */
     public FeatureStats stats(Source s, Holdout holdout) {
+        return stats(s, holdout, null);
+    }
+
+    /** As {@link #stats(Source, Holdout)}, counting the lines read in {@code meter} (may be null). */
+    FeatureStats stats(Source s, Holdout holdout, LoadProgress.Meter meter) {
+        ParsingIterator.Counters counters = new ParsingIterator.Counters(null, meter);
         int nIn = s.lines().features();
         int nOut = s.lines().outputs();
         JavaHadoopRDD<LongWritable, Text> lines = lines(s);
         if (!keepsSplits(s, lines.getNumPartitions())) {
-            return stats(partitioned(s, read(lines, s, holdout, null, new ParsingIterator.Counters(null, null), null)),
-                    nIn, nOut);
+            return stats(partitioned(s, read(lines, s, holdout, null, counters, null)), nIn, nOut);
         }
-        JavaRDD<Partial<FeatureStats>> parts = eachSplit(lines, s, holdout, null, new ParsingIterator.Counters(null, null),
+        JavaRDD<Partial<FeatureStats>> parts = eachSplit(lines, s, holdout, null, counters,
                 it -> statsOf(it, nIn, nOut).iterator());
         Partial<FeatureStats> stats = OrderedAggregate.aggregate(parts, (Partial<FeatureStats> a,
                 Partial<FeatureStats> p) -> p, (a, b) -> Partial.merge(a, b, FeatureStats::merge), STATS_DEPTH);

@@ -41,12 +41,13 @@ public interface ExampleSource {
     }
 
     /**
-     * The statistics of the raw examples {@code split} keeps, of {@code nIn} features and {@code nOut} targets:
-     * by default {@link DataLoader#stats(JavaRDD, int, int)} of {@link #examples(DataLoader.Holdout,
-     * LongAccumulator)}; a source may compute the same statistics, bit for bit, without an example object per row.
+     * The statistics of the raw examples {@code split} keeps, of {@code nIn} features and {@code nOut} targets,
+     * counting what the pass reads in {@code meter}: by default {@link DataLoader#stats(JavaRDD, int, int)} of
+     * {@link #examples(DataLoader.Holdout, LongAccumulator, LoadProgress.Meter)}; a source may compute the same
+     * statistics, bit for bit, without an example object per row.
      */
-    default FeatureStats stats(DataLoader.Holdout split, int nIn, int nOut) {
-        return DataLoader.stats(examples(split, null), nIn, nOut);
+    default FeatureStats stats(DataLoader.Holdout split, int nIn, int nOut, LoadProgress.Meter meter) {
+        return DataLoader.stats(examples(split, null, meter), nIn, nOut);
     }
 
     /**

@@ -31,6 +31,11 @@ public final class LoadProgress implements AutoCloseable {
             this.rows = rows;
         }
 
+        /** The bytes the finished tasks have read. */
+        long bytesRead() {
+            return bytes.value();
+        }
+
         /** One line of {@code length} bytes (without its line break) was read. */
         void line(int length) {
             bytes.add(length + 1L);

@@ -47,8 +47,8 @@ public final class TextSource implements ExampleSource {
     }
 
     @Override
-    public FeatureStats stats(DataLoader.Holdout split, int nIn, int nOut) {
-        return loader.stats(source, split);
+    public FeatureStats stats(DataLoader.Holdout split, int nIn, int nOut, LoadProgress.Meter meter) {
+        return loader.stats(source, split, meter);
     }
 
     @Override

@@ -150,6 +150,26 @@ class RowPathTest {
         assertEquals(byRows.getMessage(), stats.getMessage());
     }
 
+    @Test
+    void bothPassesCountEveryByteReadForTheProgressLines() throws IOException {
+        String[] files = {text(300, 0, 6), text(200, 0, 7)};
+        String glob = write("metered", files);
+        long bytes = 0;
+        for (String f : files) {
+            bytes += f.getBytes(StandardCharsets.UTF_8).length;
+        }
+        DataLoader loader = new DataLoader(sc);
+        DataLoader.Source s = source(loader, glob, false, 16);
+        BlockPacker.Spec spec = new BlockPacker.Spec(N_IN, N_OUT, 16, Layout.AUTO, Precision.FLOAT64);
+        LoadProgress.Meter stats = new LoadProgress.Meter(sc.sc().longAccumulator(), sc.sc().longAccumulator());
+        loader.stats(s, DataLoader.Holdout.ALL, stats);
+        LoadProgress.Meter packing = new LoadProgress.Meter(sc.sc().longAccumulator(), sc.sc().longAccumulator());
+        loader.blocks(s, DataLoader.Holdout.ALL, Standardizer.none(), spec, null, packing).count();
+        // each line and one line break: a CRLF counts one byte, and Hadoop drops a file's byte-order mark
+        assertTrue(packing.bytesRead() > 0.99 * bytes && packing.bytesRead() <= bytes, packing.bytesRead() + " of " + bytes);
+        assertEquals(packing.bytesRead(), stats.bytesRead());
+    }
+
     /** Compares both paths' partitions; returns the lines each skipped. */
     private static long[] assertSamePartitions(DataLoader loader, DataLoader.Source s, DataLoader.Holdout h,
                                                Standardizer st, BlockPacker.Spec spec) {
