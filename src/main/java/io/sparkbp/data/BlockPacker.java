@@ -253,52 +253,13 @@ public final class BlockPacker {
     }
 
     /**
-     * The examples of {@code blocks} in order, each with arrays of its own (a {@link Standardizer} may
-     * rescale them in place): the inverse of packing raw examples in {@link Precision#FLOAT64}, exact
-     * because parsers drop explicit zeros, so the zeros of a dense block are the features its examples
-     * did not store. For packing cached raw blocks again, standardized, without reading the text again.
+     * Example {@code r} of the float64 block {@code b} into {@code row} (of the block's shape); returns {@code
+     * row}: the inverse of packing raw examples in {@link Precision#FLOAT64}, exact because parsers drop
+     * explicit zeros, so the zeros of a dense block are the features its examples did not store. For packing
+     * cached raw blocks again, standardized, without reading the text again.
      *
-     * @throws IllegalArgumentException if a block stores float32 values (their doubles are lost)
-     */
-    public static Iterator<ParsedExample> unpack(Block[] blocks) {
-        for (Block b : blocks) {
-            if (b.precision() != Precision.FLOAT64) {
-                throw new IllegalArgumentException("cannot unpack a " + b.precision() + " block: its values were rounded");
-            }
-        }
-        return new Iterator<>() {
-            private int block;
-            private int row;
-
-            @Override
-            public boolean hasNext() {
-                while (block < blocks.length && row == blocks[block].rows()) {
-                    block++;
-                    row = 0;
-                }
-                return block < blocks.length;
-            }
-
-            @Override
-            public ParsedExample next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return example(blocks[block], row++);
-            }
-        };
-    }
-
-    /** Example {@code r} of the float64 block {@code b}, with copied arrays. */
-    private static ParsedExample example(Block b, int r) {
-        return unpack(b, r, new ExampleRow(b.inputs(), b.outputs())).toExample();
-    }
-
-    /**
-     * Example {@code r} of the float64 block {@code b} into {@code row} (of the block's shape), as {@link
-     * #unpack(Block[])} gives it; returns {@code row}.
-     *
-     * @throws IllegalArgumentException if the block stores float32 values or its shape is not the row's
+     * @throws IllegalArgumentException if the block stores float32 values (their doubles are lost) or its shape
+     *                                  is not the row's
      */
     public static ExampleRow unpack(Block b, int r, ExampleRow row) {
         if (b.precision() != Precision.FLOAT64 || b.inputs() != row.inputs() || b.outputs() != row.outputs()) {

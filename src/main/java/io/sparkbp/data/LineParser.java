@@ -183,7 +183,8 @@ public final class LineParser implements Serializable {
      * call {@link #parse(String)}, which decides, with the exact error message.
      */
     public ParsedExample parsePlain(byte[] utf8, int length) {
-        return format == Format.LIBSVM ? fastLibsvm(utf8, length) : null;
+        ExampleRow row = new ExampleRow(nIn, nOut);
+        return parsePlain(utf8, length, row) ? row.toExample() : null;
     }
 
     /**
@@ -213,31 +214,6 @@ public final class LineParser implements Serializable {
         row.nonzeros = Math.max(nonzeros, 0);
         row.weight = 1.0;
         return nonzeros >= 0;
-    }
-
-    /** The example of a plain, well-formed LIBSVM line, or null for the general path to decide. */
-    private ParsedExample fastLibsvm(byte[] b, int len) {
-        int end = trimmedEnd(b, len);
-        int labelEnd = labelEnd(b, end);
-        if (labelEnd < 0) {
-            return null;
-        }
-        double[] targets = new double[nOut];
-        if (!fastLabel(b, labelStart(b, end), labelEnd, targets)) {
-            return null;
-        }
-        int count = colons(b, labelEnd, end);
-        int[] idx = new int[count];
-        double[] val = new double[count];
-        int nonzeros = fastFeatures(b, labelEnd, end, idx, val, count);
-        if (nonzeros < 0) {
-            return null;
-        }
-        if (nonzeros < count) {
-            idx = Arrays.copyOf(idx, nonzeros);
-            val = Arrays.copyOf(val, nonzeros);
-        }
-        return new ParsedExample(idx, val, targets, 1.0, true);
     }
 
     /** The end of the first {@code len} bytes of {@code b} without trailing whitespace. */

@@ -17,9 +17,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Cached blocks of examples ({@link PartitionData}, one per partition, never reshuffled), made and
@@ -198,37 +196,6 @@ final class BlockCache {
             }
         }
         return acc;
-    }
-
-    /** The examples of raw blocks ({@link #packRaw}), in their partitions and order, as read. */
-    static JavaRDD<ParsedExample> rawExamples(JavaRDD<PartitionData> raw) {
-        return raw.mapPartitions(it -> new RawIterator(it), true);
-    }
-
-    /** The examples of the partitions of raw blocks, partition data by partition data. */
-    private static final class RawIterator implements Iterator<ParsedExample> {
-        private final Iterator<PartitionData> parts;
-        private Iterator<ParsedExample> current = java.util.Collections.emptyIterator();
-
-        RawIterator(Iterator<PartitionData> parts) {
-            this.parts = parts;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (!current.hasNext() && parts.hasNext()) {
-                current = BlockPacker.unpack(parts.next().blocks());
-            }
-            return current.hasNext();
-        }
-
-        @Override
-        public ParsedExample next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return current.next();
-        }
     }
 
     /**

@@ -295,7 +295,7 @@ public final class DataLoader {
         if (!keepsSplits(s, lines.getNumPartitions())) {
             return stats(partitioned(s, read(lines, s, holdout, null, counters, null)), nIn, nOut);
         }
-        JavaRDD<Partial<FeatureStats>> parts = eachSplit(lines, s, holdout, null, counters,
+        JavaRDD<Partial<FeatureStats>> parts = eachSplit(lines, s, holdout, counters,
                 it -> statsOf(it, nIn, nOut).iterator());
         Partial<FeatureStats> stats = OrderedAggregate.aggregate(parts, (Partial<FeatureStats> a,
                 Partial<FeatureStats> p) -> p, (a, b) -> Partial.merge(a, b, FeatureStats::merge), STATS_DEPTH);
@@ -444,8 +444,7 @@ public final class DataLoader {
         if (!keepsSplits(s, lines.getNumPartitions())) {
             return BlockCache.packed(partitioned(s, read(lines, s, holdout, null, counters, null)), standardizer, spec);
         }
-        return eachSplit(lines, s, holdout, null, counters,
-                it -> List.of(BlockCache.pack(it, standardizer, spec)).iterator());
+        return eachSplit(lines, s, holdout, counters, it -> List.of(BlockCache.pack(it, standardizer, spec)).iterator());
     }
 
     /** The parsed, kept and (optionally) standardized examples of {@code s}, partitioned as requested. */
@@ -494,11 +493,14 @@ public final class DataLoader {
                 standardizer), counters, it -> it);
     }
 
-    /** As {@link #eachSplit(JavaHadoopRDD, ParsingIterator.Pass, ParsingIterator.Counters, SplitPass)}, no rewrite. */
+    /**
+     * As {@link #eachSplit(JavaHadoopRDD, ParsingIterator.Pass, ParsingIterator.Counters, SplitPass)}, reading the
+     * raw examples {@code holdout} keeps (no rewrite, no standardizer).
+     */
     private <T> JavaRDD<T> eachSplit(JavaHadoopRDD<LongWritable, Text> lines, Source s, Holdout holdout,
-                                     Standardizer standardizer, ParsingIterator.Counters counters, SplitPass<T> f) {
-        return eachSplit(lines, new ParsingIterator.Pass(s.parser(), null, s.reading().skipBad(), holdout,
-                standardizer), counters, f);
+                                     ParsingIterator.Counters counters, SplitPass<T> f) {
+        return eachSplit(lines, new ParsingIterator.Pass(s.parser(), null, s.reading().skipBad(), holdout, null),
+                counters, f);
     }
 
     /** {@code f} of the parsing of each input split of {@code lines} by {@code pass}: one partition per split. */

@@ -48,8 +48,8 @@ final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
     private final LongAccumulator skipped;
     private final LoadProgress.Meter meter;
     private final Broadcast<SerializableConfiguration> conf;
-    /** The example of the line just parsed by {@link #parse(Text, ExampleRow)} without a row. */
-    private ParsedExample parsed;
+    /** The row the iterator reads each example into, made when first needed. */
+    private ExampleRow own;
     private ParsedExample next;
     private DataException failure;
 
@@ -72,16 +72,6 @@ final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
      */
     @Override
     public boolean next(ExampleRow row) {
-        return advance(row);
-    }
-
-    @Override
-    public DataException failure() {
-        return failure;
-    }
-
-    /** The next kept line's example into {@code row}, or into {@link #parsed} when {@code row} is null. */
-    private boolean advance(ExampleRow row) {
         while (failure == null) {
             Tuple2<LongWritable, Text> t = nextLine();
             if (t == null) {
@@ -112,10 +102,19 @@ final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
     }
 
     @Override
+    public DataException failure() {
+        return failure;
+    }
+
+    @Override
     public boolean hasNext() {
         if (next == null && failure == null) {
-            if (advance(null)) {
-                next = pass.standardizer() == null ? parsed : pass.standardizer().apply(parsed);
+            if (own == null) {
+                own = new ExampleRow(pass.parser().inputs(), pass.parser().outputs());
+            }
+            if (next(own)) {
+                ParsedExample e = own.toExample();
+                next = pass.standardizer() == null ? e : pass.standardizer().apply(e);
             } else if (failure != null) {
                 // the error travels as the split's last element, so that no Spark task fails
                 next = ParsedExample.failed(failure);
@@ -124,39 +123,28 @@ final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
         return next != null;
     }
 
-    /**
-     * Parses {@code text} into {@code row}, or into {@link #parsed} when {@code row} is null: straight from
-     * its bytes when it is a plain line, else from its String. False for a line without an example.
-     */
+    /** Parses {@code text} into {@code row}: straight from its bytes when it is a plain line, else from its String. */
     private boolean parse(Text text, ExampleRow row) {
         LineParser parser = pass.parser();
-        if (pass.rewrite() == null) {
-            if (row != null ? parser.parsePlain(text.getBytes(), text.getLength(), row)
-                    : (parsed = parser.parsePlain(text.getBytes(), text.getLength())) != null) {
-                return true;
-            }
-            return set(parser.parse(text.toString()), row);
+        if (pass.rewrite() != null) {
+            return set(parser.parse(pass.rewrite().apply(text.toString())), row);
         }
-        return set(parser.parse(pass.rewrite().apply(text.toString())), row);
+        return parser.parsePlain(text.getBytes(), text.getLength(), row) || set(parser.parse(text.toString()), row);
     }
 
-    /** {@code e} into {@code row}, or into {@link #parsed} when {@code row} is null; false when {@code e} is null. */
-    private boolean set(ParsedExample e, ExampleRow row) {
+    /** {@code e} into {@code row}; false when {@code e} is null (a line without an example). */
+    private static boolean set(ParsedExample e, ExampleRow row) {
         if (e == null) {
             return false;
         }
-        if (row == null) {
-            parsed = e;
-        } else {
-            row.set(e);
-        }
+        row.set(e);
         return true;
     }
 
     /**
      * The next line of the split, or null at its end. A file that cannot be read (a damaged or
      * truncated compressed file, a file that is not in the format its suffix names) ends the split
-     * as a failed example naming the file; Hadoop's reader throws the {@link IOException} undeclared.
+     * with a data error naming the file; Hadoop's reader throws the {@link IOException} undeclared.
      */
     private Tuple2<LongWritable, Text> nextLine() {
         try {

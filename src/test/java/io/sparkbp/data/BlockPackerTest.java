@@ -140,7 +140,7 @@ class BlockPackerTest {
             List<Block> raw = new ArrayList<>();
             new BlockPacker(7, 3, 5, Layout.AUTO).pack(ex.iterator()).forEachRemaining(raw::add);
             List<ParsedExample> back = new ArrayList<>();
-            BlockPacker.unpack(raw.toArray(new Block[0])).forEachRemaining(back::add);
+            unpacked(raw).forEachRemaining(back::add);
             assertEquals(ex.size(), back.size());
             for (int i = 0; i < ex.size(); i++) {
                 assertEquals(ex.get(i).toString(), back.get(i).toString(), "example " + i);
@@ -159,7 +159,7 @@ class BlockPackerTest {
                 new BlockPacker(7, 3, 4, layout, p).pack(examples(23, 7, 3, density, true, 11).iterator(), st::apply)
                         .forEachRemaining(direct::add);
                 List<Block> again = new ArrayList<>();
-                new BlockPacker(7, 3, 4, layout, p).pack(BlockPacker.unpack(raw.toArray(new Block[0])), st::apply)
+                new BlockPacker(7, 3, 4, layout, p).pack(unpacked(raw), st::apply)
                         .forEachRemaining(again::add);
                 assertEquals(direct.size(), again.size());
                 for (int b = 0; b < direct.size(); b++) {
@@ -190,7 +190,22 @@ class BlockPackerTest {
         List<Block> raw = new ArrayList<>();
         new BlockPacker(7, 3, 5, Layout.AUTO, Precision.FLOAT32)
                 .pack(examples(6, 7, 3, 0.5, false, 3).iterator()).forEachRemaining(raw::add);
-        assertThrows(IllegalArgumentException.class, () -> BlockPacker.unpack(raw.toArray(new Block[0])));
+        assertThrows(IllegalArgumentException.class, () -> BlockPacker.unpack(raw.get(0), 0, new ExampleRow(7, 3)));
+        List<Block> raw64 = new ArrayList<>();
+        new BlockPacker(7, 3, 5, Layout.AUTO).pack(examples(6, 7, 3, 0.5, false, 3).iterator()).forEachRemaining(raw64::add);
+        assertThrows(IllegalArgumentException.class, () -> BlockPacker.unpack(raw64.get(0), 0, new ExampleRow(8, 3)));
+    }
+
+    /** The examples of raw float64 {@code blocks} in order, each unpacked into a row and copied out of it. */
+    private static Iterator<ParsedExample> unpacked(List<Block> blocks) {
+        List<ParsedExample> out = new ArrayList<>();
+        ExampleRow row = new ExampleRow(blocks.get(0).inputs(), blocks.get(0).outputs());
+        for (Block b : blocks) {
+            for (int r = 0; r < b.rows(); r++) {
+                out.add(BlockPacker.unpack(b, r, row).toExample());
+            }
+        }
+        return out.iterator();
     }
 
     @Test
