@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
+import static io.sparkbp.testing.BlockAssertions.assertSameBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -166,22 +167,6 @@ class BlockPackerTest {
                     assertSameBlock(direct.get(b), again.get(b));
                 }
             }
-        }
-    }
-
-    static void assertSameBlock(Block a, Block b) {
-        assertEquals(a.isSparse(), b.isSparse());
-        assertEquals(a.rows(), b.rows());
-        assertArrayEquals(a.x(), b.x());
-        assertArrayEquals(a.xFloat(), b.xFloat());
-        assertArrayEquals(a.colPtr(), b.colPtr());
-        assertArrayEquals(a.indices(), b.indices());
-        assertArrayEquals(a.values(), b.values());
-        assertArrayEquals(a.valuesFloat(), b.valuesFloat());
-        assertArrayEquals(a.t(), b.t());
-        assertEquals(a.unweighted(), b.unweighted());
-        for (int r = 0; r < a.rows(); r++) {
-            assertEquals(Double.doubleToLongBits(a.weight(r)), Double.doubleToLongBits(b.weight(r)));
         }
     }
 

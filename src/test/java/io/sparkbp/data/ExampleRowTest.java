@@ -4,6 +4,7 @@ import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Block;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.nn.Precision;
+import io.sparkbp.testing.BlockAssertions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ class ExampleRowTest {
         add(blocksR, byRow.flush());
         assertEquals(blocksE.size(), blocksR.size(), what);
         for (int b = 0; b < blocksE.size(); b++) {
-            BlockPackerTest.assertSameBlock(blocksE.get(b), blocksR.get(b));
+            BlockAssertions.assertSameBlock(blocksE.get(b), blocksR.get(b));
         }
         assertEquals(digestE.features() + digestE.labels() + digestE.weights(),
                 digestR.features() + digestR.labels() + digestR.weights(), what);

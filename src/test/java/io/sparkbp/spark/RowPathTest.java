@@ -9,7 +9,6 @@ import io.sparkbp.data.Format;
 import io.sparkbp.data.Layout;
 import io.sparkbp.data.Standardizer;
 import io.sparkbp.model.Transform;
-import io.sparkbp.nn.Block;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.nn.Precision;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.sparkbp.testing.BlockAssertions.assertSameBlock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -199,19 +198,6 @@ class RowPathTest {
 
     private static String digest(DataDigest d) {
         return d == null ? null : d.labels() + d.features() + d.weights();
-    }
-
-    private static void assertSameBlock(Block a, Block b) {
-        assertEquals(a.isSparse(), b.isSparse());
-        assertEquals(a.rows(), b.rows());
-        assertArrayEquals(a.x(), b.x());
-        assertArrayEquals(a.xFloat(), b.xFloat());
-        assertArrayEquals(a.colPtr(), b.colPtr());
-        assertArrayEquals(a.indices(), b.indices());
-        assertArrayEquals(a.values(), b.values());
-        assertArrayEquals(a.valuesFloat(), b.valuesFloat());
-        assertArrayEquals(a.t(), b.t());
-        assertEquals(a.unweighted(), b.unweighted());
     }
 
     private static void assertSameStats(FeatureStats a, FeatureStats b) {
