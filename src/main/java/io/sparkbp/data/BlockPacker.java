@@ -95,7 +95,7 @@ public final class BlockPacker {
         this.rowEnd = new int[rows + 1];
         this.pendingT = new double[rows * nOut];
         this.pendingW = new double[rows];
-        this.pendingIdx = new int[Math.min(rows * nIn, 1 << 12)];
+        this.pendingIdx = new int[(int) Math.min((long) rows * nIn, 1 << 12)];
         this.pendingVal = new double[pendingIdx.length];
     }
 

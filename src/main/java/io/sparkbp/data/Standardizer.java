@@ -201,6 +201,9 @@ public final class Standardizer implements Serializable {
     /** Features of the example {@code row} holds through {@code t}, in its own arrays (as for an example). */
     private static void applyFeatures(Transform t, boolean center, ExampleRow row) {
         int n = t.size();
+        if (n != row.inputs()) {
+            throw new IllegalArgumentException("a row of " + row.inputs() + " features, a transform of " + n + " columns");
+        }
         requireRange(row.indices, row.nonzeros, n);
         if (!center) {
             scale(t, row.indices, row.values, row.nonzeros);

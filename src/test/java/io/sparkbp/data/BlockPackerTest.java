@@ -194,6 +194,16 @@ class BlockPackerTest {
     }
 
     @Test
+    void veryWideSparseDataPack() {
+        int nIn = 50_000_000; // 64 pending rows of it overflow an int
+        BlockPacker packer = new BlockPacker(nIn, 1, 256, Layout.AUTO);
+        assertNull(packer.add(new ParsedExample(new int[] {3, nIn - 1}, new double[] {1.5, -2}, new double[] {1}, 1)));
+        Block b = packer.flush();
+        assertTrue(b.isSparse());
+        assertArrayEquals(new int[] {3, nIn - 1}, b.indices());
+    }
+
+    @Test
     void eachBlockStoresWeightsOnlyWhenOneOfItsOwnExamplesHasOne() {
         BlockPacker packer = new BlockPacker(2, 1, 2, Layout.AUTO);
         double[] x = {1, 0};
