@@ -30,8 +30,9 @@
 # Compiles the test classes when needed (mvn -DskipTests test-compile) and caches the test
 # classpath (which includes spark-mllib, a provided dependency) in target/bench-classpath.txt.
 # Environment: BENCH_HEAP (default 6g), BENCH_JAVA_OPTS (extra JVM options, e.g.
-# "-XX:StartFlightRecording=filename=target/bench/bench.jfr"), OPENBLAS_NUM_THREADS (default 1, see
-# common.sh; both sparkbp and MLlib run under the same setting).
+# "-XX:StartFlightRecording=filename=target/bench/bench.jfr"; the JVMs run the parallel collector, as
+# the launcher's local mode does, unless these name one, e.g. -XX:+UseG1GC), OPENBLAS_NUM_THREADS
+# (default 1, see common.sh; both sparkbp and MLlib run under the same setting).
 set -euo pipefail
 
 SPARKBP_SCRIPTS="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -101,9 +102,12 @@ mkdir -p "$SPARKBP_TARGET/bench"
 sparkbp_locked bench_snapshot || sparkbp_die "target/classes is incomplete (another build running?); try again"
 cd "$SPARKBP_REPO"
 
+# The benchmarks run Spark in local mode, in the collector the launcher gives local mode (common.sh).
+sparkbp_local_gc_opts BENCH_GC_OPTS "${BENCH_JAVA_OPTS:-}"
+
 bench_java() {
   # shellcheck disable=SC2086
-  "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" \
+  "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" ${BENCH_GC_OPTS[@]+"${BENCH_GC_OPTS[@]}"} \
     -Dspark.ui.enabled=false \
     -Dlog4j2.configurationFile="$SPARKBP_LOG4J" \
     ${BENCH_JAVA_OPTS:-} \
@@ -161,7 +165,7 @@ if [ "$mode" = large ]; then
 fi
 
 # shellcheck disable=SC2086
-exec "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" \
+exec "$SPARKBP_JAVA" -Xmx"${BENCH_HEAP:-6g}" "${SPARK_MODULE_OPTS[@]}" ${BENCH_GC_OPTS[@]+"${BENCH_GC_OPTS[@]}"} \
   -Dspark.ui.enabled=false \
   -Dlog4j2.configurationFile="$SPARKBP_LOG4J" \
   ${BENCH_JAVA_OPTS:-} \
