@@ -183,6 +183,9 @@ public final class LineParser implements Serializable {
      * call {@link #parse(String)}, which decides, with the exact error message.
      */
     public ParsedExample parsePlain(byte[] utf8, int length) {
+        if (format != Format.LIBSVM) {
+            return null;
+        }
         ExampleRow row = new ExampleRow(nIn, nOut);
         return parsePlain(utf8, length, row) ? row.toExample() : null;
     }

@@ -141,17 +141,16 @@ public final class Standardizer implements Serializable {
 
     /** Standardizes the example's targets in place with {@code t}: {@code t' = (t - mean) / scale}. */
     public static void applyToTargets(Transform t, ParsedExample e) {
-        double[] y = e.targets();
-        requireTargets(t, y);
-        for (int k = 0; k < y.length; k++) {
-            y[k] = t.apply(k, y[k]);
-        }
+        applyToTargets(t, e.targets());
     }
 
-    /** Checks that {@code y} has as many targets as {@code t} has columns. */
-    private static void requireTargets(Transform t, double[] y) {
+    /** The targets {@code y} of an example through {@code t}, in place. */
+    private static void applyToTargets(Transform t, double[] y) {
         if (y.length != t.size()) {
             throw new IllegalArgumentException("example has " + y.length + " targets, transform has " + t.size());
+        }
+        for (int k = 0; k < y.length; k++) {
+            y[k] = t.apply(k, y[k]);
         }
     }
 
@@ -167,11 +166,7 @@ public final class Standardizer implements Serializable {
             applyFeatures(inputs, centersInputs, row);
         }
         if (targets != null) {
-            double[] y = row.targets;
-            requireTargets(targets, y);
-            for (int k = 0; k < y.length; k++) {
-                y[k] = targets.apply(k, y[k]);
-            }
+            applyToTargets(targets, row.targets);
         }
         return row;
     }
