@@ -86,7 +86,7 @@ sparkbp_blas_env_opts() {
 # The garbage collector of a JVM that runs Spark in local mode (driver and executor in one JVM, a batch
 # job): the throughput collector. Loading copies every cached block out of the young generation, which
 # G1 (the JVM's default) does at a much higher cost: bench.sh large, 2 GB heap, 2 vCPUs, two pairs of
-# runs, ingest 60-110% faster at 1x and 4x, 15-25% at 16x, epochs unchanged (see README, Large data).
+# runs, ingest 3-110% faster pair by pair (4x: 39-82%, 16x: 11-39%), epochs unchanged (see README, Large data).
 # sparkbp_local_gc_opts VAR OPTIONS...: VAR becomes (-XX:+UseParallelGC), or () when OPTIONS,
 # $JAVA_TOOL_OPTIONS or $JDK_JAVA_OPTIONS already choose a collector (-XX:+Use...GC): two would
 # stop the JVM ("Conflicting collector combinations").
