@@ -5,7 +5,6 @@ import io.sparkbp.nn.Block;
 import io.sparkbp.nn.Precision;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 /**
@@ -220,34 +219,17 @@ public final class BlockPacker {
      * {@code toExample} propagate from {@code hasNext()}.
      */
     public <T> Iterator<Block> pack(Iterator<T> source, Function<? super T, ? extends ParsedExample> toExample) {
-        return new Iterator<>() {
-            private Block next;
-            private boolean done;
-
+        return new Lookahead<>() {
             @Override
-            public boolean hasNext() {
-                while (next == null && !done) {
-                    if (source.hasNext()) {
-                        ParsedExample e = toExample.apply(source.next());
-                        if (e != null) {
-                            next = add(e);
-                        }
-                    } else {
-                        done = true;
-                        next = flush();
+            protected Block fetch() {
+                while (source.hasNext()) {
+                    ParsedExample e = toExample.apply(source.next());
+                    Block b = e == null ? null : add(e);
+                    if (b != null) {
+                        return b;
                     }
                 }
-                return next != null;
-            }
-
-            @Override
-            public Block next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Block b = next;
-                next = null;
-                return b;
+                return flush();
             }
         };
     }

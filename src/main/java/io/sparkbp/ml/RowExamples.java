@@ -1,6 +1,7 @@
 package io.sparkbp.ml;
 
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.Lookahead;
 import io.sparkbp.data.ParsedExample;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.spark.DataLoader;
@@ -13,7 +14,6 @@ import org.apache.spark.sql.Row;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Turns DataFrame rows into the trainer's examples, checking every value: the rows of a projection
@@ -233,13 +233,12 @@ final class RowExamples implements Serializable {
      * The kept rows of one partition as examples, lazily, in order; a bad row ends them as a
      * {@linkplain ParsedExample#failed failed example} carrying its error.
      */
-    private static final class Examples implements Iterator<ParsedExample> {
+    private static final class Examples extends Lookahead<ParsedExample> {
         private final RowExamples reader;
         private final Iterator<Row> rows;
         private final int partition;
         private final DataLoader.Holdout split;
         private long index = -1;
-        private ParsedExample next;
         private boolean failed;
 
         Examples(RowExamples reader, Iterator<Row> rows, int partition, DataLoader.Holdout split) {
@@ -250,31 +249,21 @@ final class RowExamples implements Serializable {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && !failed && rows.hasNext()) {
+        protected ParsedExample fetch() {
+            while (!failed && rows.hasNext()) {
                 Row row = rows.next();
                 index++;
                 try {
                     if (reader.keeps(row, partition, index, split)) {
-                        next = reader.example(row, partition, index);
+                        return reader.example(row, partition, index);
                     }
                 } catch (DataException e) {
                     // the error ends the partition as its last element, so that no Spark task fails
-                    next = ParsedExample.failed(e);
                     failed = true;
+                    return ParsedExample.failed(e);
                 }
             }
-            return next != null;
-        }
-
-        @Override
-        public ParsedExample next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            ParsedExample e = next;
-            next = null;
-            return e;
+            return null;
         }
     }
 }

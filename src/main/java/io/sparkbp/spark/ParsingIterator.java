@@ -2,6 +2,7 @@ package io.sparkbp.spark;
 
 import io.sparkbp.data.DataException;
 import io.sparkbp.data.ExampleRow;
+import io.sparkbp.data.Lookahead;
 import io.sparkbp.data.LineParser;
 import io.sparkbp.data.ParsedExample;
 import io.sparkbp.data.Standardizer;
@@ -19,14 +20,13 @@ import scala.Tuple2;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * Lines of one input split to examples, attaching file and line to errors. The first data error
  * ends the split: as a {@linkplain ParsedExample#failed failed example} rather than an exception when
  * read as an iterator, as {@link #failure()} when read {@linkplain #next(ExampleRow) into a row}.
  */
-final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
+final class ParsingIterator extends Lookahead<ParsedExample> implements ExampleRows {
     /**
      * What a pass over the text does with each line: rewrite it ({@code rewrite}, may be null), parse it
      * with {@code parser}, skip it when it is bad and {@code skipBad}, keep it by {@code holdout} and
@@ -50,7 +50,6 @@ final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
     private final Broadcast<SerializableConfiguration> conf;
     /** The row the iterator reads each example into, made when first needed. */
     private ExampleRow own;
-    private ParsedExample next;
     private DataException failure;
 
     /** The examples of the {@code lines} of {@code file}; {@code conf} finds the line numbers of errors. */
@@ -107,20 +106,19 @@ final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null && failure == null) {
-            if (own == null) {
-                own = new ExampleRow(pass.parser().inputs(), pass.parser().outputs());
-            }
-            if (next(own)) {
-                ParsedExample e = own.toExample();
-                next = pass.standardizer() == null ? e : pass.standardizer().apply(e);
-            } else if (failure != null) {
-                // the error travels as the split's last element, so that no Spark task fails
-                next = ParsedExample.failed(failure);
-            }
+    protected ParsedExample fetch() {
+        if (failure != null) {
+            return null;
         }
-        return next != null;
+        if (own == null) {
+            own = new ExampleRow(pass.parser().inputs(), pass.parser().outputs());
+        }
+        if (next(own)) {
+            ParsedExample e = own.toExample();
+            return pass.standardizer() == null ? e : pass.standardizer().apply(e);
+        }
+        // the error travels as the split's last element, so that no Spark task fails
+        return failure == null ? null : ParsedExample.failed(failure);
     }
 
     /** Parses {@code text} into {@code row}: straight from its bytes when it is a plain line, else from its String. */
@@ -156,16 +154,6 @@ final class ParsingIterator implements Iterator<ParsedExample>, ExampleRows {
             failure = unreadable(file, io, conf.value().value());
             return null;
         }
-    }
-
-    @Override
-    public ParsedExample next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        ParsedExample e = next;
-        next = null;
-        return e;
     }
 
     /** The data error for {@code file}, which Hadoop's reader could not read ({@code e}). */

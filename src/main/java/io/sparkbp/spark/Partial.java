@@ -2,11 +2,11 @@ package io.sparkbp.spark;
 
 import io.sparkbp.data.DataException;
 import io.sparkbp.data.ExampleRow;
+import io.sparkbp.data.Lookahead;
 import io.sparkbp.data.ParsedExample;
 
 import java.io.Serializable;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
@@ -76,9 +76,8 @@ final class Partial<U> implements Serializable {
     }
 
     /** The examples of a partition up to its first failed one, whose error it then holds. */
-    static final class UntilFailure implements Iterator<ParsedExample>, ExampleRows {
+    static final class UntilFailure extends Lookahead<ParsedExample> implements ExampleRows {
         private final Iterator<ParsedExample> examples;
-        private ParsedExample next;
         private DataException failure;
 
         UntilFailure(Iterator<ParsedExample> examples) {
@@ -102,26 +101,13 @@ final class Partial<U> implements Serializable {
         }
 
         @Override
-        public boolean hasNext() {
-            if (next == null && failure == null && examples.hasNext()) {
-                ParsedExample e = examples.next();
-                if (e.failure() != null) {
-                    failure = e.failure();
-                } else {
-                    next = e;
-                }
+        protected ParsedExample fetch() {
+            if (failure != null || !examples.hasNext()) {
+                return null;
             }
-            return next != null;
-        }
-
-        @Override
-        public ParsedExample next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            ParsedExample e = next;
-            next = null;
-            return e;
+            ParsedExample e = examples.next();
+            failure = e.failure();
+            return failure == null ? e : null;
         }
     }
 }
