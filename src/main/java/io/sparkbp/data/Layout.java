@@ -1,9 +1,9 @@
 package io.sparkbp.data;
 
-import java.util.Locale;
+import io.sparkbp.math.Named;
 
 /** How {@link BlockPacker} stores a block's inputs ({@code data.layout}). */
-public enum Layout {
+public enum Layout implements Named {
     /** Always a dense {@code nIn x rows} matrix. */
     DENSE,
     /** Always compressed-column sparse. */
@@ -14,19 +14,8 @@ public enum Layout {
      */
     AUTO;
 
-    /** Lower-case name as used in configuration. */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Parses {@code dense}, {@code sparse} or {@code auto} (case-insensitive, surrounding blanks ignored). */
     public static Layout parse(String s) {
-        String v = s == null ? "" : s.trim();
-        for (Layout l : values()) {
-            if (l.id().equalsIgnoreCase(v)) {
-                return l;
-            }
-        }
-        throw new IllegalArgumentException("unknown block layout '" + s + "': expected dense, sparse or auto");
+        return Named.parse(Layout.class, s, "block layout");
     }
 }

@@ -1,8 +1,7 @@
 package io.sparkbp.nn;
 
 import io.sparkbp.math.Kernels;
-
-import java.util.Locale;
+import io.sparkbp.math.Named;
 
 /**
  * Hidden-layer activation functions. Each derivative is written in terms of the activation value
@@ -10,7 +9,7 @@ import java.util.Locale;
  * of the backprop note this is {@code f'(a) = z (1 - z)}. Each has a float twin of its two array
  * loops for the single-precision kernels (Java has no generics over primitive arrays).
  */
-public enum Activation {
+public enum Activation implements Named {
     /** Logistic unit {@code z = 1 / (1 + e^-a)}, derivative {@code z (1 - z)}. */
     SIGMOID {
         @Override
@@ -126,18 +125,8 @@ public enum Activation {
     /** Float twin of {@link #multiplyByDerivative(double[], double[], int, int)}. */
     abstract void multiplyByDerivative(float[] z, float[] delta, int off, int len);
 
-    /** Lower-case name as used in configuration and model files. */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Parses {@code sigmoid}, {@code tanh} or {@code relu} (case-insensitive). */
     public static Activation parse(String s) {
-        for (Activation a : values()) {
-            if (a.id().equalsIgnoreCase(s == null ? "" : s.trim())) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown hidden activation '" + s + "': expected sigmoid, tanh or relu");
+        return Named.parse(Activation.class, s, "hidden activation");
     }
 }

@@ -1,8 +1,7 @@
 package io.sparkbp.nn;
 
 import io.sparkbp.math.Kernels;
-
-import java.util.Locale;
+import io.sparkbp.math.Named;
 
 /**
  * The three output-layer / loss pairs of the backprop note. Each owns its activation {@code y(s)}
@@ -12,7 +11,7 @@ import java.util.Locale;
  *
  * <p>Methods work on one example: {@code k} consecutive values starting at {@code off}.
  */
-public enum OutputKind {
+public enum OutputKind implements Named {
     /**
      * Independent logistic units with cross-entropy summed over outputs (binary and multi-label):
      * {@code E = sum_k log(1 + e^s_k) - t_k s_k}. With {@code softplus(s) = max(s,0) + log1p(e^-|s|)}
@@ -203,19 +202,9 @@ public enum OutputKind {
         };
     }
 
-    /** Lower-case name as used in configuration and model files. */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Parses {@code logistic}, {@code softmax} or {@code linear} (case-insensitive). */
     public static OutputKind parse(String s) {
-        for (OutputKind k : values()) {
-            if (k.id().equalsIgnoreCase(s == null ? "" : s.trim())) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown output kind '" + s + "': expected logistic, softmax or linear");
+        return Named.parse(OutputKind.class, s, "output kind");
     }
 
     private static double max(double[] s, int off, int k) {

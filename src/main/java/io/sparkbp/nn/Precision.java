@@ -1,6 +1,6 @@
 package io.sparkbp.nn;
 
-import java.util.Locale;
+import io.sparkbp.math.Named;
 
 /**
  * The arithmetic precision of the block kernels ({@code train.precision}). {@code FLOAT64} caches
@@ -9,7 +9,7 @@ import java.util.Locale;
  * activation, loss and delta, the gradient sums across blocks and partitions, the optimizer and the
  * model stay in double.
  */
-public enum Precision {
+public enum Precision implements Named {
     FLOAT64(8),
     FLOAT32(4);
 
@@ -24,18 +24,8 @@ public enum Precision {
         return bytes;
     }
 
-    /** Lower-case name as used in configuration: {@code float64} or {@code float32}. */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Parses {@code float64} or {@code float32} (case-insensitive, surrounding blanks ignored). */
     public static Precision parse(String s) {
-        for (Precision p : values()) {
-            if (p.id().equalsIgnoreCase(s == null ? "" : s.strip())) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown precision '" + s + "': expected float64 or float32");
+        return Named.parse(Precision.class, s, "precision");
     }
 }

@@ -1,6 +1,6 @@
 package io.sparkbp.onnx;
 
-import java.util.Locale;
+import io.sparkbp.math.Named;
 
 /**
  * The element type of an exported graph: its input, outputs, weights and transforms are all
@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code float32} ({@code tensor(float)}: half the bytes, weights rounded to nearest float, and
  * the arithmetic of the runtime's float kernels).
  */
-public enum OnnxPrecision {
+public enum OnnxPrecision implements Named {
     FLOAT64(11, Double.BYTES),
     FLOAT32(1, Float.BYTES);
 
@@ -30,18 +30,8 @@ public enum OnnxPrecision {
         return bytes;
     }
 
-    /** {@code float64} or {@code float32}, as the {@code onnx.precision} setting spells it. */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** Parses {@code float64} or {@code float32} (case-insensitive, surrounding blanks ignored). */
     public static OnnxPrecision parse(String s) {
-        for (OnnxPrecision p : values()) {
-            if (p.id().equalsIgnoreCase(s == null ? "" : s.strip())) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown ONNX precision '" + s + "': expected float64 or float32");
+        return Named.parse(OnnxPrecision.class, s, "ONNX precision");
     }
 }

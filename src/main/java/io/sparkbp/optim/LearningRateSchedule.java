@@ -1,7 +1,8 @@
 package io.sparkbp.optim;
 
+import io.sparkbp.math.Named;
+
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * Learning rate as a function of the 0-based epoch:
@@ -28,13 +29,8 @@ public record LearningRateSchedule(Kind kind, double base, double gamma, int ste
     private static final long serialVersionUID = 1L;
 
     /** The schedule kinds, named in configuration by {@link #id()}. */
-    public enum Kind {
-        CONSTANT, STEP, EXPONENTIAL, INVERSE;
-
-        /** Lower-case name as used in configuration. */
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    public enum Kind implements Named {
+        CONSTANT, STEP, EXPONENTIAL, INVERSE
     }
 
     public LearningRateSchedule {
@@ -70,14 +66,7 @@ public record LearningRateSchedule(Kind kind, double base, double gamma, int ste
      * @throws IllegalArgumentException for an unknown kind or invalid values
      */
     public static LearningRateSchedule parse(String kind, double base, double gamma, int stepEpochs) {
-        String id = kind == null ? "" : kind.trim();
-        for (Kind k : Kind.values()) {
-            if (k.id().equalsIgnoreCase(id)) {
-                return new LearningRateSchedule(k, base, gamma, stepEpochs);
-            }
-        }
-        throw new IllegalArgumentException("unknown learning-rate schedule '" + kind
-                + "': expected constant, step, exponential or inverse");
+        return new LearningRateSchedule(Named.parse(Kind.class, kind, "learning-rate schedule"), base, gamma, stepEpochs);
     }
 
     /** This schedule with another base rate (for the pick of a learning-rate search). */
