@@ -12,20 +12,17 @@ package io.sparkbp.optim;
  *
  * <p>State layout: {@code {steps}}, the first moment {@code m}, the second moment {@code v}.
  */
-public final class Adam implements Optimizer {
-    private final int numParams;
+public final class Adam extends Optimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
     private final double[] m;
     private final double[] v;
-    private long steps;
 
     /** Adam with the given decay rates in {@code [0, 1)} and {@code epsilon > 0}. */
     public Adam(int numParams, double beta1, double beta2, double epsilon) {
-        Checks.requireNumParams(numParams);
+        super(OptimizerKind.ADAM, numParams);
         OptimizerSettings.checkAdam(beta1, beta2, epsilon);
-        this.numParams = numParams;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
@@ -85,21 +82,6 @@ public final class Adam implements Optimizer {
         steps = t;
     }
 
-    @Override
-    public String name() {
-        return OptimizerKind.ADAM.id();
-    }
-
-    @Override
-    public int numParams() {
-        return numParams;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
     public double beta1() {
         return beta1;
     }
@@ -119,9 +101,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public void restoreState(double[][] state) {
-        Checks.requireArrays(state, 3, "{steps}, m, v");
-        Checks.requireVector(state[0], 1, "header {steps}");
-        long s = Checks.count(state[0][0], Checks.MAX_EXACT_COUNT, "steps");
+        long s = checkedSteps(state, 3, "{steps}, m, v");
         Checks.requireVector(state[1], numParams, "first moment m");
         Checks.requireVector(state[2], numParams, "second moment v");
         for (int i = 0; i < numParams; i++) {

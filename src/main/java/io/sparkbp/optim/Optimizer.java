@@ -1,6 +1,5 @@
 package io.sparkbp.optim;
 
-
 /**
  * A first-order step optimizer: given the gradient at the current parameters it updates them in
  * place, {@code theta -= learningRate * direction}, where the direction is built from the gradient
@@ -11,7 +10,19 @@ package io.sparkbp.optim;
  * <p>Implementations are not thread-safe. Full-batch L-BFGS is not a step optimizer (it needs
  * function values and a line search); it is {@link Lbfgs}.
  */
-public sealed interface Optimizer permits Sgd, Adam {
+public abstract sealed class Optimizer permits Sgd, Adam {
+    /** The number of parameters the optimizer was built for. */
+    protected final int numParams;
+    /** The steps made so far. */
+    protected long steps;
+    private final OptimizerKind kind;
+
+    /** An optimizer {@code kind} for {@code numParams >= 1} parameters. */
+    protected Optimizer(OptimizerKind kind, int numParams) {
+        Checks.requireNumParams(numParams);
+        this.kind = kind;
+        this.numParams = numParams;
+    }
 
     /**
      * Updates {@code theta} in place from {@code grad}, the gradient of the objective at {@code
@@ -20,7 +31,7 @@ public sealed interface Optimizer permits Sgd, Adam {
      * before anything changes. A non-finite gradient is not checked for: it propagates into theta
      * and the state.
      */
-    void step(double[] theta, double[] grad, double learningRate);
+    public abstract void step(double[] theta, double[] grad, double learningRate);
 
     /**
      * {@link #step} on the gradient {@code sums[i] * scale} (a mini-batch's weighted gradient sums
@@ -29,8 +40,8 @@ public sealed interface Optimizer permits Sgd, Adam {
      * stepping and narrowing one after the other; an optimizer may fuse them into one pass over the
      * parameters. All arrays have {@link #numParams()} entries.
      */
-    default void stepScaled(double[] theta, double[] sums, double scale, double learningRate, float[] single,
-                            double[] scratch) {
+    public void stepScaled(double[] theta, double[] sums, double scale, double learningRate, float[] single,
+                           double[] scratch) {
         Checks.requireStep(numParams(), scratch, sums, learningRate);
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = sums[i] * scale;
@@ -44,19 +55,25 @@ public sealed interface Optimizer permits Sgd, Adam {
     }
 
     /** Lower-case name as accepted by {@link #create}: {@code sgd} or {@code adam}. */
-    String name();
+    public final String name() {
+        return kind.id();
+    }
 
     /** Number of parameters this optimizer was built for. */
-    int numParams();
+    public final int numParams() {
+        return numParams;
+    }
 
     /** Number of {@link #step} calls made so far, including those before a restored checkpoint. */
-    long steps();
+    public final long steps() {
+        return steps;
+    }
 
     /**
      * A copy of the complete optimizer state: {@code state()[0]} is {@code {steps}}, the rest are
      * per-parameter vectors whose meaning each implementation documents.
      */
-    double[][] state();
+    public abstract double[][] state();
 
     /**
      * Replaces the state by a copy of {@code state}, as produced by {@link #state()} of an optimizer
@@ -66,7 +83,17 @@ public sealed interface Optimizer permits Sgd, Adam {
      *                                  counter is not a whole number, or a value is not finite;
      *                                  the state is then unchanged
      */
-    void restoreState(double[][] state);
+    public abstract void restoreState(double[][] state);
+
+    /**
+     * The step count of {@code state}, checked to be {@code arrays} arrays laid out as {@code layout}
+     * with a header {@code {steps}}; for {@link #restoreState}, which checks the rest.
+     */
+    protected static long checkedSteps(double[][] state, int arrays, String layout) {
+        Checks.requireArrays(state, arrays, layout);
+        Checks.requireVector(state[0], 1, "header {steps}");
+        return Checks.count(state[0][0], Checks.MAX_EXACT_COUNT, "steps");
+    }
 
     /**
      * Creates a step optimizer by name ({@code sgd} or {@code adam}, case-insensitive) for {@code
@@ -75,7 +102,7 @@ public sealed interface Optimizer permits Sgd, Adam {
      * @throws IllegalArgumentException for an unknown name, for {@code lbfgs} (see {@link Lbfgs}),
      *                                  or for {@code numParams < 1}
      */
-    static Optimizer create(String name, int numParams, OptimizerSettings settings) {
+    public static Optimizer create(String name, int numParams, OptimizerSettings settings) {
         if (settings == null) {
             throw new IllegalArgumentException("optimizer settings are required");
         }
@@ -83,7 +110,7 @@ public sealed interface Optimizer permits Sgd, Adam {
     }
 
     /** The step optimizer {@code kind} for {@code numParams} parameters; {@code LBFGS} is refused, as above. */
-    static Optimizer create(OptimizerKind kind, int numParams, OptimizerSettings settings) {
+    public static Optimizer create(OptimizerKind kind, int numParams, OptimizerSettings settings) {
         if (settings == null) {
             throw new IllegalArgumentException("optimizer settings are required");
         }

@@ -15,19 +15,16 @@ package io.sparkbp.optim;
  *
  * <p>State layout: {@code {steps}} then the velocity {@code v}, which is empty when {@code mu = 0}.
  */
-public final class Sgd implements Optimizer {
-    private final int numParams;
+public final class Sgd extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
     /** Null when {@code momentum == 0}. */
     private final double[] velocity;
-    private long steps;
 
     /** SGD with momentum {@code momentum} in {@code [0, 1)}; {@code nesterov} needs momentum > 0. */
     public Sgd(int numParams, double momentum, boolean nesterov) {
-        Checks.requireNumParams(numParams);
+        super(OptimizerKind.SGD, numParams);
         OptimizerSettings.checkMomentum(momentum, nesterov);
-        this.numParams = numParams;
         this.momentum = momentum;
         this.nesterov = nesterov;
         this.velocity = momentum == 0.0 ? null : new double[numParams];
@@ -66,21 +63,6 @@ public final class Sgd implements Optimizer {
         steps++;
     }
 
-    @Override
-    public String name() {
-        return OptimizerKind.SGD.id();
-    }
-
-    @Override
-    public int numParams() {
-        return numParams;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
     public double momentum() {
         return momentum;
     }
@@ -96,9 +78,7 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void restoreState(double[][] state) {
-        Checks.requireArrays(state, 2, "{steps}, velocity");
-        Checks.requireVector(state[0], 1, "header {steps}");
-        long s = Checks.count(state[0][0], Checks.MAX_EXACT_COUNT, "steps");
+        long s = checkedSteps(state, 2, "{steps}, velocity");
         Checks.requireVector(state[1], velocity == null ? 0 : numParams,
                 velocity == null ? "velocity (empty: momentum is 0)" : "velocity");
         if (velocity != null) {
