@@ -11,6 +11,7 @@ import io.sparkbp.model.ModelJson.LayerFields;
 import io.sparkbp.model.ModelJson.NumberArray;
 import io.sparkbp.model.ModelJson.Raw;
 import io.sparkbp.model.ModelJson.TransformFields;
+import io.sparkbp.math.Named;
 import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -42,8 +42,8 @@ final class ModelCheck {
     NetworkSpec header(Header h, long length, String unit) {
         checkFormatAndVersion(h);
         int[] layers = layers(h.layers);
-        Activation hidden = oneOf("hiddenActivation", h.hiddenActivation, Activation.values(), Activation::id);
-        OutputKind output = oneOf("output", h.output, OutputKind.values(), OutputKind::id);
+        Activation hidden = oneOf("hiddenActivation", h.hiddenActivation, Activation.class);
+        OutputKind output = oneOf("output", h.output, OutputKind.class);
         int nOut = layers[layers.length - 1];
         if (nOut < output.minOutputs()) {
             throw field("output", "is \"" + output.id() + "\", which needs at least " + output.minOutputs()
@@ -151,13 +151,14 @@ final class ModelCheck {
         return (int) v;
     }
 
-    private <E extends Enum<E>> E oneOf(String path, Raw r, E[] values, Function<E, String> id) {
-        String expected = Arrays.stream(values).map(e -> "\"" + id.apply(e) + "\"").collect(Collectors.joining(", "));
+    private <E extends Enum<E> & Named> E oneOf(String path, Raw r, Class<E> type) {
+        E[] values = type.getEnumConstants();
+        String expected = Arrays.stream(values).map(e -> "\"" + e.id() + "\"").collect(Collectors.joining(", "));
         if (r == null) {
             throw field(path, "is missing (expected one of " + expected + ")");
         }
         for (E e : values) {
-            if (r.token() == JsonToken.VALUE_STRING && id.apply(e).equalsIgnoreCase(r.text().trim())) {
+            if (r.token() == JsonToken.VALUE_STRING && e.id().equalsIgnoreCase(r.text().trim())) {
                 return e;
             }
         }

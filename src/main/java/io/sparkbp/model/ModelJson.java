@@ -92,6 +92,20 @@ final class ModelJson {
     record TransformFields(NumberArray mean, NumberArray scale) {
     }
 
+    /** A reader of one field's value, for which a missing field is null (unlike a JSON {@code null}). */
+    abstract static class FieldReader<T> extends StdDeserializer<T> {
+        private static final long serialVersionUID = 1L;
+
+        FieldReader(Class<T> type) {
+            super(type);
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext ctxt) {
+            return null; // missing, unlike null
+        }
+    }
+
     /**
      * A value as the file spells it: its token, the text of a scalar, and of an array the count of
      * its items and the first {@link ModelFormat#MAX_LAYERS} of them (their own items not kept).
@@ -105,9 +119,7 @@ final class ModelJson {
             return ModelJson.describe(token, text);
         }
 
-        static final class Reader extends StdDeserializer<Raw> {
-            private static final long serialVersionUID = 1L;
-
+        static final class Reader extends FieldReader<Raw> {
             Reader() {
                 super(Raw.class);
             }
@@ -140,11 +152,6 @@ final class ModelJson {
             public Raw getNullValue(DeserializationContext ctxt) {
                 return NULL;
             }
-
-            @Override
-            public Object getAbsentValue(DeserializationContext ctxt) {
-                return null; // missing, unlike null
-            }
         }
     }
 
@@ -155,9 +162,7 @@ final class ModelJson {
      */
     @JsonDeserialize(using = NumberArray.Reader.class)
     record NumberArray(double[] values, int count, String notArray, int badIndex, String bad) {
-        static final class Reader extends StdDeserializer<NumberArray> {
-            private static final long serialVersionUID = 1L;
-
+        static final class Reader extends FieldReader<NumberArray> {
             Reader() {
                 super(NumberArray.class);
             }
@@ -192,11 +197,6 @@ final class ModelJson {
             @Override
             public NumberArray getNullValue(DeserializationContext ctxt) {
                 return new NumberArray(null, 0, "null", -1, null);
-            }
-
-            @Override
-            public Object getAbsentValue(DeserializationContext ctxt) {
-                return null; // missing, unlike null
             }
         }
     }
