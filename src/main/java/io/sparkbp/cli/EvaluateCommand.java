@@ -1,13 +1,13 @@
 package io.sparkbp.cli;
 
 import io.sparkbp.data.DataException;
+import io.sparkbp.data.Transform;
 import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
+import io.sparkbp.nn.Metrics;
 import io.sparkbp.settings.Schema;
 import io.sparkbp.settings.Setting;
 import io.sparkbp.settings.SettingException;
 import io.sparkbp.settings.Values;
-import io.sparkbp.nn.Metrics;
 import io.sparkbp.spark.DataLoader;
 import io.sparkbp.spark.DistributedTrainer;
 import io.sparkbp.spark.Evaluator;

@@ -1,8 +1,8 @@
 package io.sparkbp.cli;
 
+import io.sparkbp.data.Transform;
 import io.sparkbp.math.Blas;
 import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Confusion;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
@@ -16,11 +16,11 @@ import io.sparkbp.report.TrainingReport;
 import io.sparkbp.spark.Checkpoint;
 import io.sparkbp.spark.DataCache;
 import io.sparkbp.spark.DataLoader;
-import io.sparkbp.spark.TrainingPlan;
-import io.sparkbp.spark.TrainingRun;
 import io.sparkbp.spark.DistributedTrainer;
 import io.sparkbp.spark.EpochReport;
 import io.sparkbp.spark.TrainerSettings;
+import io.sparkbp.spark.TrainingPlan;
+import io.sparkbp.spark.TrainingRun;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package io.sparkbp.data;
 
-import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Block;
 import io.sparkbp.nn.Precision;
 

@@ -1,7 +1,7 @@
 package io.sparkbp.onnx;
 
+import io.sparkbp.data.Transform;
 import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;

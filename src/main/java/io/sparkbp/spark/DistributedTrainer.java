@@ -1,14 +1,14 @@
 package io.sparkbp.spark;
 
-import io.sparkbp.model.Transform;
+import io.sparkbp.data.Transform;
 import io.sparkbp.nn.GradientAccumulator;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Objective;
 import io.sparkbp.optim.EarlyStopping;
+import io.sparkbp.optim.LearningRateSchedule;
 import io.sparkbp.optim.RangeTest;
 import io.sparkbp.optim.StoppingRule;
-import io.sparkbp.optim.LearningRateSchedule;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 

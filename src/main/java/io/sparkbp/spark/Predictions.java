@@ -4,7 +4,7 @@ import io.sparkbp.data.BlockPacker;
 import io.sparkbp.data.DataException;
 import io.sparkbp.data.Format;
 import io.sparkbp.data.Layout;
-import io.sparkbp.model.Transform;
+import io.sparkbp.data.Transform;
 import io.sparkbp.nn.Block;
 import io.sparkbp.nn.BlockGradient;
 import io.sparkbp.nn.NetworkSpec;

@@ -2,7 +2,7 @@ package io.sparkbp.spark;
 
 import io.sparkbp.data.ClassWeights;
 import io.sparkbp.data.DataDigest;
-import io.sparkbp.model.Transform;
+import io.sparkbp.data.Transform;
 import org.apache.hadoop.conf.Configuration;
 
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.sparkbp.spark;
 
 import io.sparkbp.data.ClassWeights;
+import io.sparkbp.data.Transform;
 import io.sparkbp.math.Blas;
 import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Metrics;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.Precision;

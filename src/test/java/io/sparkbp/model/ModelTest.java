@@ -1,5 +1,6 @@
 package io.sparkbp.model;
 
+import io.sparkbp.data.Transform;
 import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;

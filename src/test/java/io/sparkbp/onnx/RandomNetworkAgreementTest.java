@@ -1,8 +1,8 @@
 package io.sparkbp.onnx;
 
 import ai.onnxruntime.OrtException;
+import io.sparkbp.data.Transform;
 import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
 import io.sparkbp.nn.Activation;
 import io.sparkbp.nn.NetworkSpec;
 import io.sparkbp.nn.OutputKind;

@@ -1,9 +1,9 @@
 package io.sparkbp.spark;
 
-import io.sparkbp.cli.CliHarness;
 import io.sparkbp.cli.CliHarness.Result;
+import io.sparkbp.cli.CliHarness;
+import io.sparkbp.data.Transform;
 import io.sparkbp.model.Model;
-import io.sparkbp.model.Transform;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

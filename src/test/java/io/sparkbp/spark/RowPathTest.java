@@ -8,7 +8,7 @@ import io.sparkbp.data.FeatureStats;
 import io.sparkbp.data.Format;
 import io.sparkbp.data.Layout;
 import io.sparkbp.data.Standardizer;
-import io.sparkbp.model.Transform;
+import io.sparkbp.data.Transform;
 import io.sparkbp.nn.OutputKind;
 import io.sparkbp.nn.Precision;
 import org.apache.spark.api.java.JavaSparkContext;

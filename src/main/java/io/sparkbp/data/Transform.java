@@ -1,4 +1,4 @@
-package io.sparkbp.model;
+package io.sparkbp.data;
 
 import java.io.Serializable;
 import java.util.Arrays;
