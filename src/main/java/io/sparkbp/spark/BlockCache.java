@@ -139,14 +139,8 @@ final class BlockCache {
      */
     static Raw packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
                        String name) {
-        return packRaw(examples, nIn, nOut, blockRows, level, name, GATHERED_STATS_BYTES);
-    }
-
-    /** {@link #packRaw}, gathering the partitions' statistics on the driver up to {@code gatherBytes} in all. */
-    static Raw packRaw(JavaRDD<ParsedExample> examples, int nIn, int nOut, int blockRows, StorageLevel level,
-                       String name, long gatherBytes) {
         BlockPacker.Spec spec = rawSpec(nIn, nOut, blockRows);
-        return packRaw(packed(examples, Standardizer.none(), spec), spec, level, name, gatherBytes);
+        return packRaw(packed(examples, Standardizer.none(), spec), spec, level, name, GATHERED_STATS_BYTES);
     }
 
     /** The blocks {@link #packRaw} makes: float64, of {@code blockRows} rows, dense or sparse as their nonzeros suggest. */

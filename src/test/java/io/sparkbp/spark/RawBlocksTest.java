@@ -82,7 +82,9 @@ class RawBlocksTest {
                 fromExamples.targetTransform()).toString(), st.toString());
         // packed.stats(): gathered as the cache was made and merged on the driver in the order of the
         // executors' tree, which for 24 partitions has two levels (groups of 5, then the 5 groups)
-        BlockCache.Raw notGathered = BlockCache.packRaw(examples(), N_IN, 3, 16, level, "raw, stats aggregated", 0);
+        BlockPacker.Spec spec = BlockCache.rawSpec(N_IN, 3, 16);
+        BlockCache.Raw notGathered = BlockCache.packRaw(BlockCache.packed(examples(), Standardizer.none(), spec), spec,
+                level, "raw, stats aggregated", 0);
         notGathered.blocks().rdd().unpersist(true);
         for (FeatureStats f : new FeatureStats[] {fromRaw, packed.stats(), notGathered.stats()}) {
             assertEquals(fromExamples.count(), f.count());
